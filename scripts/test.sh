@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds and runs every test assembly, then prints one summary line:
+#   tests: N passed, N failed, N skipped
+# Kernel tests skip (with the reason) when the process cannot use BPF, unless BPFCHANNELS_REQUIRE_BPF=1.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+"$root/scripts/setup.sh" || exit 1
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+dotnet test BpfChannels.sln -c Release 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# Each assembly prints "total: / failed: / succeeded: / skipped:" lines; sum them.
+read -r passed failed skipped < <(awk '
+  /^[[:space:]]*failed:[[:space:]]*[0-9]+/    { f += $2 }
+  /^[[:space:]]*succeeded:[[:space:]]*[0-9]+/ { p += $2 }
+  /^[[:space:]]*skipped:[[:space:]]*[0-9]+/   { s += $2 }
+  END { print p+0, f+0, s+0 }' "$log")
+if ((status != 0 && failed == 0)); then
+  failed=1 # the build or a test host failed before reporting
+fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit $((status != 0 || failed != 0))

@@ -1,0 +1,12 @@
+using System.Runtime.InteropServices;
+
+namespace BpfChannels.Interop;
+
+internal static partial class Interop
+{
+    internal static partial class Libc
+    {
+        [LibraryImport(Libraries.Libc, EntryPoint = "close", SetLastError = true)]
+        internal static partial int Close(int fd);
+    }
+}

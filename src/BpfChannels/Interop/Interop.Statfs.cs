@@ -1,0 +1,33 @@
+using System.Runtime.InteropServices;
+
+namespace BpfChannels.Interop;
+
+internal static partial class Interop
+{
+    internal static partial class Libc
+    {
+        internal const long BPF_FS_MAGIC = 0xcafe4a11;
+
+        /// <summary>struct statfs on x86_64 and aarch64 (120 bytes); only f_type is read.</summary>
+        [StructLayout(LayoutKind.Sequential, Size = 120)]
+        internal struct statfs_buf
+        {
+            public long f_type;
+        }
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "statfs", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        private static unsafe partial int StatfsNative(string path, statfs_buf* buf);
+
+        /// <summary>Returns the file system magic of <paramref name="path"/>, or -errno.</summary>
+        internal static unsafe long GetFileSystemType(string path)
+        {
+            statfs_buf buf = default;
+            if (StatfsNative(path, &buf) != 0)
+            {
+                return -Marshal.GetLastPInvokeError();
+            }
+
+            return buf.f_type;
+        }
+    }
+}

@@ -1,0 +1,305 @@
+using System.Collections;
+using System.Runtime.InteropServices;
+using static BpfChannels.Interop.Interop.Errno;
+
+namespace BpfChannels;
+
+public abstract partial class BpfMap
+{
+    private int _batchSupport; // 0 unknown, 1 supported, -1 not supported by this map type or kernel
+
+    /// <summary>
+    /// The map's keys, walked with get_next_key. The walk survives concurrent deletion: a deleted cursor key
+    /// neither aborts it nor restarts it.
+    /// </summary>
+    /// <remarks>
+    /// Guarantee: every key present for the whole walk is yielded exactly once; no key is yielded twice;
+    /// keys added or deleted during the walk may or may not be yielded. When the kernel restarts a hash walk
+    /// because the cursor was deleted, the walk notices (it remembers the keys it has yielded), resumes
+    /// after the newest yielded key that still exists, and skips keys it has already yielded. Under endless
+    /// concurrent churn the walk stops after 4 x max_entries steps rather than loop forever.
+    /// Each key is a new array; use <see cref="ReadSnapshot"/> to read without allocating.
+    /// </remarks>
+    public IEnumerable<byte[]> Keys => new KeyEnumerable(this);
+
+    /// <summary>
+    /// Reads every key and value into <paramref name="snapshot"/>, with the cheapest mechanism the map allows
+    /// unless <paramref name="strategy"/> says otherwise.
+    /// </summary>
+    /// <param name="snapshot">The snapshot to fill; its buffers are reused.</param>
+    /// <param name="strategy">How to read.</param>
+    /// <returns>The number of entries read.</returns>
+    /// <remarks>Batch reads grow their buffer on ENOSPC and fall back to get_next_key where the map type has no
+    /// batch support. A get_next_key read has the guarantee documented on <see cref="Keys"/>. Not atomic: the
+    /// kernel side may change the map while it is read.</remarks>
+    /// <exception cref="ArgumentException">The snapshot's sizes do not match, or the strategy does not fit the map.</exception>
+    /// <exception cref="NotSupportedException">The map has no keys (queue, stack, ring buffer).</exception>
+    /// <exception cref="ObjectDisposedException">The map is disposed.</exception>
+    /// <exception cref="BpfException">The kernel reported an error.</exception>
+    public int ReadSnapshot(BpfMapSnapshot snapshot, BpfMapReadStrategy strategy = BpfMapReadStrategy.Auto)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (KeySize == 0)
+        {
+            throw new NotSupportedException($"Map '{Name}' ({Type}) has no keys, so it cannot be read as a snapshot; pop or read its elements instead.");
+        }
+
+        if (snapshot.KeySize != KeySize || snapshot.ValueSize != ValueBufferSize)
+        {
+            throw new ArgumentException($"The snapshot holds {snapshot.KeySize}-byte keys and {snapshot.ValueSize}-byte values; map '{Name}' has {KeySize} and {ValueBufferSize}.", nameof(snapshot));
+        }
+
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        bool mmapable = Type == BpfMapType.Array && (Flags & BpfMapFlags.Mmapable) != 0;
+        if (strategy == BpfMapReadStrategy.MemoryMapped && !mmapable)
+        {
+            throw new ArgumentException($"Map '{Name}' is not an Mmapable array.", nameof(strategy));
+        }
+
+        if (strategy == BpfMapReadStrategy.Auto)
+        {
+            strategy = mmapable ? BpfMapReadStrategy.MemoryMapped : _batchSupport >= 0 ? BpfMapReadStrategy.Batch : BpfMapReadStrategy.GetNextKey;
+        }
+
+        if (strategy == BpfMapReadStrategy.MemoryMapped)
+        {
+            return ReadMapped(snapshot);
+        }
+
+        if (strategy == BpfMapReadStrategy.Batch && ReadBatch(snapshot, out int read))
+        {
+            return read;
+        }
+
+        return ReadWalk(snapshot);
+    }
+
+    private unsafe int ReadMapped(BpfMapSnapshot snapshot)
+    {
+        byte* data = GetMappedMemory(out _);
+        int count = MaxEntries;
+        bool keysReady = snapshot.Capacity >= count && snapshot.Count == count && snapshot.Strategy == BpfMapReadStrategy.MemoryMapped;
+        snapshot.Reset(count);
+        if (!keysReady)
+        {
+            Span<uint> keys = MemoryMarshal.Cast<byte, uint>(snapshot.KeyRange(0, count));
+            for (int i = 0; i < count; i++)
+            {
+                keys[i] = (uint)i;
+            }
+        }
+
+        int stride = PerCpuStride(ValueSize);
+        Span<byte> values = snapshot.ValueRange(0, count);
+        if (stride == ValueSize)
+        {
+            new ReadOnlySpan<byte>(data, count * stride).CopyTo(values);
+        }
+        else
+        {
+            for (int i = 0; i < count; i++)
+            {
+                new ReadOnlySpan<byte>(data + ((long)i * stride), ValueSize).CopyTo(values.Slice(i * ValueSize, ValueSize));
+            }
+        }
+
+        snapshot.SetCount(count);
+        snapshot.Strategy = BpfMapReadStrategy.MemoryMapped;
+        return count;
+    }
+
+    private bool ReadBatch(BpfMapSnapshot snapshot, out int read)
+    {
+        int chunk = Math.Clamp(snapshot.Count + (snapshot.Count >> 3) + 64, 64, Math.Max(64, MaxEntries));
+        snapshot.Reset(chunk);
+        BpfMapBatchCursor cursor = snapshot.Cursor;
+        cursor.Reset();
+        int total = 0;
+        while (!cursor.IsComplete)
+        {
+            snapshot.EnsureCapacity(total + chunk);
+            int n = chunk;
+            int err = BatchStep(cursor, delete: false, snapshot.KeyRange(total, chunk), snapshot.ValueRange(total, chunk), ref n, 0);
+            if (err == ENOSPC)
+            {
+                chunk *= 2;
+                continue;
+            }
+
+            if (err is EINVAL or ENOTSUPP or EOPNOTSUPP && total == 0 && !cursor.Started)
+            {
+                _batchSupport = -1;
+                read = 0;
+                return false;
+            }
+
+            if (err != 0)
+            {
+                throw Error(err, "BPF_MAP_LOOKUP_BATCH");
+            }
+
+            _batchSupport = 1;
+            total += n;
+        }
+
+        snapshot.SetCount(total);
+        snapshot.Strategy = BpfMapReadStrategy.Batch;
+        read = total;
+        return true;
+    }
+
+    private int ReadWalk(BpfMapSnapshot snapshot)
+    {
+        snapshot.Reset(Math.Max(snapshot.Count, 16));
+        var walk = new KeyWalk(this, snapshot, withValues: true);
+        while (walk.Next() >= 0)
+        {
+        }
+
+        snapshot.SetCount(walk.Count);
+        if (!IsArrayLike(Type))
+        {
+            snapshot.MarkIndexed();
+        }
+
+        snapshot.Strategy = BpfMapReadStrategy.GetNextKey;
+        return walk.Count;
+    }
+
+    private static bool IsArrayLike(BpfMapType type) => type is BpfMapType.Array or BpfMapType.PerCpuArray or BpfMapType.ProgramArray
+        or BpfMapType.PerfEventArray or BpfMapType.CgroupArray or BpfMapType.ArrayOfMaps or BpfMapType.DevMap or BpfMapType.CpuMap or BpfMapType.XskMap;
+
+    /// <summary>
+    /// One get_next_key walk over a map, storing keys (and values) into a snapshot. See <see cref="Keys"/> for
+    /// the guarantee. A hash walk restarts from the first key when its cursor is deleted; the keys yielded so
+    /// far are indexed, so a restart shows up as a key seen before.
+    /// </summary>
+    internal struct KeyWalk
+    {
+        private const int BackUpDepth = 16;
+        private readonly BpfMap _map;
+        private readonly BpfMapSnapshot _snapshot;
+        private readonly bool _withValues;
+        private readonly bool _restartProne;
+        private readonly byte[] _cursor;
+        private readonly byte[] _scratch;
+        private readonly long _stepLimit;
+        private long _steps;
+        private bool _hasCursor;
+        private bool _backedUp;
+
+        internal KeyWalk(BpfMap map, BpfMapSnapshot snapshot, bool withValues)
+        {
+            _map = map;
+            _snapshot = snapshot;
+            _withValues = withValues;
+            _restartProne = !IsArrayLike(map.Type);
+            _cursor = snapshot.CursorKey;
+            _scratch = snapshot.ScratchValue(map.ValueBufferSize);
+            _stepLimit = (4L * Math.Max(map.MaxEntries, 1)) + 1024;
+            _snapshot.WalkIndex.Clear(Math.Max(snapshot.Capacity, 16));
+            Count = 0;
+        }
+
+        internal int Count { get; private set; }
+
+        /// <summary>Walks to the next key; returns its entry in the snapshot, or -1 at the end.</summary>
+        internal int Next()
+        {
+            while (_steps++ < _stepLimit)
+            {
+                _snapshot.EnsureCapacity(Count + 1);
+                Span<byte> slot = _snapshot.KeySlot(Count);
+                int err = _map.GetNextKeyCore(_hasCursor ? _cursor : default, slot);
+                if (err == ENOENT)
+                {
+                    return -1;
+                }
+
+                if (err != 0)
+                {
+                    throw _map.Error(err, "BPF_MAP_GET_NEXT_KEY");
+                }
+
+                if (_restartProne && _snapshot.WalkIndex.IndexOf(slot, _snapshot.KeyBuffer) >= 0)
+                {
+                    // A key already yielded: the kernel restarted the walk (the cursor was deleted). Resume
+                    // after the newest yielded key that still exists; if that, too, leads back into seen keys,
+                    // step forward through them instead of backing up again.
+                    if (!_backedUp && BackUp())
+                    {
+                        _backedUp = true;
+                        continue;
+                    }
+
+                    slot.CopyTo(_cursor);
+                    _hasCursor = true;
+                    continue;
+                }
+
+                if (_withValues)
+                {
+                    err = _map.LookupCore(slot, _snapshot.ValueSlot(Count), 0);
+                    if (err == ENOENT)
+                    {
+                        // Deleted between get_next_key and lookup: not yielded, but still the cursor, so the
+                        // next step either continues past it or is seen as a restart.
+                        slot.CopyTo(_cursor);
+                        _hasCursor = true;
+                        continue;
+                    }
+
+                    if (err != 0)
+                    {
+                        throw _map.Error(err, "BPF_MAP_LOOKUP_ELEM");
+                    }
+                }
+
+                if (_restartProne)
+                {
+                    _snapshot.WalkIndex.Add(slot, Count, _snapshot.KeyBuffer);
+                }
+
+                slot.CopyTo(_cursor);
+                _hasCursor = true;
+                _backedUp = false;
+                return Count++;
+            }
+
+            return -1;
+        }
+
+        private readonly bool BackUp()
+        {
+            int size = _map.KeySize;
+            for (int j = Count - 1; j >= Math.Max(0, Count - BackUpDepth); j--)
+            {
+                ReadOnlySpan<byte> key = _snapshot.KeyBuffer.AsSpan(j * size, size);
+                if (_map.LookupCore(key, _scratch, 0) == 0)
+                {
+                    key.CopyTo(_cursor);
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    private sealed class KeyEnumerable(BpfMap map) : IEnumerable<byte[]>
+    {
+        public IEnumerator<byte[]> GetEnumerator()
+        {
+            ObjectDisposedException.ThrowIf(map.IsDisposed, map);
+            var snapshot = new BpfMapSnapshot(map.KeySize, Math.Max(map.ValueBufferSize, 1));
+            var walk = new KeyWalk(map, snapshot, withValues: false);
+            int entry;
+            while ((entry = walk.Next()) >= 0)
+            {
+                yield return snapshot.KeyBuffer.AsSpan(entry * map.KeySize, map.KeySize).ToArray();
+            }
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}

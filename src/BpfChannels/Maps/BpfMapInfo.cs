@@ -1,0 +1,190 @@
+using System.Text;
+using BpfChannels.Interop;
+using static BpfChannels.Interop.Interop.Bpf;
+
+namespace BpfChannels;
+
+/// <summary>What the kernel reports about a map (BPF_OBJ_GET_INFO_BY_FD), or the same facts of an in-memory twin.</summary>
+public sealed record BpfMapInfo
+{
+    /// <summary>The map id (system-wide for kernel maps; process-wide for twins).</summary>
+    public required uint Id { get; init; }
+
+    /// <summary>The map type.</summary>
+    public required BpfMapType Type { get; init; }
+
+    /// <summary>The map name (up to 15 characters).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Key size in bytes.</summary>
+    public required int KeySize { get; init; }
+
+    /// <summary>Value size in bytes.</summary>
+    public required int ValueSize { get; init; }
+
+    /// <summary>Maximum number of entries.</summary>
+    public required int MaxEntries { get; init; }
+
+    /// <summary>Creation flags.</summary>
+    public required BpfMapFlags Flags { get; init; }
+
+    /// <summary>Whether user space can no longer write the map (BPF_MAP_FREEZE).</summary>
+    public required bool IsFrozen { get; init; }
+
+    /// <summary>The map's BTF object id, or 0.</summary>
+    public uint BtfId { get; init; }
+
+    /// <summary>The BTF type id of the key, or 0.</summary>
+    public uint BtfKeyTypeId { get; init; }
+
+    /// <summary>The BTF type id of the value, or 0.</summary>
+    public uint BtfValueTypeId { get; init; }
+
+    /// <summary>The per-type extra attribute (map_extra).</summary>
+    public ulong MapExtra { get; init; }
+
+    /// <summary>The interface the map is offloaded to, or 0.</summary>
+    public int InterfaceIndex { get; init; }
+
+    /// <summary>The attributes as a spec (to create a map like this one).</summary>
+    /// <returns>The spec.</returns>
+    public BpfMapSpec ToSpec() => new()
+    {
+        Type = Type,
+        KeySize = KeySize,
+        ValueSize = ValueSize,
+        MaxEntries = MaxEntries,
+        Flags = Flags,
+        Name = Name,
+        MapExtra = MapExtra,
+        BtfKeyTypeId = BtfKeyTypeId,
+        BtfValueTypeId = BtfValueTypeId,
+    };
+
+    /// <summary>Reads the info of the map behind <paramref name="handle"/>.</summary>
+    /// <param name="handle">A map descriptor.</param>
+    /// <returns>The info.</returns>
+    /// <exception cref="ObjectDisposedException">The handle is closed.</exception>
+    /// <exception cref="BpfException">EBADF/EINVAL: the descriptor is not a BPF map.</exception>
+    public static unsafe BpfMapInfo FromHandle(BpfHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        ObjectDisposedException.ThrowIf(handle.IsClosed, handle);
+        bpf_map_info info = default;
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            bpf_attr_info attr = default;
+            attr.bpf_fd = (uint)handle.FileDescriptor;
+            attr.info_len = (uint)sizeof(bpf_map_info);
+            attr.info = (ulong)&info;
+            int result = Call(bpf_cmd.BPF_OBJ_GET_INFO_BY_FD, ref attr);
+            if (result < 0)
+            {
+                throw BpfErrors.Create(-result, "BPF_OBJ_GET_INFO_BY_FD", $"fd {handle.FileDescriptor}");
+            }
+
+            return new BpfMapInfo
+            {
+                Id = info.id,
+                Type = (BpfMapType)info.type,
+                Name = Encoding.ASCII.GetString(new ReadOnlySpan<byte>(info.name, BPF_OBJ_NAME_LEN)).TrimEnd('\0'),
+                KeySize = (int)info.key_size,
+                ValueSize = (int)info.value_size,
+                MaxEntries = (int)info.max_entries,
+                Flags = (BpfMapFlags)info.map_flags,
+                IsFrozen = ReadFdInfo(handle, "frozen") == "1",
+                BtfId = info.btf_id,
+                BtfKeyTypeId = info.btf_key_type_id,
+                BtfValueTypeId = info.btf_value_type_id,
+                MapExtra = info.map_extra,
+                InterfaceIndex = (int)info.ifindex,
+            };
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>The ids of every map on the system (BPF_MAP_GET_NEXT_ID, 4.13).</summary>
+    /// <returns>The ids in increasing order.</returns>
+    /// <exception cref="BpfException">EPERM: enumerating needs CAP_SYS_ADMIN.</exception>
+    public static IReadOnlyList<uint> GetAllIds()
+    {
+        var ids = new List<uint>();
+        uint id = 0;
+        while (true)
+        {
+            var attr = new bpf_attr_get_id { start_id = id };
+            int result = Call(bpf_cmd.BPF_MAP_GET_NEXT_ID, ref attr);
+            if (result == -Interop.Interop.Errno.ENOENT)
+            {
+                return ids;
+            }
+
+            if (result < 0)
+            {
+                throw BpfErrors.Create(-result, "BPF_MAP_GET_NEXT_ID", null);
+            }
+
+            id = attr.next_id;
+            ids.Add(id);
+        }
+    }
+
+    /// <summary>The info of every map on the system; maps that disappear while they are listed are left out.</summary>
+    /// <returns>The maps, by id.</returns>
+    /// <exception cref="BpfException">EPERM: enumerating needs CAP_SYS_ADMIN.</exception>
+    public static IReadOnlyList<BpfMapInfo> GetAll()
+    {
+        var all = new List<BpfMapInfo>();
+        foreach (uint id in GetAllIds())
+        {
+            BpfHandle? handle = TryOpenId(id, 0, out int errno);
+            if (handle is null)
+            {
+                if (errno == Interop.Interop.Errno.ENOENT)
+                {
+                    continue;
+                }
+
+                throw BpfErrors.Create(errno, "BPF_MAP_GET_FD_BY_ID", $"id {id}");
+            }
+
+            using (handle)
+            {
+                all.Add(FromHandle(handle));
+            }
+        }
+
+        return all;
+    }
+
+    internal static BpfHandle? TryOpenId(uint id, uint openFlags, out int errno)
+    {
+        var attr = new bpf_attr_get_id { start_id = id, open_flags = openFlags };
+        int fd = Call(bpf_cmd.BPF_MAP_GET_FD_BY_ID, ref attr);
+        errno = fd < 0 ? -fd : 0;
+        return fd < 0 ? null : new BpfHandle(fd);
+    }
+
+    /// <summary>Reads one field of /proc/self/fdinfo for a descriptor (for example <c>frozen</c>), or null.</summary>
+    internal static string? ReadFdInfo(BpfHandle handle, string field)
+    {
+        string prefix = field + ":";
+        foreach (string line in File.ReadLines($"/proc/self/fdinfo/{handle.FileDescriptor}"))
+        {
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return line.AsSpan(prefix.Length).Trim().ToString();
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,12 @@
+namespace BpfChannels;
+
+/// <summary>Flags for lookups.</summary>
+[Flags]
+public enum BpfMapLookupFlags : ulong
+{
+    /// <summary>No flags.</summary>
+    None = 0,
+
+    /// <summary>BPF_F_LOCK: take the value's bpf_spin_lock while copying it out (5.1).</summary>
+    Lock = 4,
+}

@@ -1,0 +1,260 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using BpfChannels.Interop;
+using static BpfChannels.Interop.Interop.Bpf;
+using static BpfChannels.Interop.Interop.Bpf.bpf_cmd;
+
+namespace BpfChannels;
+
+/// <summary>A map in the kernel, reached through its descriptor. Every command goes through <see cref="Interop.Interop.Bpf.Call"/>.</summary>
+internal sealed unsafe class KernelBpfMap : BpfMap
+{
+    private readonly BpfHandle _handle;
+    private readonly object _mapLock = new();
+    private byte* _mapped;
+    private nuint _mappedLength;
+
+    internal KernelBpfMap(BpfHandle handle, BpfMapSpec spec)
+        : base(spec)
+    {
+        _handle = handle;
+    }
+
+    public override bool IsInMemory => false;
+
+    public override bool IsDisposed => _handle.IsClosed;
+
+    public override BpfHandle Handle
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            return _handle;
+        }
+    }
+
+    public override bool IsFrozen
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            return BpfMapInfo.ReadFdInfo(_handle, "frozen") == "1";
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal override int LookupCore(ReadOnlySpan<byte> key, Span<byte> value, ulong flags)
+    {
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+        {
+            return Elem(BPF_MAP_LOOKUP_ELEM, k, v, flags);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal override int UpdateCore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags)
+    {
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+        {
+            return Elem(BPF_MAP_UPDATE_ELEM, k, v, flags);
+        }
+    }
+
+    internal override int DeleteCore(ReadOnlySpan<byte> key)
+    {
+        fixed (byte* k = key)
+        {
+            return Elem(BPF_MAP_DELETE_ELEM, k, null, 0);
+        }
+    }
+
+    internal override int LookupAndDeleteCore(ReadOnlySpan<byte> key, Span<byte> value, ulong flags)
+    {
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+        {
+            return Elem(BPF_MAP_LOOKUP_AND_DELETE_ELEM, k, v, flags);
+        }
+    }
+
+    internal override int GetNextKeyCore(ReadOnlySpan<byte> key, Span<byte> nextKey)
+    {
+        fixed (byte* k = key)
+        fixed (byte* n = nextKey)
+        {
+            return Elem(BPF_MAP_GET_NEXT_KEY, key.IsEmpty ? null : k, n, 0);
+        }
+    }
+
+    internal override int FreezeCore()
+    {
+        bool added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            var attr = new bpf_attr_map_fd { map_fd = (uint)_handle.FileDescriptor };
+            int result = Call(BPF_MAP_FREEZE, ref attr);
+            return result < 0 ? -result : 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+    }
+
+    internal override int LookupBatchCore(bool delete, ReadOnlySpan<byte> inBatch, Span<byte> outBatch, Span<byte> keys, Span<byte> values, ref int count, ulong elemFlags)
+    {
+        fixed (byte* i = inBatch)
+        fixed (byte* o = outBatch)
+        fixed (byte* k = keys)
+        fixed (byte* v = values)
+        {
+            return Batch(delete ? BPF_MAP_LOOKUP_AND_DELETE_BATCH : BPF_MAP_LOOKUP_BATCH, inBatch.IsEmpty ? null : i, o, k, v, ref count, elemFlags);
+        }
+    }
+
+    internal override int UpdateBatchCore(ReadOnlySpan<byte> keys, ReadOnlySpan<byte> values, ref int count, ulong elemFlags)
+    {
+        fixed (byte* k = keys)
+        fixed (byte* v = values)
+        {
+            return Batch(BPF_MAP_UPDATE_BATCH, null, null, k, v, ref count, elemFlags);
+        }
+    }
+
+    internal override int DeleteBatchCore(ReadOnlySpan<byte> keys, ref int count, ulong elemFlags)
+    {
+        fixed (byte* k = keys)
+        {
+            return Batch(BPF_MAP_DELETE_BATCH, null, null, k, null, ref count, elemFlags);
+        }
+    }
+
+    internal override byte* GetMappedMemory(out nuint length)
+    {
+        if (_mapped == null)
+        {
+            lock (_mapLock)
+            {
+                if (_mapped == null)
+                {
+                    MapMemory();
+                }
+            }
+        }
+
+        length = _mappedLength;
+        return _mapped;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        lock (_mapLock)
+        {
+            if (_mapped != null)
+            {
+                _ = Interop.Interop.Libc.Munmap(_mapped, _mappedLength);
+                _mapped = null;
+            }
+        }
+
+        if (disposing)
+        {
+            _handle.Dispose();
+        }
+    }
+
+    private void MapMemory()
+    {
+        if (Type != BpfMapType.Array || (Flags & BpfMapFlags.Mmapable) == 0)
+        {
+            throw new InvalidOperationException($"Map '{Name}' is not an Mmapable array (create it with BpfMapFlags.Mmapable).");
+        }
+
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        nuint page = (nuint)Environment.SystemPageSize;
+        nuint size = (nuint)PerCpuStride(ValueSize) * (nuint)MaxEntries;
+        size = (size + page - 1) & ~(page - 1);
+        int prot = Interop.Interop.Libc.PROT_READ | ((Flags & BpfMapFlags.ReadOnly) != 0 ? 0 : Interop.Interop.Libc.PROT_WRITE);
+        bool added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            void* p = Interop.Interop.Libc.Mmap(null, size, prot, Interop.Interop.Libc.MAP_SHARED, _handle.FileDescriptor, 0);
+            if ((nint)p == Interop.Interop.Libc.MAP_FAILED)
+            {
+                throw BpfErrors.Create(Marshal.GetLastPInvokeError(), "mmap", Name);
+            }
+
+            _mappedLength = size;
+            _mapped = (byte*)p;
+        }
+        finally
+        {
+            if (added)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Elem(bpf_cmd cmd, byte* key, byte* value, ulong flags)
+    {
+        bool added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            bpf_attr_map_elem attr = default;
+            attr.map_fd = (uint)_handle.FileDescriptor;
+            attr.key = (ulong)key;
+            attr.value = (ulong)value;
+            attr.flags = flags;
+            int result = Call(cmd, &attr, (uint)sizeof(bpf_attr_map_elem));
+            return result < 0 ? -result : 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+    }
+
+    private int Batch(bpf_cmd cmd, byte* inBatch, byte* outBatch, byte* keys, byte* values, ref int count, ulong elemFlags)
+    {
+        bool added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            bpf_attr_batch attr = default;
+            attr.in_batch = (ulong)inBatch;
+            attr.out_batch = (ulong)outBatch;
+            attr.keys = (ulong)keys;
+            attr.values = (ulong)values;
+            attr.count = (uint)count;
+            attr.map_fd = (uint)_handle.FileDescriptor;
+            attr.elem_flags = elemFlags;
+            int result = Call(cmd, &attr, (uint)sizeof(bpf_attr_batch));
+
+            // The kernel writes count back only once it has started on the elements; a write batch that
+            // fails partway stops before the last element, so an unchanged full count means none was applied.
+            bool rejectedUpFront = result < 0 && attr.count == (uint)count && keys != null && outBatch == null;
+            count = rejectedUpFront ? 0 : (int)attr.count;
+            return result < 0 ? -result : 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+    }
+}

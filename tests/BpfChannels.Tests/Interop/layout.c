@@ -1,0 +1,72 @@
+/* Prints the size and field offsets of the bpf(2) structures as the machine's linux/bpf.h defines them.
+ * Each line: <struct>.<field> <offset> <size>; the C# layout test compares them with the interop structs. */
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/bpf.h>
+
+#define A(family, field) printf(#family "." #field " %zu %zu\n", offsetof(union bpf_attr, field), sizeof(((union bpf_attr *)0)->field))
+#define S(type, family, field) printf(#family "." #field " %zu %zu\n", offsetof(type, field), sizeof(((type *)0)->field))
+
+int main(void)
+{
+    A(bpf_attr_map_create, map_type);
+    A(bpf_attr_map_create, key_size);
+    A(bpf_attr_map_create, value_size);
+    A(bpf_attr_map_create, max_entries);
+    A(bpf_attr_map_create, map_flags);
+    A(bpf_attr_map_create, inner_map_fd);
+    A(bpf_attr_map_create, numa_node);
+    A(bpf_attr_map_create, map_name);
+    A(bpf_attr_map_create, map_ifindex);
+    A(bpf_attr_map_create, btf_fd);
+    A(bpf_attr_map_create, btf_key_type_id);
+    A(bpf_attr_map_create, btf_value_type_id);
+    A(bpf_attr_map_create, btf_vmlinux_value_type_id);
+    A(bpf_attr_map_create, map_extra);
+
+    A(bpf_attr_map_elem, map_fd);
+    A(bpf_attr_map_elem, key);
+    A(bpf_attr_map_elem, value);
+    A(bpf_attr_map_elem, flags);
+
+    A(bpf_attr_batch, batch.in_batch);
+    A(bpf_attr_batch, batch.out_batch);
+    A(bpf_attr_batch, batch.keys);
+    A(bpf_attr_batch, batch.values);
+    A(bpf_attr_batch, batch.count);
+    A(bpf_attr_batch, batch.map_fd);
+    A(bpf_attr_batch, batch.elem_flags);
+    A(bpf_attr_batch, batch.flags);
+
+    A(bpf_attr_obj, pathname);
+    A(bpf_attr_obj, bpf_fd);
+    A(bpf_attr_obj, file_flags);
+
+    A(bpf_attr_get_id, start_id);
+    A(bpf_attr_get_id, next_id);
+    A(bpf_attr_get_id, open_flags);
+
+    A(bpf_attr_info, info.bpf_fd);
+    A(bpf_attr_info, info.info_len);
+    A(bpf_attr_info, info.info);
+
+    A(bpf_attr_map_fd, map_fd);
+
+    S(struct bpf_map_info, bpf_map_info, type);
+    S(struct bpf_map_info, bpf_map_info, id);
+    S(struct bpf_map_info, bpf_map_info, key_size);
+    S(struct bpf_map_info, bpf_map_info, value_size);
+    S(struct bpf_map_info, bpf_map_info, max_entries);
+    S(struct bpf_map_info, bpf_map_info, map_flags);
+    S(struct bpf_map_info, bpf_map_info, name);
+    S(struct bpf_map_info, bpf_map_info, ifindex);
+    S(struct bpf_map_info, bpf_map_info, btf_vmlinux_value_type_id);
+    S(struct bpf_map_info, bpf_map_info, netns_dev);
+    S(struct bpf_map_info, bpf_map_info, netns_ino);
+    S(struct bpf_map_info, bpf_map_info, btf_id);
+    S(struct bpf_map_info, bpf_map_info, btf_key_type_id);
+    S(struct bpf_map_info, bpf_map_info, btf_value_type_id);
+    S(struct bpf_map_info, bpf_map_info, map_extra);
+    printf("bpf_map_info.sizeof 0 %zu\n", sizeof(struct bpf_map_info));
+    return 0;
+}
