@@ -92,6 +92,22 @@ public sealed class PinningTests : IDisposable
     }
 
     [Fact]
+    public void Pin_BpfFsNotMounted_ExplainsHowToMount()
+    {
+        // In a private mount namespace without bpffs at /sys/fs/bpf, the pin is refused before any syscall.
+        string unshare = BpfTestEnvironment.RequireTool("unshare");
+        string output = BpfTestEnvironment.RunWithExit(
+            unshare,
+            ["--mount", "--propagation", "private", "sh", "-c", $"umount -l {BpfSystem.DefaultBpfFsPath} && exec \"$0\"", ChildProcess.ExecutablePath],
+            out int exit,
+            new Dictionary<string, string> { [ChildProcess.ScenarioVariable] = "pin-without-bpffs" });
+        Assert.Equal(0, exit);
+        Assert.StartsWith("ArgumentException|", output.Trim());
+        Assert.Contains("bpffs is not mounted at /sys/fs/bpf", output);
+        Assert.Contains("mount -t bpf bpf /sys/fs/bpf", output);
+    }
+
+    [Fact]
     public void Pin_InMemoryTwin_NotSupported()
     {
         using BpfMap<int, int> map = BpfMapFactory.InMemory.CreateHash<int, int>(4);

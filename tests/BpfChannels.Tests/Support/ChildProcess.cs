@@ -26,6 +26,7 @@ public static class ChildProcess
             result = scenario switch
             {
                 "create-map" => CreateMap(),
+                "pin-without-bpffs" => PinWithoutBpfFs(),
                 _ => "unknown scenario " + scenario,
             };
         }
@@ -42,6 +43,20 @@ public static class ChildProcess
     public static string ExecutablePath => Environment.ProcessPath!.EndsWith("/dotnet", StringComparison.Ordinal)
         ? Path.ChangeExtension(typeof(ChildProcess).Assembly.Location, null)
         : Environment.ProcessPath!;
+
+    private static string PinWithoutBpfFs()
+    {
+        try
+        {
+            using BpfMap<int, int> map = BpfMap.CreateHash<int, int>(4);
+            map.Map.Pin(BpfSystem.DefaultBpfFsPath + "/unmounted_probe");
+            return "pinned";
+        }
+        catch (ArgumentException e)
+        {
+            return "ArgumentException|" + e.Message;
+        }
+    }
 
     private static string CreateMap()
     {
