@@ -17,6 +17,7 @@ public sealed class StructLayoutTests
         ["bpf_attr_info"] = typeof(bpf_attr_info),
         ["bpf_attr_map_fd"] = typeof(bpf_attr_map_fd),
         ["bpf_map_info"] = typeof(bpf_map_info),
+        ["bpf_attr_btf_load"] = typeof(bpf_attr_btf_load),
     };
 
     public static IReadOnlyList<(string Struct, string Field, int Offset, int Size)> ReadCLayout(string source, string name)

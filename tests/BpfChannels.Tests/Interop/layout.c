@@ -52,6 +52,12 @@ int main(void)
 
     A(bpf_attr_map_fd, map_fd);
 
+    A(bpf_attr_btf_load, btf);
+    A(bpf_attr_btf_load, btf_log_buf);
+    A(bpf_attr_btf_load, btf_size);
+    A(bpf_attr_btf_load, btf_log_size);
+    A(bpf_attr_btf_load, btf_log_level);
+
     S(struct bpf_map_info, bpf_map_info, type);
     S(struct bpf_map_info, bpf_map_info, id);
     S(struct bpf_map_info, bpf_map_info, key_size);

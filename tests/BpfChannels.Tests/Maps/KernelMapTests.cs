@@ -107,12 +107,52 @@ public sealed class KernelMapTests
             new() { Type = BpfMapType.RingBuffer, MaxEntries = page * 4 },
             new() { Type = BpfMapType.BloomFilter, ValueSize = 8, MaxEntries = 8, MapExtra = 3 },
             new() { Type = BpfMapType.UserRingBuffer, MaxEntries = page * 4 },
+            new() { Type = BpfMapType.CgroupStorage, KeySize = 8, ValueSize = 8 },
+            new() { Type = BpfMapType.PerCpuCgroupStorage, KeySize = 8, ValueSize = 8 },
+            new() { Type = BpfMapType.Arena, MaxEntries = 4, Flags = BpfMapFlags.Mmapable },
         ];
         foreach (BpfMapSpec spec in specs)
         {
             using BpfMap map = BpfMap.Create(spec);
             Assert.Equal(spec.Type, map.GetInfo().Type);
         }
+    }
+
+    [Theory]
+    [InlineData(BpfMapType.SkStorage)]
+    [InlineData(BpfMapType.InodeStorage)]
+    [InlineData(BpfMapType.TaskStorage)]
+    [InlineData(BpfMapType.CgroupStorageLocal)]
+    public void LocalStorageMaps_WithBtf_CanBeCreated(BpfMapType type)
+    {
+        var builder = new BpfBtfBuilder();
+        uint intId = builder.AddInt("int", 4, signed: true);
+        uint valueId = builder.AddInt("long long", 8, signed: true);
+        using BpfBtf btf = BpfBtf.Load(builder.Build());
+        using BpfMap map = BpfMap.Create(new BpfMapSpec
+        {
+            Type = type,
+            KeySize = 4,
+            ValueSize = 8,
+            Flags = BpfMapFlags.NoPrealloc,
+            Btf = btf.Handle,
+            BtfKeyTypeId = intId,
+            BtfValueTypeId = valueId,
+        });
+        BpfMapInfo info = map.GetInfo();
+        Assert.Equal(type, info.Type);
+        Assert.Equal(valueId, info.BtfValueTypeId);
+        Assert.NotEqual(0u, info.BtfId);
+    }
+
+    [Fact]
+    public void BtfLoad_Invalid_ReportsKernelLog()
+    {
+        byte[] blob = new BpfBtfBuilder().Build();
+        blob[2] = 9; // unknown BTF version
+        BpfException e = Assert.Throws<BpfException>(() => BpfBtf.Load(blob));
+        Assert.Equal("BPF_BTF_LOAD", e.Command);
+        Assert.Contains("Kernel log", e.Message);
     }
 
     [Fact]

@@ -1,0 +1,24 @@
+using System.Runtime.InteropServices;
+
+namespace BpfChannels.Interop;
+
+internal static partial class Interop
+{
+    internal static partial class Bpf
+    {
+        /// <summary>BPF_BTF_LOAD.</summary>
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct bpf_attr_btf_load
+        {
+            public ulong btf;
+            public ulong btf_log_buf;
+            public uint btf_size;
+            public uint btf_log_size;
+            public uint btf_log_level;
+        }
+
+        internal const ushort BTF_MAGIC = 0xeB9F;
+        internal const uint BTF_KIND_INT = 1;
+        internal const uint BTF_INT_SIGNED = 1 << 0;
+    }
+}
