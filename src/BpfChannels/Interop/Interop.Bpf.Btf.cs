@@ -17,6 +17,18 @@ internal static partial class Interop
             public uint btf_log_level;
         }
 
+        /// <summary>struct bpf_btf_info (aligned to 8).</summary>
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct bpf_btf_info
+        {
+            public ulong btf;
+            public uint btf_size;
+            public uint id;
+            public ulong name;
+            public uint name_len;
+            public uint kernel_btf;
+        }
+
         internal const ushort BTF_MAGIC = 0xeB9F;
         internal const uint BTF_KIND_INT = 1;
         internal const uint BTF_INT_SIGNED = 1 << 0;

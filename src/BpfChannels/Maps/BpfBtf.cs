@@ -49,6 +49,58 @@ public sealed class BpfBtf : IDisposable
         }
     }
 
+    /// <summary>Opens the BTF object with id <paramref name="id"/> (BPF_BTF_GET_FD_BY_ID, 5.0), for example a map's <see cref="BpfMapInfo.BtfId"/>.</summary>
+    /// <param name="id">The BTF id.</param>
+    /// <returns>The BTF object.</returns>
+    /// <exception cref="BpfException">ENOENT (no such BTF), EPERM (needs CAP_SYS_ADMIN), or another error.</exception>
+    public static BpfBtf OpenById(uint id)
+    {
+        var attr = new bpf_attr_get_id { start_id = id };
+        int fd = Call(bpf_cmd.BPF_BTF_GET_FD_BY_ID, ref attr);
+        return fd < 0 ? throw BpfErrors.Create(-fd, "BPF_BTF_GET_FD_BY_ID", $"BTF id {id}") : new BpfBtf(new BpfHandle(fd));
+    }
+
+    /// <summary>Reads the raw BTF (header, types, strings) back from the kernel (BPF_OBJ_GET_INFO_BY_FD).</summary>
+    /// <returns>The blob.</returns>
+    /// <exception cref="ObjectDisposedException">The object is disposed.</exception>
+    /// <exception cref="BpfException">The kernel reported an error.</exception>
+    public unsafe byte[] GetRawData()
+    {
+        bool added = false;
+        try
+        {
+            Handle.DangerousAddRef(ref added);
+            bpf_btf_info info = default;
+            int result = GetInfo(&info);
+            if (result < 0)
+            {
+                throw BpfErrors.Create(-result, "BPF_OBJ_GET_INFO_BY_FD", "BTF");
+            }
+
+            byte[] data = new byte[info.btf_size];
+            fixed (byte* p = data)
+            {
+                info = new bpf_btf_info { btf = (ulong)p, btf_size = (uint)data.Length };
+                result = GetInfo(&info);
+            }
+
+            return result < 0 ? throw BpfErrors.Create(-result, "BPF_OBJ_GET_INFO_BY_FD", "BTF") : data;
+        }
+        finally
+        {
+            if (added)
+            {
+                Handle.DangerousRelease();
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public void Dispose() => Handle.Dispose();
+
+    private unsafe int GetInfo(bpf_btf_info* info)
+    {
+        var attr = new bpf_attr_info { bpf_fd = (uint)Handle.FileDescriptor, info_len = (uint)sizeof(bpf_btf_info), info = (ulong)info };
+        return Call(bpf_cmd.BPF_OBJ_GET_INFO_BY_FD, ref attr);
+    }
 }

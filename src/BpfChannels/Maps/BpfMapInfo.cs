@@ -70,6 +70,12 @@ public sealed record BpfMapInfo
     {
         ArgumentNullException.ThrowIfNull(handle);
         ObjectDisposedException.ThrowIf(handle.IsClosed, handle);
+        if (ReadFdInfo(handle, "map_type") is null)
+        {
+            // OBJ_GET_INFO_BY_FD would fill a program's or link's info into the map struct without complaint.
+            throw BpfErrors.Create(Interop.Interop.Errno.EINVAL, "BPF_OBJ_GET_INFO_BY_FD", $"fd {handle.FileDescriptor} (not a BPF map)");
+        }
+
         bpf_map_info info = default;
         bool added = false;
         try

@@ -18,6 +18,7 @@ public sealed class StructLayoutTests
         ["bpf_attr_map_fd"] = typeof(bpf_attr_map_fd),
         ["bpf_map_info"] = typeof(bpf_map_info),
         ["bpf_attr_btf_load"] = typeof(bpf_attr_btf_load),
+        ["bpf_btf_info"] = typeof(bpf_btf_info),
     };
 
     public static IReadOnlyList<(string Struct, string Field, int Offset, int Size)> ReadCLayout(string source, string name)
@@ -63,7 +64,7 @@ public sealed class StructLayoutTests
             }
 
             // A family struct covers exactly its fields of union bpf_attr (rounded to its alignment).
-            if (group.Key != "bpf_map_info")
+            if (!group.Key.EndsWith("_info", StringComparison.Ordinal))
             {
                 int alignment = group.Any(f => f.Size == 8) ? 8 : 4;
                 Assert.True((end + alignment - 1) / alignment * alignment == Marshal.SizeOf(type), $"{group.Key} is {Marshal.SizeOf(type)} bytes in C#, its fields end at {end} in C");

@@ -73,6 +73,13 @@ int main(void)
     S(struct bpf_map_info, bpf_map_info, btf_key_type_id);
     S(struct bpf_map_info, bpf_map_info, btf_value_type_id);
     S(struct bpf_map_info, bpf_map_info, map_extra);
+    S(struct bpf_btf_info, bpf_btf_info, btf);
+    S(struct bpf_btf_info, bpf_btf_info, btf_size);
+    S(struct bpf_btf_info, bpf_btf_info, id);
+    S(struct bpf_btf_info, bpf_btf_info, name);
+    S(struct bpf_btf_info, bpf_btf_info, name_len);
+    S(struct bpf_btf_info, bpf_btf_info, kernel_btf);
+    printf("bpf_btf_info.sizeof 0 %zu\n", sizeof(struct bpf_btf_info));
     printf("bpf_map_info.sizeof 0 %zu\n", sizeof(struct bpf_map_info));
     return 0;
 }
