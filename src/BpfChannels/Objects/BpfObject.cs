@@ -301,8 +301,7 @@ public sealed unsafe partial class BpfObject : IDisposable
             _object = bpf_object__open_mem(pElf, (nuint)elf.Length, &opts);
             if (_object == 0)
             {
-                int errno = Marshal.GetLastPInvokeError();
-                throw BpfErrors.Create(errno == 0 ? Interop.Interop.Errno.EINVAL : errno, "bpf_object__open", Name);
+                throw OpenError(Marshal.GetLastPInvokeError());
             }
         }
 
@@ -353,6 +352,27 @@ public sealed unsafe partial class BpfObject : IDisposable
         {
             program.OnLoaded();
         }
+    }
+
+    private BpfException OpenError(int errno)
+    {
+        // libbpf reports ELF problems with its own codes above 4000 (LIBBPF_ERRNO__*, libbpf.h).
+        string? libbpf = errno switch
+        {
+            4000 => "LIBBPF_ERRNO__LIBELF: libelf could not read it; it is not a valid ELF file",
+            4001 => "LIBBPF_ERRNO__FORMAT: it is not a valid BPF ELF object (corrupt, truncated, or not compiled with -target bpf)",
+            4003 => "LIBBPF_ERRNO__ENDIAN: the ELF object's byte order does not match this machine",
+            4005 => "LIBBPF_ERRNO__RELOC: a relocation in the ELF object is invalid",
+            _ when errno > 4000 => $"libbpf error {errno} while reading the ELF object",
+            _ => null,
+        };
+        if (libbpf is null)
+        {
+            return BpfErrors.Create(errno == 0 ? Interop.Interop.Errno.EINVAL : errno, "bpf_object__open", Name);
+        }
+
+        int code = Interop.Interop.Errno.EINVAL;
+        return new BpfException($"bpf_object__open on '{Name}' failed with {BpfErrors.Name(code)} ({code}): {libbpf}.", "bpf_object__open", Name, code);
     }
 
     private static string Tail(string log, int max) => log.Length <= max ? log : "..." + log[^max..];
