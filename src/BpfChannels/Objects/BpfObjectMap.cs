@@ -139,10 +139,39 @@ public sealed unsafe class BpfObjectMap
                 handle.Dispose();
                 throw;
             }
+
+            MapGlobalData(fd);
         }
     }
 
     internal void Close() => _loaded?.Dispose();
+
+    /// <summary>
+    /// Maps the kernel's global-data map over libbpf's initial-value buffer, as libbpf's skeleton loader does
+    /// (libbpf before 1.5 does it only for skeletons), so that <see cref="BpfGlobalVariable{T}"/> reads and writes
+    /// the live values. bpf_object__close unmaps the region with the same size.
+    /// </summary>
+    private void MapGlobalData(int fd)
+    {
+        const uint BPF_F_MMAPABLE = 1u << 10;
+        const uint BPF_F_RDONLY_PROG = 1u << 7;
+        uint flags = bpf_map__map_flags(_map);
+        nuint size;
+        void* buffer = bpf_map__initial_value(_map, &size);
+        if (!IsGlobalData || (flags & BPF_F_MMAPABLE) == 0 || buffer is null)
+        {
+            return;
+        }
+
+        long page = Interop.Interop.Libc.GetPageSize();
+        long length = ((((long)ValueSize + 7) & ~7L) * bpf_map__max_entries(_map) + page - 1) / page * page;
+        int prot = (flags & BPF_F_RDONLY_PROG) != 0 ? Interop.Interop.Libc.PROT_READ : Interop.Interop.Libc.PROT_READ | Interop.Interop.Libc.PROT_WRITE;
+        void* mapped = Interop.Interop.Libc.Mmap(buffer, (nuint)length, prot, Interop.Interop.Libc.MAP_SHARED | Interop.Interop.Libc.MAP_FIXED, fd, 0);
+        if ((nint)mapped == Interop.Interop.Libc.MAP_FAILED)
+        {
+            throw BpfErrors.Create(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), "mmap", Name);
+        }
+    }
 
     private void ThrowIfLoaded()
     {
