@@ -13,7 +13,8 @@ namespace BpfChannels;
 /// <remarks>
 /// <para>Open with <see cref="Open(string, BpfObjectOptions?)"/> (a file), <see cref="Open(ReadOnlySpan{byte}, string, BpfObjectOptions?)"/>
 /// (memory) or <see cref="OpenResource"/> (an embedded resource); adjust <see cref="Maps"/> and <see cref="Programs"/>;
-/// call <see cref="Load"/>. </para>
+ /// call <see cref="Load"/>. Objects with legacy <c>struct bpf_map_def SEC("maps")</c> definitions, which libbpf 1.x
+/// refuses, are loaded by this library's own ELF loader (<see cref="IsLegacy"/>) and appear the same way. </para>
 /// <para>The maps and programs belong to the object: <see cref="Dispose"/> closes them all (links created by
 /// attaching stay until they are disposed themselves). BTF-defined maps need kernel 5.2+, global variables 5.2+.
 /// Not thread-safe while opening and loading; after <see cref="Load"/>, the maps are as thread-safe as any
@@ -140,7 +141,14 @@ public sealed unsafe partial class BpfObject : IDisposable
             throw new InvalidOperationException($"The BPF object '{Name}' is already loaded.");
         }
 
-        LoadLibbpf();
+        if (IsLegacy)
+        {
+            LoadLegacy();
+        }
+        else
+        {
+            LoadLibbpf();
+        }
 
         IsLoaded = true;
     }
@@ -265,7 +273,15 @@ public sealed unsafe partial class BpfObject : IDisposable
         var obj = new BpfObject(options.ObjectName ?? name);
         try
         {
-            obj.OpenLibbpf(elf, options);
+            if (LegacyElfLoader.HasLegacyMaps(elf, name))
+            {
+                obj.OpenLegacy(elf, options);
+            }
+            else
+            {
+                obj.OpenLibbpf(elf, options);
+            }
+
             return obj;
         }
         catch
@@ -332,11 +348,7 @@ public sealed unsafe partial class BpfObject : IDisposable
             FreeLog();
             if (log.Length > 0 && failed is not null)
             {
-                throw new BpfVerifierException(
-                    $"BPF_PROG_LOAD of program '{failed.Name}' in '{Name}' failed with {BpfErrors.Name(errno)} ({errno}): the verifier rejected it. Verifier log (end):{Environment.NewLine}{Tail(log, 4000)}",
-                    failed.Name,
-                    errno,
-                    log);
+                throw VerifierError(failed.Name, errno, log);
             }
 
             throw BpfErrors.Create(errno, "bpf_object__load", failed is null ? Name : $"{Name}/{failed.Name}");

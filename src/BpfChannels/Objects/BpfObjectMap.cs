@@ -17,6 +17,9 @@ public sealed unsafe class BpfObjectMap
     private readonly BpfObject _owner;
     private readonly nint _map;
     private BpfMap? _loaded;
+    private BpfMapSpec? _legacySpec;
+    private string? _legacyPinPath;
+    private bool _legacyPinned;
 
     internal BpfObjectMap(BpfObject owner, nint map)
     {
@@ -26,6 +29,16 @@ public sealed unsafe class BpfObjectMap
         Type = (BpfMapType)bpf_map__type(map);
         KeySize = (int)bpf_map__key_size(map);
         ValueSize = (int)bpf_map__value_size(map);
+    }
+
+    internal BpfObjectMap(BpfObject owner, string name, BpfMapSpec spec)
+    {
+        _owner = owner;
+        _legacySpec = spec;
+        Name = name;
+        Type = spec.Type;
+        KeySize = spec.KeySize;
+        ValueSize = spec.ValueSize;
     }
 
     /// <summary>The map's name as in the C source (global data maps are named <c>&lt;object&gt;.bss</c> and so on, truncated to 15 bytes).</summary>
@@ -48,11 +61,17 @@ public sealed unsafe class BpfObjectMap
     /// <exception cref="ArgumentOutOfRangeException">Set to zero or less.</exception>
     public int MaxEntries
     {
-        get => _loaded?.MaxEntries ?? (int)bpf_map__max_entries(_map);
+        get => _loaded?.MaxEntries ?? _legacySpec?.MaxEntries ?? (int)bpf_map__max_entries(_map);
         set
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
             ThrowIfLoaded();
+            if (_legacySpec is not null)
+            {
+                _legacySpec = _legacySpec with { MaxEntries = value };
+                return;
+            }
+
             Check(bpf_map__set_max_entries(_map, (uint)value), "bpf_map__set_max_entries");
         }
     }
@@ -64,10 +83,16 @@ public sealed unsafe class BpfObjectMap
     /// <exception cref="InvalidOperationException">Set after the object was loaded.</exception>
     public string? PinPath
     {
-        get => BpfObject.Utf8(bpf_map__pin_path(_map));
+        get => _legacySpec is not null ? _legacyPinPath : BpfObject.Utf8(bpf_map__pin_path(_map));
         set
         {
             ThrowIfLoaded();
+            if (_legacySpec is not null)
+            {
+                _legacyPinPath = value;
+                return;
+            }
+
             byte[]? path = value is null ? null : Encoding.UTF8.GetBytes(value + "\0");
             fixed (byte* p = path)
             {
@@ -77,7 +102,7 @@ public sealed unsafe class BpfObjectMap
     }
 
     /// <summary>Whether the loaded map is pinned (created and pinned, or reused from its pin).</summary>
-    public bool IsPinned => bpf_map__is_pinned(_map);
+    public bool IsPinned => _legacySpec is not null ? _legacyPinned : bpf_map__is_pinned(_map);
 
     /// <summary>The loaded map.</summary>
     /// <exception cref="InvalidOperationException">The object is not loaded.</exception>
@@ -105,11 +130,16 @@ public sealed unsafe class BpfObjectMap
 
     /// <summary>Sets the initial contents of a global-data map (<c>.data</c>, <c>.rodata</c>, <c>.bss</c>) before load.</summary>
     /// <param name="value">Exactly <see cref="ValueSize"/> bytes.</param>
-    /// <exception cref="InvalidOperationException">The object is loaded.</exception>
+    /// <exception cref="InvalidOperationException">The object is loaded, or is a legacy object (whose maps have no initial data).</exception>
     /// <exception cref="ArgumentException">The size is wrong.</exception>
     public void SetInitialValue(ReadOnlySpan<byte> value)
     {
         ThrowIfLoaded();
+        if (_legacySpec is not null)
+        {
+            throw new InvalidOperationException($"Map '{Name}' is a legacy SEC(\"maps\") definition, which has no initial data; write it after load.");
+        }
+
         if (value.Length != ValueSize)
         {
             throw new ArgumentException($"Map '{Name}' has {ValueSize}-byte values; the initial value is {value.Length} bytes.", nameof(value));
@@ -145,6 +175,33 @@ public sealed unsafe class BpfObjectMap
     }
 
     internal void Close() => _loaded?.Dispose();
+
+    /// <summary>Creates a legacy map (or reuses the map pinned at <see cref="PinPath"/>), for the legacy loader.</summary>
+    internal BpfMap CreateLegacy()
+    {
+        BpfMapSpec spec = _legacySpec!;
+        if (_legacyPinPath is { } path && File.Exists(path))
+        {
+            BpfMap pinned = BpfMap.OpenPinned(path);
+            if (pinned.Type != spec.Type || pinned.KeySize != spec.KeySize || pinned.ValueSize != spec.ValueSize || pinned.MaxEntries != spec.MaxEntries)
+            {
+                pinned.Dispose();
+                throw new BpfException($"The map pinned at '{path}' does not match the definition of '{Name}' ({spec.Type}, {spec.KeySize}/{spec.ValueSize} bytes, {spec.MaxEntries} entries); unpin it or choose another path.", "BPF_OBJ_GET", Name, Interop.Interop.Errno.EINVAL);
+            }
+
+            _legacyPinned = true;
+            return _loaded = pinned;
+        }
+
+        _loaded = BpfMap.Create(spec);
+        if (_legacyPinPath is not null)
+        {
+            _loaded.Pin(_legacyPinPath);
+            _legacyPinned = true;
+        }
+
+        return _loaded;
+    }
 
     /// <summary>
     /// Maps the kernel's global-data map over libbpf's initial-value buffer, as libbpf's skeleton loader does

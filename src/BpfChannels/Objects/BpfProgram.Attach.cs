@@ -42,12 +42,6 @@ public sealed unsafe partial class BpfProgram
     /// <exception cref="BpfException">The kernel refused.</exception>
     public BpfLink AttachTracing()
     {
-        if (_program == 0)
-        {
-            // A BTF tracing program carries its target from load time; BPF_RAW_TRACEPOINT_OPEN with no name attaches it.
-            return RawTracepointOpen(null, SectionName);
-        }
-
         RequireLibbpf("AttachTracing");
         nint link = bpf_program__attach_trace(_program);
         return link != 0 ? new BpfLink(link, $"{SectionName} <- {Name}") : throw AttachError("bpf_program__attach_trace", SectionName);
@@ -74,7 +68,7 @@ public sealed unsafe partial class BpfProgram
         }
     }
 
-    private BpfLink RawTracepointOpen(byte[]? name, string description)
+    private BpfLink RawTracepointOpen(byte[] name, string description)
     {
         BpfHandle handle = Handle;
         bool added = false;
@@ -107,7 +101,7 @@ public sealed unsafe partial class BpfProgram
         _ = Handle;
         if (_program == 0)
         {
-            throw new InvalidOperationException($"{method} goes through libbpf, which did not load program '{Name}' (a legacy SEC(\"maps\") object); use AttachRawTracepoint or AttachTracing.");
+            throw new InvalidOperationException($"{method} goes through libbpf, which did not load program '{Name}' (a legacy SEC(\"maps\") object); use AttachRawTracepoint, which needs only the program's descriptor.");
         }
     }
 
