@@ -1,0 +1,128 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using static BpfChannels.Interop.Interop.Bpf;
+using static BpfChannels.Interop.Interop.Errno;
+using static BpfChannels.Interop.Interop.Libbpf;
+
+namespace BpfChannels;
+
+public sealed unsafe partial class BpfProgram
+{
+    /// <summary>
+    /// Attaches the program where its section says (<c>raw_tp/…</c>, <c>tp_btf/…</c>, <c>tracepoint/cat/name</c>,
+    /// <c>fentry/…</c>, <c>fexit/…</c>…) through libbpf's bpf_program__attach.
+    /// </summary>
+    /// <returns>The link; dispose it to detach.</returns>
+    /// <exception cref="InvalidOperationException">The program is not loaded, or came from a legacy object (use a specific Attach method).</exception>
+    /// <exception cref="BpfException">The section does not name an attach point, or the kernel refused.</exception>
+    public BpfLink Attach()
+    {
+        RequireLibbpf("Attach");
+        nint link = bpf_program__attach(_program);
+        return link != 0 ? new BpfLink(link, $"{SectionName} <- {Name}") : throw AttachError("bpf_program__attach", SectionName);
+    }
+
+    /// <summary>Attaches a raw tracepoint program (SEC("raw_tp/…"), 4.17) to the raw tracepoint <paramref name="tracepoint"/> (BPF_RAW_TRACEPOINT_OPEN).</summary>
+    /// <param name="tracepoint">The raw tracepoint, for example <c>sys_enter</c>.</param>
+    /// <returns>The link; dispose it to detach.</returns>
+    /// <exception cref="InvalidOperationException">The program is not loaded.</exception>
+    /// <exception cref="BpfException">ENOENT (no such tracepoint), EINVAL (the program is not a raw tracepoint program) or another error.</exception>
+    public BpfLink AttachRawTracepoint(string tracepoint)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tracepoint);
+        return RawTracepointOpen(Encoding.UTF8.GetBytes(tracepoint + "\0"), tracepoint);
+    }
+
+    /// <summary>
+    /// Attaches a BTF tracing program, whose target was fixed at load from its section: SEC("tp_btf/…") (5.5),
+    /// SEC("fentry/…") and SEC("fexit/…") (5.5), SEC("fmod_ret/…"), SEC("lsm/…") (5.7).
+    /// </summary>
+    /// <returns>The link; dispose it to detach.</returns>
+    /// <exception cref="InvalidOperationException">The program is not loaded.</exception>
+    /// <exception cref="BpfException">The kernel refused.</exception>
+    public BpfLink AttachTracing()
+    {
+        if (_program == 0)
+        {
+            // A BTF tracing program carries its target from load time; BPF_RAW_TRACEPOINT_OPEN with no name attaches it.
+            return RawTracepointOpen(null, SectionName);
+        }
+
+        RequireLibbpf("AttachTracing");
+        nint link = bpf_program__attach_trace(_program);
+        return link != 0 ? new BpfLink(link, $"{SectionName} <- {Name}") : throw AttachError("bpf_program__attach_trace", SectionName);
+    }
+
+    /// <summary>Attaches a tracepoint program (SEC("tracepoint/…"), 4.7) to the perf tracepoint <paramref name="category"/>:<paramref name="name"/>.</summary>
+    /// <param name="category">The tracepoint's category (a directory under /sys/kernel/tracing/events), for example <c>syscalls</c>.</param>
+    /// <param name="name">The tracepoint's name, for example <c>sys_enter_openat</c>.</param>
+    /// <returns>The link; dispose it to detach.</returns>
+    /// <exception cref="InvalidOperationException">The program is not loaded, or came from a legacy object.</exception>
+    /// <exception cref="BpfException">ENOENT (no such tracepoint, or tracefs is not mounted) or another error.</exception>
+    public BpfLink AttachTracepoint(string category, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(category);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        RequireLibbpf("AttachTracepoint");
+        byte[] c = Encoding.UTF8.GetBytes(category + "\0");
+        byte[] n = Encoding.UTF8.GetBytes(name + "\0");
+        fixed (byte* pc = c)
+        fixed (byte* pn = n)
+        {
+            nint link = bpf_program__attach_tracepoint(_program, pc, pn);
+            return link != 0 ? new BpfLink(link, $"tracepoint/{category}/{name} <- {Name}") : throw AttachError("bpf_program__attach_tracepoint", $"{category}:{name}");
+        }
+    }
+
+    private BpfLink RawTracepointOpen(byte[]? name, string description)
+    {
+        BpfHandle handle = Handle;
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            fixed (byte* p = name)
+            {
+                var attr = new bpf_attr_raw_tracepoint { name = (ulong)p, prog_fd = (uint)handle.FileDescriptor };
+                int fd = Call(bpf_cmd.BPF_RAW_TRACEPOINT_OPEN, ref attr);
+                if (fd < 0)
+                {
+                    throw AttachError(-fd, "BPF_RAW_TRACEPOINT_OPEN", description);
+                }
+
+                return new BpfLink(new BpfHandle(fd), $"{description} <- {Name}");
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    private void RequireLibbpf(string method)
+    {
+        _ = Handle;
+        if (_program == 0)
+        {
+            throw new InvalidOperationException($"{method} goes through libbpf, which did not load program '{Name}' (a legacy SEC(\"maps\") object); use AttachRawTracepoint or AttachTracing.");
+        }
+    }
+
+    private BpfException AttachError(string call, string target) => AttachError(Marshal.GetLastPInvokeError() is var e and > 0 ? e : EINVAL, call, target);
+
+    private BpfException AttachError(int errno, string call, string target)
+    {
+        string why = errno switch
+        {
+            ENOENT => "there is no such attach point (check the name under /sys/kernel/tracing/events or /sys/kernel/btf/vmlinux, and that tracefs is mounted)",
+            EINVAL => "the program's type or section does not fit this attach point",
+            EPERM or EACCES => "attaching needs CAP_BPF with CAP_PERFMON (tracing) or CAP_NET_ADMIN (networking), or root",
+            EOPNOTSUPP or ENOTSUPP => "this kernel does not support this kind of attachment",
+            _ => BpfErrors.Explain(errno, call),
+        };
+        return new BpfException($"Attaching program '{Name}' to '{target}' ({call}) failed with {BpfErrors.Name(errno)} ({errno}): {why}.", call, Name, errno);
+    }
+}
