@@ -1,0 +1,323 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using static BpfChannels.Interop.Interop;
+
+namespace BpfChannels.Events;
+
+/// <summary>
+/// One epoll loop over any number of ring buffers and perf buffers: it sleeps until the kernel signals
+/// that a buffer has data, then drains exactly the buffers that are ready. It never polls on a timer.
+/// </summary>
+/// <remarks>
+/// Needs Linux 5.8 for ring buffers (4.4 for perf buffers). <see cref="Add(RingBufferReader, RecordHandler)"/>
+/// and <see cref="Dispose"/> are thread-safe; <see cref="PollOnce"/> and <see cref="Run"/> run on one thread at
+/// a time, and every handler is called on that thread, never concurrently. The loop does not own the readers:
+/// dispose them after the loop, or the loop drops a disposed reader the next time it is ready.
+/// </remarks>
+public sealed class EventLoop : IDisposable
+{
+    private const ulong WakeupToken = ulong.MaxValue;
+    private readonly SafeFileHandle _epoll;
+    private readonly SafeFileHandle _wakeup;
+    private readonly Lock _lock = new();
+    private readonly byte[] _events = new byte[64 * Libc.EpollEventSize];
+    private Func<int>?[] _sources = new Func<int>?[4];
+    private int _count;
+    private int _running;
+    private volatile bool _disposed;
+
+    /// <summary>Creates an empty loop (an epoll instance and an eventfd used to wake it).</summary>
+    /// <exception cref="BpfException">epoll_create1 or eventfd failed (for example EMFILE).</exception>
+    public EventLoop()
+    {
+        _epoll = Open(Libc.EpollCreate(), "epoll_create1");
+        try
+        {
+            _wakeup = Open(Libc.EventFd(), "eventfd");
+            Register(_wakeup, Libc.EPOLLIN, WakeupToken);
+        }
+        catch
+        {
+            _wakeup?.Dispose();
+            _epoll.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The number of buffers registered (a perf buffer counts once per CPU).</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Drains <paramref name="reader"/> into <paramref name="handler"/> whenever it has records.</summary>
+    /// <param name="reader">The ring buffer.</param>
+    /// <param name="handler">Receives each record in place.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ObjectDisposedException">The loop or the reader is disposed.</exception>
+    public void Add(RingBufferReader reader, RecordHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(handler);
+        Add(reader.Handle, Libc.EPOLLIN, () => reader.Consume(handler));
+    }
+
+    /// <summary>Drains <paramref name="reader"/> into a typed <paramref name="handler"/> whenever it has records.</summary>
+    /// <typeparam name="T">The record type.</typeparam>
+    /// <param name="reader">The ring buffer.</param>
+    /// <param name="handler">Receives each record as a reference into the buffer.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ObjectDisposedException">The loop or the reader is disposed.</exception>
+    public void Add<T>(RingBufferReader reader, RecordHandler<T> handler)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(handler);
+        Add(reader.Handle, Libc.EPOLLIN, () => reader.Consume(handler));
+    }
+
+    /// <summary>Drains every CPU's buffer of <paramref name="reader"/> into <paramref name="handler"/> when it has samples.</summary>
+    /// <param name="reader">The perf event array reader.</param>
+    /// <param name="handler">Receives each sample's raw data.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ObjectDisposedException">The loop or the reader is disposed.</exception>
+    public void Add(PerfEventArrayReader reader, RecordHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(handler);
+        for (int i = 0; i < reader.BufferCount; i++)
+        {
+            int index = i;
+            Add(reader.BufferHandle(i), Libc.EPOLLIN, () => reader.ConsumeBuffer(index, handler));
+        }
+    }
+
+    /// <summary>
+    /// Waits until a buffer is ready (or <paramref name="timeout"/> passes, or <see cref="Wake"/> is called),
+    /// then drains the ready buffers.
+    /// </summary>
+    /// <param name="timeout">The longest wait; <see cref="Timeout.InfiniteTimeSpan"/> waits without limit, zero does not wait.</param>
+    /// <returns>The number of records handed to handlers.</returns>
+    /// <exception cref="ObjectDisposedException">The loop is disposed.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is already polling this loop.</exception>
+    /// <exception cref="BpfException">epoll_wait failed.</exception>
+    public int PollOnce(TimeSpan timeout)
+    {
+        int milliseconds = timeout == Timeout.InfiniteTimeSpan ? -1 : checked((int)Math.Ceiling(timeout.TotalMilliseconds));
+        ArgumentOutOfRangeException.ThrowIfLessThan(milliseconds, -1, nameof(timeout));
+        Enter();
+        try
+        {
+            return PollCore(milliseconds);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    /// <summary>Waits and drains until <paramref name="cancellationToken"/> is cancelled or the loop is disposed.</summary>
+    /// <param name="cancellationToken">Stops the loop.</param>
+    /// <returns>The number of records handed to handlers.</returns>
+    /// <exception cref="ObjectDisposedException">The loop is disposed before it starts.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is already polling this loop.</exception>
+    /// <exception cref="BpfException">epoll_wait failed.</exception>
+    /// <remarks>A handler's exception stops the loop and propagates to the caller.</remarks>
+    public long Run(CancellationToken cancellationToken)
+    {
+        Enter();
+        try
+        {
+            using CancellationTokenRegistration registration = cancellationToken.Register(Wake);
+            long total = 0;
+            while (!cancellationToken.IsCancellationRequested && !_disposed)
+            {
+                total += PollCore(-1);
+            }
+
+            return total;
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    /// <summary>Makes a waiting <see cref="PollOnce"/> or <see cref="Run"/> return early. Thread-safe.</summary>
+    public void Wake()
+    {
+        if (!_disposed)
+        {
+            bool added = false;
+            try
+            {
+                _wakeup.DangerousAddRef(ref added);
+                _ = Libc.EventFdSignal((int)_wakeup.DangerousGetHandle());
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed concurrently: nobody is left to wake.
+            }
+            finally
+            {
+                if (added)
+                {
+                    _wakeup.DangerousRelease();
+                }
+            }
+        }
+    }
+
+    /// <summary>Stops the loop and closes the epoll and eventfd descriptors.</summary>
+    /// <remarks>If another thread is in <see cref="Run"/>, it is woken and returns; the descriptors close once it has left.</remarks>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        Wake();
+        _disposed = true;
+        _wakeup.Dispose();
+        _epoll.Dispose();
+    }
+
+    internal void Add(SafeHandle fd, uint events, Func<int> drain)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        lock (_lock)
+        {
+            int index = _count;
+            if (index == _sources.Length)
+            {
+                Array.Resize(ref _sources, index * 2);
+            }
+
+            _sources[index] = drain;
+            Register(fd, events, (ulong)index);
+            Volatile.Write(ref _count, index + 1);
+        }
+    }
+
+    private static SafeFileHandle Open(int fd, string command) =>
+        fd < 0 ? throw BpfErrors.Create(-fd, command, null) : new SafeFileHandle(fd, ownsHandle: true);
+
+    private void Register(SafeHandle fd, uint events, ulong token)
+    {
+        bool addedEpoll = false;
+        bool addedFd = false;
+        try
+        {
+            _epoll.DangerousAddRef(ref addedEpoll);
+            fd.DangerousAddRef(ref addedFd);
+            int error = Libc.EpollCtl((int)_epoll.DangerousGetHandle(), Libc.EPOLL_CTL_ADD, (int)fd.DangerousGetHandle(), events, token);
+            if (error < 0)
+            {
+                throw BpfErrors.Create(-error, "epoll_ctl", null);
+            }
+        }
+        finally
+        {
+            if (addedFd)
+            {
+                fd.DangerousRelease();
+            }
+
+            if (addedEpoll)
+            {
+                _epoll.DangerousRelease();
+            }
+        }
+    }
+
+    private void Enter()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Interlocked.Exchange(ref _running, 1) != 0)
+        {
+            throw new InvalidOperationException("Another thread is already polling this event loop.");
+        }
+    }
+
+    private int PollCore(int milliseconds)
+    {
+        bool added = false;
+        int n;
+        try
+        {
+            _epoll.DangerousAddRef(ref added);
+            do
+            {
+                n = Libc.EpollWait((int)_epoll.DangerousGetHandle(), _events, milliseconds);
+            }
+            while (n == -Errno.EINTR);
+        }
+        catch (ObjectDisposedException)
+        {
+            return 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                _epoll.DangerousRelease();
+            }
+        }
+
+        if (n < 0)
+        {
+            throw BpfErrors.Create(-n, "epoll_wait", null);
+        }
+
+        int records = 0;
+        Func<int>?[] sources = Volatile.Read(ref _sources);
+        for (int i = 0; i < n; i++)
+        {
+            ulong token = Libc.EpollEventData(_events, i);
+            if (token == WakeupToken)
+            {
+                DrainWakeup();
+                continue;
+            }
+
+            Debug.Assert(token < (ulong)sources.Length, "epoll returned a token that was never registered");
+            Func<int>? drain = sources[(int)token];
+            if (drain is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                records += drain();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The reader was disposed while registered: its descriptor left the epoll set when it closed.
+                sources[(int)token] = null;
+            }
+        }
+
+        return records;
+    }
+
+    private void DrainWakeup()
+    {
+        bool added = false;
+        try
+        {
+            _wakeup.DangerousAddRef(ref added);
+            _ = Libc.EventFdDrain((int)_wakeup.DangerousGetHandle());
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed while polling: the loop is ending.
+        }
+        finally
+        {
+            if (added)
+            {
+                _wakeup.DangerousRelease();
+            }
+        }
+    }
+}

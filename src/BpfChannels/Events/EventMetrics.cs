@@ -1,0 +1,18 @@
+using System.Diagnostics.Metrics;
+
+namespace BpfChannels.Events;
+
+/// <summary>The event readers' instruments on the "BpfChannels" meter (names are stable).</summary>
+internal static class EventMetrics
+{
+    public static readonly Meter Meter = new("BpfChannels");
+
+    /// <summary>Samples the kernel dropped because a perf ring was full.</summary>
+    public static readonly Counter<long> LostSamples = Meter.CreateCounter<long>("bpfchannels.events.lost_samples", "{sample}", "Samples the kernel could not store because a perf buffer was full.");
+
+    /// <summary>Records handed to consumers.</summary>
+    public static readonly Counter<long> Records = Meter.CreateCounter<long>("bpfchannels.events.records", "{record}", "Records read from ring and perf buffers.");
+
+    /// <summary>User ring buffer messages rejected because the buffer was full.</summary>
+    public static readonly Counter<long> WriteRejections = Meter.CreateCounter<long>("bpfchannels.events.user_ringbuf.full", "{message}", "User ring buffer reservations refused for lack of space.");
+}

@@ -1,0 +1,110 @@
+using System.Reactive.Disposables;
+using System.Threading.Channels;
+
+namespace BpfChannels.Events;
+
+/// <summary>
+/// Turns a reader into streams. Each stream runs its own <see cref="EventLoop"/> on a dedicated thread
+/// (epoll_wait blocks, so it must not hold a thread-pool thread) and ends when the source is disposed.
+/// </summary>
+internal static class EventStreams
+{
+    public static IObservable<T> Observable<T>(CancellationToken sourceDisposed, Action<EventLoop, Action<T>> register) =>
+        System.Reactive.Linq.Observable.Create<T>(observer =>
+        {
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(sourceDisposed);
+            Thread thread = Start(register, observer.OnNext, stop.Token, error =>
+            {
+                if (error is not null)
+                {
+                    observer.OnError(error);
+                }
+                else if (sourceDisposed.IsCancellationRequested)
+                {
+                    observer.OnCompleted();
+                }
+            });
+            return Disposable.Create(() =>
+            {
+                stop.Cancel();
+                if (Thread.CurrentThread != thread)
+                {
+                    thread.Join();
+                }
+
+                stop.Dispose();
+            });
+        });
+
+    public static ChannelReader<T> Channel<T>(CancellationToken sourceDisposed, Action<EventLoop, Action<T>> register, int capacity, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        Channel<T> channel = System.Threading.Channels.Channel.CreateBounded<T>(
+            new BoundedChannelOptions(capacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(sourceDisposed, cancellationToken);
+        ChannelWriter<T> writer = channel.Writer;
+        _ = Start(
+            register,
+            item =>
+            {
+                // Blocking here is the backpressure: records stay in the ring buffer until there is room.
+                while (!writer.TryWrite(item))
+                {
+                    if (!writer.WaitToWriteAsync(stop.Token).AsTask().GetAwaiter().GetResult())
+                    {
+                        return;
+                    }
+                }
+            },
+            stop.Token,
+            error =>
+            {
+                writer.TryComplete(error);
+                stop.Dispose();
+            });
+        return channel.Reader;
+    }
+
+    private static Thread Start<T>(Action<EventLoop, Action<T>> register, Action<T> onNext, CancellationToken stop, Action<Exception?> completed)
+    {
+        var loop = new EventLoop();
+        try
+        {
+            register(loop, onNext);
+        }
+        catch
+        {
+            loop.Dispose();
+            throw;
+        }
+
+        var thread = new Thread(() =>
+        {
+            Exception? error = null;
+            try
+            {
+                _ = loop.Run(stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Stopped while waiting for room in a channel.
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+            finally
+            {
+                loop.Dispose();
+            }
+
+            completed(error);
+        })
+        {
+            IsBackground = true,
+            Name = "BpfChannels event loop",
+        };
+        thread.Start();
+        return thread;
+    }
+}

@@ -1,0 +1,243 @@
+using System.Diagnostics.Metrics;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Microsoft.Win32.SafeHandles;
+using static BpfChannels.Interop.Interop;
+
+namespace BpfChannels.Events;
+
+/// <summary>
+/// Reads a perf event array (BPF_MAP_TYPE_PERF_EVENT_ARRAY) that a program writes with
+/// <c>bpf_perf_event_output</c>: one BPF-output perf event and ring per CPU, registered in the map.
+/// </summary>
+/// <remarks>
+/// Needs Linux 4.4. Constructing the reader stores its perf event descriptors into the map, replacing any
+/// that were there. Samples the kernel could not store because a CPU's ring was full are counted in
+/// <see cref="LostSamples"/>. Consuming must not run concurrently; <see cref="Dispose"/> is thread-safe.
+/// The raw sample the kernel hands over is padded to keep records 8-byte aligned, so a sample may be up to
+/// 7 bytes longer than what the program wrote.
+/// </remarks>
+public sealed unsafe class PerfEventArrayReader : IDisposable
+{
+    private readonly Buffer[] _buffers;
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly ulong _dataSize;
+    private byte[] _scratch = new byte[256];
+    private long _lost;
+    private int _consuming;
+
+    /// <summary>Opens a perf event and a ring of <paramref name="pagesPerCpu"/> pages for every possible CPU and stores them in <paramref name="map"/>.</summary>
+    /// <param name="map">A kernel map of type <see cref="BpfMapType.PerfEventArray"/>.</param>
+    /// <param name="pagesPerCpu">Data pages per CPU; a power of two.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="map"/> is null.</exception>
+    /// <exception cref="ArgumentException">The map is not a kernel perf event array, or <paramref name="pagesPerCpu"/> is not a power of two.</exception>
+    /// <exception cref="BpfException">perf_event_open, mmap, ioctl or the map update failed.</exception>
+    public PerfEventArrayReader(BpfMap map, int pagesPerCpu = 8)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        RingBufferReader.RequireType(map, BpfMapType.PerfEventArray);
+        if (pagesPerCpu <= 0 || !BitOperations.IsPow2(pagesPerCpu))
+        {
+            throw new ArgumentException($"Pages per CPU must be a power of two, not {pagesPerCpu}.", nameof(pagesPerCpu));
+        }
+
+        Name = map.Name;
+        int page = Environment.SystemPageSize;
+        _dataSize = (ulong)pagesPerCpu * (ulong)page;
+        int cpus = Math.Min(BpfSystem.PossibleCpuCount, map.MaxEntries);
+        var buffers = new List<Buffer>(cpus);
+        try
+        {
+            for (int cpu = 0; cpu < cpus; cpu++)
+            {
+                var attr = new PerfEvent.perf_event_attr
+                {
+                    type = PerfEvent.PERF_TYPE_SOFTWARE,
+                    size = (uint)sizeof(PerfEvent.perf_event_attr),
+                    config = PerfEvent.PERF_COUNT_SW_BPF_OUTPUT,
+                    sample_period = 1,
+                    sample_type = PerfEvent.PERF_SAMPLE_RAW,
+                    flags = PerfEvent.ATTR_FLAG_DISABLED,
+                    wakeup_events = 1,
+                };
+                int fd = PerfEvent.Open(ref attr, -1, cpu);
+                if (fd == -Errno.ENODEV)
+                {
+                    continue; // A possible CPU that is offline has no events.
+                }
+
+                if (fd < 0)
+                {
+                    throw BpfErrors.Create(-fd, "perf_event_open", $"{Name} (CPU {cpu})");
+                }
+
+                var handle = new SafeFileHandle(fd, ownsHandle: true);
+                MappedMemory memory;
+                try
+                {
+                    memory = MappedMemory.Map(handle, (nuint)page + (nuint)_dataSize, Libc.PROT_READ | Libc.PROT_WRITE, 0, $"{Name} (CPU {cpu})");
+                }
+                catch
+                {
+                    handle.Dispose();
+                    throw;
+                }
+
+                buffers.Add(new Buffer(cpu, handle, memory, page));
+                int error = PerfEvent.Ioctl(fd, PerfEvent.PERF_EVENT_IOC_ENABLE);
+                if (error < 0)
+                {
+                    throw BpfErrors.Create(-error, "PERF_EVENT_IOC_ENABLE", $"{Name} (CPU {cpu})");
+                }
+
+                uint key = (uint)cpu;
+                int errno = map.UpdateCore(MemoryMarshal.AsBytes(new ReadOnlySpan<uint>(in key)), MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in fd)), 0);
+                if (errno != 0)
+                {
+                    throw map.Error(errno, "BPF_MAP_UPDATE_ELEM");
+                }
+            }
+        }
+        catch
+        {
+            foreach (Buffer buffer in buffers)
+            {
+                buffer.Dispose();
+            }
+
+            throw;
+        }
+
+        _buffers = [.. buffers];
+    }
+
+    /// <summary>The map's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The number of per-CPU rings (online possible CPUs).</summary>
+    public int BufferCount => _buffers.Length;
+
+    /// <summary>The samples the kernel reported lost (ring full) since the reader was created, over all CPUs. Thread-safe.</summary>
+    public long LostSamples => Interlocked.Read(ref _lost);
+
+    /// <summary>Hands every sample in every CPU's ring to <paramref name="handler"/>.</summary>
+    /// <param name="handler">Receives each sample's raw data; the span is valid only during the call.</param>
+    /// <returns>The number of samples handled.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="handler"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is consuming.</exception>
+    public int Consume(RecordHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        int count = 0;
+        for (int i = 0; i < _buffers.Length; i++)
+        {
+            count += ConsumeBuffer(i, handler);
+        }
+
+        return count;
+    }
+
+    /// <summary>The samples as an observable (see <see cref="RingBufferReader.ToObservable{T}"/>).</summary>
+    /// <typeparam name="T">The sample type.</typeparam>
+    /// <returns>A cold observable; one subscription at a time.</returns>
+    public IObservable<T> ToObservable<T>()
+        where T : unmanaged
+        => EventStreams.Observable<T>(_disposed.Token, Register);
+
+    /// <summary>The samples as a channel filled by an epoll loop on its own thread.</summary>
+    /// <typeparam name="T">The sample type.</typeparam>
+    /// <param name="capacity">How many samples may wait in the channel before the loop stops reading (the kernel then counts lost samples).</param>
+    /// <param name="cancellationToken">Stops the loop and completes the channel.</param>
+    /// <returns>The reader side.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1.</exception>
+    public ChannelReader<T> ToChannelReader<T>(int capacity = 4096, CancellationToken cancellationToken = default)
+        where T : unmanaged
+        => EventStreams.Channel<T>(_disposed.Token, Register, capacity, cancellationToken);
+
+    /// <summary>Disables the perf events, unmaps the rings and closes the descriptors.</summary>
+    public void Dispose()
+    {
+        if (!_disposed.IsCancellationRequested)
+        {
+            _disposed.Cancel();
+        }
+
+        foreach (Buffer buffer in _buffers)
+        {
+            buffer.Dispose();
+        }
+    }
+
+    internal SafeHandle BufferHandle(int index) => _buffers[index].Handle;
+
+    internal int ConsumeBuffer(int index, RecordHandler handler)
+    {
+        var sink = new RecordSinks.Span(handler);
+        return ConsumeBuffer(index, ref sink);
+    }
+
+    private void Register<T>(EventLoop loop, Action<T> onNext)
+        where T : unmanaged
+    {
+        for (int i = 0; i < _buffers.Length; i++)
+        {
+            int index = i;
+            loop.Add(_buffers[i].Handle, Libc.EPOLLIN, () =>
+            {
+                var sink = new RecordSinks.Copy<T>(onNext);
+                return ConsumeBuffer(index, ref sink);
+            });
+        }
+    }
+
+    private int ConsumeBuffer<TSink>(int index, ref TSink sink)
+        where TSink : struct, IRecordSink
+    {
+        Buffer buffer = _buffers[index];
+        using MappedMemory.Lease lease = buffer.Memory.Acquire();
+        if (Interlocked.Exchange(ref _consuming, 1) != 0)
+        {
+            throw new InvalidOperationException($"Perf event array '{Name}' is already being consumed on another thread.");
+        }
+
+        long lost = 0;
+        try
+        {
+            return PerfBufferProtocol.Consume((PerfEvent.perf_event_mmap_page*)buffer.Memory.Pointer, buffer.Memory.Pointer + buffer.DataOffset, _dataSize, ref _scratch, ref sink, ref lost);
+        }
+        finally
+        {
+            if (lost != 0)
+            {
+                Interlocked.Add(ref _lost, lost);
+                EventMetrics.LostSamples.Add(lost, new KeyValuePair<string, object?>("map", Name));
+            }
+
+            Volatile.Write(ref _consuming, 0);
+        }
+    }
+
+    private sealed class Buffer(int cpu, SafeFileHandle handle, MappedMemory memory, int dataOffset) : IDisposable
+    {
+        public int Cpu { get; } = cpu;
+
+        public SafeFileHandle Handle { get; } = handle;
+
+        public MappedMemory Memory { get; } = memory;
+
+        public int DataOffset { get; } = dataOffset;
+
+        public void Dispose()
+        {
+            if (!Handle.IsClosed)
+            {
+                _ = PerfEvent.Ioctl((int)Handle.DangerousGetHandle(), PerfEvent.PERF_EVENT_IOC_DISABLE);
+            }
+
+            Memory.Dispose();
+            Handle.Dispose();
+        }
+    }
+}

@@ -1,0 +1,249 @@
+using System.Threading.Channels;
+using BpfChannels.Events;
+using BpfChannels.Tests.Support;
+
+namespace BpfChannels.Tests.Events;
+
+/// <summary>The ring buffer reader against the kernel: records written by a program driven with BPF_PROG_TEST_RUN.</summary>
+public sealed class RingBufferReaderTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void Constructor_MapIsNotARingBuffer_ThrowsArgumentException()
+    {
+        using BpfMap map = BpfMap.CreateInMemory(new BpfMapSpec { Type = BpfMapType.Array, KeySize = 4, ValueSize = 4, MaxEntries = 1 });
+
+        var e = Assert.Throws<ArgumentException>(() => new RingBufferReader(map));
+        Assert.Contains("RingBuffer", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Consume_EmptyRingBuffer_ReturnsZeroWithoutCallingHandler()
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfMap map = BpfMap.Create(new BpfMapSpec { Type = BpfMapType.RingBuffer, MaxEntries = 16 * 4096 });
+        using var reader = new RingBufferReader(map);
+        int calls = 0;
+
+        Assert.Equal(0, reader.Consume(_ => calls++));
+        Assert.Equal(0, calls);
+        Assert.Equal(0, reader.PendingBytes);
+        Assert.Equal(16 * 4096, reader.Size);
+    }
+
+    [Fact]
+    public async Task Consume_HalfMillionRecordsWhileProgramEmits_EveryRecordArrivesOnceInOrderIntact()
+    {
+        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
+        BpfProgram emit = obj.GetProgram("emit_records");
+        using var reader = new RingBufferReader(obj.GetMap("events"));
+        using var loop = new EventLoop();
+        const int Total = 500_000;
+        const int PerRun = 50_000;
+        long received = 0;
+        ulong expected = 0;
+        long outOfOrder = 0;
+        long corrupt = 0;
+        ulong checksum = 0;
+        loop.Add<RingRecord>(reader, (in RingRecord r) =>
+        {
+            outOfOrder += r.Seq == expected ? 0 : 1;
+            corrupt += r.IsIntact() ? 0 : 1;
+            checksum += r.Seq ^ r.LastWord;
+            expected = r.Seq + 1;
+            received++;
+        });
+
+        // The program emits from another thread while this one drains, so the reader meets records the kernel
+        // is still writing (busy) and space it has to hand back before the 64 MiB buffer wraps.
+        Task<uint> producer = Task.Factory.StartNew(
+            () =>
+            {
+                uint failed = 0;
+                for (int run = 0; run < Total / PerRun; run++)
+                {
+                    var args = new EmitArgs { Start = (ulong)(run * PerRun), Count = PerRun, DiscardEvery = 97 };
+                    failed += emit.TestRun(ref args);
+                }
+
+                return failed;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        long deadline = Environment.TickCount64 + (long)Deadline.TotalMilliseconds;
+        while (received < Total && Environment.TickCount64 < deadline)
+        {
+            loop.PollOnce(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal(0u, await producer);
+        Assert.Equal(Total, received);
+        Assert.Equal(0, outOfOrder);
+        Assert.Equal(0, corrupt);
+        ulong expectedChecksum = 0;
+        for (ulong seq = 0; seq < Total; seq++)
+        {
+            expectedChecksum += seq ^ RingRecord.Word(seq, 6);
+        }
+
+        Assert.Equal(expectedChecksum, checksum);
+        Assert.Equal(0, reader.Consume(_ => received++));
+        Assert.Equal(0, reader.PendingBytes);
+    }
+
+    [Fact]
+    public void Consume_SpanHandler_SkipsDiscardedAndSeesExactRecordLength()
+    {
+        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
+        using var reader = new RingBufferReader(obj.GetMap("events"));
+        var args = new EmitArgs { Start = 1000, Count = 300, DiscardEvery = 1 };
+        Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
+        var lengths = new HashSet<int>();
+        var seqs = new List<ulong>();
+
+        int count = reader.Consume(record =>
+        {
+            lengths.Add(record.Length);
+            seqs.Add(BitConverter.ToUInt64(record));
+        });
+
+        Assert.Equal(300, count);
+        Assert.Equal([64], lengths);
+        Assert.Equal(Enumerable.Range(1000, 300).Select(i => (ulong)i), seqs);
+    }
+
+    [Fact]
+    public void PollOnce_TwoRingBuffersInOneLoop_EachHandlerGetsOnlyItsRecords()
+    {
+        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
+        BpfProgram emit = obj.GetProgram("emit_records");
+        using var main = new RingBufferReader(obj.GetMap("events"));
+        using var side = new RingBufferReader(obj.GetMap("side_events"));
+        using var loop = new EventLoop();
+        var mainSeqs = new List<ulong>();
+        var sideSeqs = new List<ulong>();
+        loop.Add<RingRecord>(main, (in RingRecord r) => mainSeqs.Add(r.Seq));
+        loop.Add<RingRecord>(side, (in RingRecord r) => sideSeqs.Add(r.Seq));
+        Assert.Equal(2, loop.Count);
+
+        var toMain = new EmitArgs { Start = 0, Count = 1000 };
+        var toSide = new EmitArgs { Start = 5000, Count = 700, Target = 1 };
+        Assert.Equal(0u, emit.TestRun(ref toMain));
+        Assert.Equal(0u, emit.TestRun(ref toSide));
+        long deadline = Environment.TickCount64 + (long)Deadline.TotalMilliseconds;
+        while ((mainSeqs.Count < 1000 || sideSeqs.Count < 700) && Environment.TickCount64 < deadline)
+        {
+            loop.PollOnce(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => (ulong)i), mainSeqs);
+        Assert.Equal(Enumerable.Range(5000, 700).Select(i => (ulong)i), sideSeqs);
+    }
+
+    [Fact]
+    public void PollOnce_NothingWritten_WaitsForTimeoutAndReturnsZero()
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfMap map = BpfMap.Create(new BpfMapSpec { Type = BpfMapType.RingBuffer, MaxEntries = 4096 });
+        using var reader = new RingBufferReader(map);
+        using var loop = new EventLoop();
+        loop.Add(reader, _ => { });
+
+        Assert.Equal(0, loop.PollOnce(TimeSpan.FromMilliseconds(20)));
+    }
+
+    [Fact]
+    public void ToObservable_ProgramEmits_ObserverReceivesRecordsInOrder()
+    {
+        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
+        using var reader = new RingBufferReader(obj.GetMap("events"));
+        var seqs = new List<ulong>();
+        using var done = new ManualResetEventSlim();
+        using (reader.ToObservable<RingRecord>().Subscribe(r =>
+        {
+            seqs.Add(r.Seq);
+            if (seqs.Count == 2000)
+            {
+                done.Set();
+            }
+        }))
+        {
+            var args = new EmitArgs { Start = 7, Count = 2000, DiscardEvery = 3 };
+            Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
+            Assert.True(done.Wait(Deadline), $"only {seqs.Count} of 2000 records arrived");
+        }
+
+        Assert.Equal(Enumerable.Range(7, 2000).Select(i => (ulong)i), seqs);
+    }
+
+    [Fact]
+    public void ToObservable_ReaderDisposed_CompletesStream()
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfMap map = BpfMap.Create(new BpfMapSpec { Type = BpfMapType.RingBuffer, MaxEntries = 4096 });
+        var reader = new RingBufferReader(map);
+        using var completed = new ManualResetEventSlim();
+        using IDisposable subscription = reader.ToObservable<long>().Subscribe(_ => { }, completed.Set);
+
+        reader.Dispose();
+
+        Assert.True(completed.Wait(Deadline));
+    }
+
+    [Fact]
+    public async Task ReadAllAsync_ProgramEmits_EnumeratesRecordsInOrder()
+    {
+        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
+        using var reader = new RingBufferReader(obj.GetMap("events"));
+        using var cts = new CancellationTokenSource(Deadline);
+        var args = new EmitArgs { Start = 100, Count = 500 };
+        Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
+        ulong expected = 100;
+
+        await foreach (RingRecord record in reader.ReadAllAsync<RingRecord>(cts.Token))
+        {
+            Assert.Equal(expected, record.Seq);
+            Assert.True(record.IsIntact());
+            if (++expected == 600)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(600UL, expected);
+    }
+
+    [Fact]
+    public async Task ToChannelReader_ReaderDisposed_ChannelCompletes()
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfMap map = BpfMap.Create(new BpfMapSpec { Type = BpfMapType.RingBuffer, MaxEntries = 4096 });
+        var reader = new RingBufferReader(map);
+        ChannelReader<long> channel = reader.ToChannelReader<long>(16, TestContext.Current.CancellationToken);
+
+        reader.Dispose();
+
+        await channel.Completion.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        Assert.False(channel.TryRead(out _));
+    }
+
+    [Fact]
+    public void Consume_TypedRecordShorterThanType_ThrowsInvalidDataAndConsumesIt()
+    {
+        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
+        using var reader = new RingBufferReader(obj.GetMap("events"));
+        var args = new EmitArgs { Start = 0, Count = 2 };
+        Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
+
+        Assert.Throws<InvalidDataException>(() => reader.Consume((in Large _) => { }));
+
+        Assert.Equal(1, reader.Consume(_ => { }));
+    }
+
+    private unsafe struct Large
+    {
+        public fixed byte Bytes[65];
+    }
+}
