@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace BpfChannels.Hosting;
+
+/// <summary>
+/// Polls every registered map channel at its interval on <see cref="TimeProvider"/>. A failed poll is logged and
+/// retried with a doubling delay (the channel's state and subscribers survive it); stopping completes every channel.
+/// </summary>
+internal sealed class BpfChannelsPollingService(
+    BpfChannelRegistry registry,
+    BpfChannelsMetrics metrics,
+    IOptions<BpfChannelsOptions> options,
+    TimeProvider time,
+    ILogger<BpfChannelsPollingService>? logger = null) : BackgroundService
+{
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Open every channel before anything runs, so a missing map fails host start-up.
+        registry.Open();
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await registry.CompleteAllAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        Log.Stopped(_logger, registry.Open().Length);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Each loop runs up to its first wait synchronously, so every timer exists when StartAsync returns.
+        MapChannelState[] states = registry.Open();
+        var loops = new Task[states.Length];
+        for (int i = 0; i < states.Length; i++)
+        {
+            loops[i] = PollLoopAsync(states[i], stoppingToken);
+        }
+
+        return Task.WhenAll(loops);
+    }
+
+    private async Task PollLoopAsync(MapChannelState state, CancellationToken stoppingToken)
+    {
+        TimeSpan delay = state.Interval;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (PollOnce(state) is not { } next)
+            {
+                return;
+            }
+
+            delay = next;
+        }
+    }
+
+    /// <summary>Polls once and returns the wait before the next poll, or <see langword="null"/> once the channel is completed.</summary>
+    private TimeSpan? PollOnce(MapChannelState state)
+    {
+        long started = time.GetTimestamp();
+        try
+        {
+            MapPollResult result = state.Channel.Poll();
+            if (result.Polled)
+            {
+                metrics.Polled(state.Name, time.GetElapsedTime(started), result.Changes);
+            }
+
+            int recovered = state.Succeeded(time.GetUtcNow());
+            if (recovered > 0)
+            {
+                Log.PollRecovered(_logger, state.Name, recovered);
+            }
+
+            return state.Interval;
+        }
+        catch (InvalidOperationException) when (state.Channel.IsCompleted)
+        {
+            return null;
+        }
+        catch (Exception e)
+        {
+            // Whatever broke this poll (a syscall error, a disposed map) may be transient; the loop must outlive it.
+            metrics.PollFailed(state.Name);
+            int failures = state.Failed(e);
+            TimeSpan retry = Backoff(state.Interval, failures, options.Value.MaxRetryDelay);
+            Log.PollFailed(_logger, state.Name, failures, retry, e);
+            return retry;
+        }
+    }
+
+    internal static TimeSpan Backoff(TimeSpan interval, int failures, TimeSpan max)
+    {
+        TimeSpan cap = max > interval ? max : interval;
+        double factor = Math.Pow(2, Math.Min(failures, 30));
+        return interval * factor > cap ? cap : interval * factor;
+    }
+}
