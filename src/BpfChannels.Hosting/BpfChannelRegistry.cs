@@ -81,9 +81,12 @@ public sealed class BpfChannelRegistry : IAsyncDisposable, IDisposable
 
     internal Task CompleteAllAsync()
     {
-        MapChannelState[] states = Volatile.Read(ref _states);
+        MapChannelState[] states = Opened;
         return Task.WhenAll(Array.ConvertAll(states, s => s.Channel.CompleteAsync()));
     }
+
+    /// <summary>The channels opened so far (none before <see cref="Open"/> succeeds); never opens.</summary>
+    internal MapChannelState[] Opened => Volatile.Read(ref _states);
 
     /// <summary>Opens every channel once; later calls return the same states.</summary>
     internal MapChannelState[] Open()
@@ -105,7 +108,7 @@ public sealed class BpfChannelRegistry : IAsyncDisposable, IDisposable
                     BpfMap map = ResolveMap(registration, options, opened, out string source);
                     MapChannel channel = registration.CreateChannel(map, options.Channel);
                     TimeSpan interval = _options.IntervalOf(registration.Name);
-                    channels.Add(registration.Name, new MapChannelState(channel, interval, _time.GetUtcNow()));
+                    channels.Add(registration.Name, new MapChannelState(registration.Name, channel, interval, _time.GetUtcNow()));
                     Log.ChannelOpened(_logger, registration.Name, source, interval);
                 }
             }

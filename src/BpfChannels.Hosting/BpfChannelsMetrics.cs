@@ -59,7 +59,7 @@ internal sealed class BpfChannelsMetrics : IDisposable
 
     private IEnumerable<Measurement<long>> Observe(Func<MapChannel, long> read)
     {
-        foreach (MapChannelState state in _registry.Open())
+        foreach (MapChannelState state in _registry.Opened)
         {
             yield return new Measurement<long>(read(state.Channel), new KeyValuePair<string, object?>(MapTag, state.Name));
         }

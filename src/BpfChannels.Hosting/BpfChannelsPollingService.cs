@@ -17,19 +17,24 @@ internal sealed class BpfChannelsPollingService(
     ILogger<BpfChannelsPollingService>? logger = null) : BackgroundService
 {
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+    private readonly TaskCompletionSource _armed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public override Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // Open every channel before anything runs, so a missing map fails host start-up.
         registry.Open();
-        return base.StartAsync(cancellationToken);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        // ExecuteAsync may run on another thread; start-up ends once every first timer exists, so time
+        // advanced after start (virtual time in particular) is seen by every loop.
+        await _armed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         await registry.CompleteAllAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        Log.Stopped(_logger, registry.Open().Length);
+        Log.Stopped(_logger, registry.Opened.Length);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -42,34 +47,46 @@ internal sealed class BpfChannelsPollingService(
             loops[i] = PollLoopAsync(states[i], stoppingToken);
         }
 
+        _armed.TrySetResult();
         return Task.WhenAll(loops);
     }
 
     private async Task PollLoopAsync(MapChannelState state, CancellationToken stoppingToken)
     {
         TimeSpan delay = state.Interval;
+        Exception? error = null;
+        bool polled = false;
         while (true)
         {
+            Task wait = Task.Delay(delay, time, stoppingToken);
+            if (polled)
+            {
+                // Reported once the next wait is armed, so whoever watches knows when the next poll is due.
+                state.OnPollFinished(error);
+            }
+
             try
             {
-                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+                await wait.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
 
-            if (PollOnce(state) is not { } next)
+            (TimeSpan? next, error) = PollOnce(state);
+            if (next is not { } nextDelay)
             {
                 return;
             }
 
-            delay = next;
+            delay = nextDelay;
+            polled = true;
         }
     }
 
-    /// <summary>Polls once and returns the wait before the next poll, or <see langword="null"/> once the channel is completed.</summary>
-    private TimeSpan? PollOnce(MapChannelState state)
+    /// <summary>Polls once; returns the wait before the next poll (<see langword="null"/> once the channel is completed) and the failure.</summary>
+    private (TimeSpan? Next, Exception? Error) PollOnce(MapChannelState state)
     {
         long started = time.GetTimestamp();
         try
@@ -86,11 +103,11 @@ internal sealed class BpfChannelsPollingService(
                 Log.PollRecovered(_logger, state.Name, recovered);
             }
 
-            return state.Interval;
+            return (state.Interval, null);
         }
         catch (InvalidOperationException) when (state.Channel.IsCompleted)
         {
-            return null;
+            return (null, null);
         }
         catch (Exception e)
         {
@@ -99,7 +116,7 @@ internal sealed class BpfChannelsPollingService(
             int failures = state.Failed(e);
             TimeSpan retry = Backoff(state.Interval, failures, options.Value.MaxRetryDelay);
             Log.PollFailed(_logger, state.Name, failures, retry, e);
-            return retry;
+            return (retry, e);
         }
     }
 

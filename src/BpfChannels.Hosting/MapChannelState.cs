@@ -2,7 +2,7 @@ namespace BpfChannels.Hosting;
 
 /// <summary>One hosted channel with its poll interval and the health of its polling.</summary>
 /// <remarks>Written by the polling loop, read by the health check; guarded by a lock.</remarks>
-internal sealed class MapChannelState(MapChannel channel, TimeSpan interval, DateTimeOffset openedAt)
+internal sealed class MapChannelState(string name, MapChannel channel, TimeSpan interval, DateTimeOffset openedAt)
 {
     private readonly Lock _lock = new();
     private DateTimeOffset _lastSuccess = openedAt;
@@ -11,12 +11,13 @@ internal sealed class MapChannelState(MapChannel channel, TimeSpan interval, Dat
 
     public MapChannel Channel { get; } = channel;
 
-    public string Name => Channel.Name;
+    /// <summary>The registered name (the map's own name may differ, or be truncated by the kernel).</summary>
+    public string Name { get; } = name;
 
     public TimeSpan Interval { get; } = interval;
 
-    /// <summary>Raised after every poll attempt (with the failure, if any); lets callers observe the loop.</summary>
-    public event Action<MapChannelState, Exception?>? PollAttempted;
+    /// <summary>Raised after every poll attempt (with its failure, if any) once the wait for the next one is armed.</summary>
+    public event Action<MapChannelState, Exception?>? PollFinished;
 
     public (DateTimeOffset LastSuccess, int Failures, Exception? LastError) Read()
     {
@@ -38,7 +39,6 @@ internal sealed class MapChannelState(MapChannel channel, TimeSpan interval, Dat
             _lastError = null;
         }
 
-        PollAttempted?.Invoke(this, null);
         return ended;
     }
 
@@ -52,7 +52,8 @@ internal sealed class MapChannelState(MapChannel channel, TimeSpan interval, Dat
             _lastError = error;
         }
 
-        PollAttempted?.Invoke(this, error);
         return failures;
     }
+
+    public void OnPollFinished(Exception? error) => PollFinished?.Invoke(this, error);
 }
