@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BpfChannels.Hosting;
+
+/// <summary>Registers map channels and map sources; returned by <c>AddBpfChannels</c>.</summary>
+/// <remarks>Use it while configuring services, before the provider is built; not thread-safe.</remarks>
+public sealed class BpfChannelsBuilder
+{
+    internal BpfChannelsBuilder(IServiceCollection services)
+    {
+        Services = services;
+    }
+
+    /// <summary>The service collection the channels are registered in.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Registers a map channel named <paramref name="name"/>, polled by the hosted service at its interval and
+    /// available from <see cref="BpfChannelRegistry.GetChannel{TKey, TValue}"/>.
+    /// </summary>
+    /// <typeparam name="TKey">The key type (the map's key size).</typeparam>
+    /// <typeparam name="TValue">The value type (the map's value size).</typeparam>
+    /// <param name="name">The channel's name; also its key under <c>BpfChannels:Maps</c> in configuration.</param>
+    /// <param name="mapFactory">
+    /// Supplies the map (it stays the caller's to dispose); <see langword="null"/> asks the registered
+    /// <see cref="BpfMapSource"/>s, then opens <see cref="BpfMapChannelOptions.PinPath"/>.
+    /// </param>
+    /// <param name="configure">Configures the channel after configuration binding, or <see langword="null"/>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or already registered.</exception>
+    public BpfChannelsBuilder AddMapChannel<TKey, TValue>(string name, Func<IServiceProvider, BpfMap<TKey, TValue>>? mapFactory = null, Action<BpfMapChannelOptions>? configure = null)
+        where TKey : unmanaged
+        where TValue : unmanaged
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        foreach (ServiceDescriptor descriptor in Services)
+        {
+            if (descriptor.ServiceType == typeof(MapChannelRegistration) && descriptor.ImplementationInstance is MapChannelRegistration { } existing && existing.Name == name)
+            {
+                throw new ArgumentException($"A map channel named '{name}' is already registered.", nameof(name));
+            }
+        }
+
+        Func<IServiceProvider, BpfMap>? untyped = mapFactory is null ? null : sp => mapFactory(sp).Map;
+        Services.AddSingleton(new MapChannelRegistration(
+            name,
+            typeof(TKey),
+            typeof(TValue),
+            untyped,
+            (map, options) => new MapChannel<TKey, TValue>(map.As<TKey, TValue>(), options)));
+        Services.Configure<BpfChannelsOptions>(options =>
+        {
+            BpfMapChannelOptions map = options.GetOrAddMap(name);
+            configure?.Invoke(map);
+        });
+        return this;
+    }
+
+    /// <summary>Registers a source of maps by name, asked by every channel registered without a map factory.</summary>
+    /// <param name="source">Returns the named map, or <see langword="null"/> if it has none. The source keeps ownership of its maps.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
+    public BpfChannelsBuilder AddMapSource(Func<IServiceProvider, string, BpfMap?> source)
+    {
+        Services.AddSingleton(new BpfMapSource(source));
+        return this;
+    }
+}

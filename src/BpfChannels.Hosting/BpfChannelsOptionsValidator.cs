@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Options;
+
+namespace BpfChannels.Hosting;
+
+/// <summary>Checks <see cref="BpfChannelsOptions"/> at start-up, naming every bad value.</summary>
+internal sealed class BpfChannelsOptionsValidator(IEnumerable<MapChannelRegistration> registrations) : IValidateOptions<BpfChannelsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BpfChannelsOptions options)
+    {
+        var failures = new List<string>();
+        if (options.DefaultPollInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"DefaultPollInterval must be positive (got {options.DefaultPollInterval}).");
+        }
+
+        if (options.MaxRetryDelay <= TimeSpan.Zero)
+        {
+            failures.Add($"MaxRetryDelay must be positive (got {options.MaxRetryDelay}).");
+        }
+
+        if (options.StaleAfterIntervals < 1)
+        {
+            failures.Add($"StaleAfterIntervals must be at least 1 (got {options.StaleAfterIntervals}).");
+        }
+
+        var registered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (MapChannelRegistration registration in registrations)
+        {
+            registered.Add(registration.Name);
+        }
+
+        foreach ((string map, BpfMapChannelOptions channel) in options.Maps)
+        {
+            if (!registered.Contains(map))
+            {
+                failures.Add($"Maps:{map} is configured but no channel is registered for it; call AddMapChannel<TKey, TValue>(\"{map}\") to give its key and value types.");
+            }
+
+            if (channel.PollInterval is { } interval && interval <= TimeSpan.Zero)
+            {
+                failures.Add($"Maps:{map}:PollInterval must be positive (got {interval}).");
+            }
+
+            try
+            {
+                (channel.Channel ?? throw new ArgumentNullException(nameof(channel.Channel))).Validate();
+            }
+            catch (ArgumentException e)
+            {
+                failures.Add($"Maps:{map}:Channel: {e.Message}");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+
+namespace BpfChannels;
+
+/// <summary>
+/// One subscriber's change stream from a <see cref="MapChannel{TKey, TValue}"/>: first the entries present when it
+/// subscribed (as <see cref="MapChangeKind.Added"/>), then every change found by later polls.
+/// </summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TValue">The value type.</typeparam>
+/// <remarks>
+/// Changes wait in a bounded buffer (<see cref="MapChannelOptions.SubscriberCapacity"/>); when it is full the
+/// channel's <see cref="MapChannelOptions.FullMode"/> applies and each lost change is counted in
+/// <see cref="DroppedChanges"/>, so a stalled reader hurts only itself. The initial listing is never dropped.
+/// Dispose the reader to unsubscribe. Reading is thread-safe.
+/// </remarks>
+public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey, TValue>>, IDisposable
+    where TKey : unmanaged
+    where TValue : unmanaged
+{
+    private readonly Channel<MapChange<TKey, TValue>> _buffer;
+    private readonly MapChannel<TKey, TValue> _owner;
+    private readonly Func<TKey, bool>? _filter;
+    private readonly bool _dropsOnFailedWrite;
+    private readonly Lock _listingLock = new();
+    private BpfMapSnapshot? _listing;
+    private int _listed;
+    private long _dropped;
+
+    internal MapChangeReader(MapChannel<TKey, TValue> owner, MapChannelOptions options, Func<TKey, bool>? filter, BpfMapSnapshot listing)
+    {
+        _owner = owner;
+        _filter = filter;
+        _listing = listing.Count == 0 ? null : listing;
+        var bounded = new BoundedChannelOptions(options.SubscriberCapacity)
+        {
+            FullMode = options.FullMode,
+            SingleWriter = true,
+            AllowSynchronousContinuations = false,
+        };
+        _dropsOnFailedWrite = options.FullMode is BoundedChannelFullMode.Wait;
+        _buffer = Channel.CreateBounded<MapChange<TKey, TValue>>(bounded, _ => CountDrop());
+    }
+
+    /// <summary>The number of changes this reader lost because its buffer was full.</summary>
+    public long DroppedChanges => Interlocked.Read(ref _dropped);
+
+    /// <inheritdoc/>
+    public override Task Completion => _buffer.Reader.Completion;
+
+    /// <inheritdoc/>
+    public override bool TryRead(out MapChange<TKey, TValue> item)
+    {
+        if (Volatile.Read(ref _listing) is not null && TryReadListing(out item))
+        {
+            return true;
+        }
+
+        return _buffer.Reader.TryRead(out item);
+    }
+
+    /// <inheritdoc/>
+    public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
+        => Volatile.Read(ref _listing) is not null ? new ValueTask<bool>(true) : _buffer.Reader.WaitToReadAsync(cancellationToken);
+
+    /// <summary>Unsubscribes; the stream completes after the changes already buffered.</summary>
+    public void Dispose()
+    {
+        _owner.Unsubscribe(this);
+        _buffer.Writer.TryComplete();
+    }
+
+    internal bool Accepts(in TKey key) => _filter is null || _filter(key);
+
+    /// <summary>Queues a change without waiting; called by the poller only.</summary>
+    internal void Publish(in MapChange<TKey, TValue> change)
+    {
+        if (!_buffer.Writer.TryWrite(change) && _dropsOnFailedWrite && !_buffer.Reader.Completion.IsCompleted)
+        {
+            CountDrop();
+        }
+    }
+
+    internal void Complete(Exception? error) => _buffer.Writer.TryComplete(error);
+
+    private void CountDrop()
+    {
+        Interlocked.Increment(ref _dropped);
+        _owner.CountDrop();
+    }
+
+    private bool TryReadListing(out MapChange<TKey, TValue> item)
+    {
+        lock (_listingLock)
+        {
+            BpfMapSnapshot? listing = _listing;
+            while (listing is not null && _listed < listing.Count)
+            {
+                int i = _listed++;
+                TKey key = MemoryMarshal.Read<TKey>(listing.KeyAt(i));
+                if (Accepts(key))
+                {
+                    item = new MapChange<TKey, TValue>(MapChangeKind.Added, key, MemoryMarshal.Read<TValue>(listing.ValueAt(i)), default);
+                    return true;
+                }
+            }
+
+            Volatile.Write(ref _listing, null);
+        }
+
+        item = default;
+        return false;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Threading.Channels;
+
+namespace BpfChannels;
+
+/// <summary>How a <see cref="MapChannel{TKey, TValue}"/> reads its map and buffers changes for subscribers.</summary>
+/// <remarks>Read once when the channel is created; later changes have no effect on it.</remarks>
+public sealed class MapChannelOptions
+{
+    /// <summary>
+    /// Whether <see cref="MapChannel.Poll"/> reads the map while nobody subscribes. When <see langword="false"/>
+    /// (the default) an unobserved poll costs nothing, and the first subscriber triggers a fresh read instead.
+    /// </summary>
+    public bool PollWhenUnobserved { get; set; }
+
+    /// <summary>How each poll reads the map; <see cref="BpfMapReadStrategy.Auto"/> picks the cheapest the map allows.</summary>
+    public BpfMapReadStrategy ReadStrategy { get; set; } = BpfMapReadStrategy.Auto;
+
+    /// <summary>How many changes each subscriber may have waiting before <see cref="FullMode"/> applies. Default 1024.</summary>
+    public int SubscriberCapacity { get; set; } = 1024;
+
+    /// <summary>
+    /// What happens when a subscriber's buffer is full. The poller never waits for a subscriber, so
+    /// <see cref="BoundedChannelFullMode.Wait"/> behaves like <see cref="BoundedChannelFullMode.DropWrite"/>.
+    /// Every dropped change is counted in <see cref="MapChannel.DroppedChanges"/>. Default <see cref="BoundedChannelFullMode.DropOldest"/>.
+    /// </summary>
+    public BoundedChannelFullMode FullMode { get; set; } = BoundedChannelFullMode.DropOldest;
+
+    /// <summary>How many writes may wait in <see cref="MapChannel{TKey, TValue}.Writer"/> before writers wait. Default 4096.</summary>
+    public int WriteCapacity { get; set; } = 4096;
+
+    /// <summary>The most writes with the same batchable flags sent to the kernel in one BPF_MAP_UPDATE_BATCH. Default 256.</summary>
+    public int MaxWriteBatch { get; set; } = 256;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(SubscriberCapacity, nameof(SubscriberCapacity));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(WriteCapacity, nameof(WriteCapacity));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxWriteBatch, nameof(MaxWriteBatch));
+        if (!Enum.IsDefined(FullMode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FullMode), FullMode, "Unknown full mode.");
+        }
+    }
+}

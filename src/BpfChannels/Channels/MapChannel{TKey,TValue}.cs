@@ -1,0 +1,460 @@
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+
+namespace BpfChannels;
+
+/// <summary>
+/// A map as a bidirectional message channel. Kernel to .NET: each <see cref="Poll"/> reads the whole map, compares it
+/// with the previous read and delivers <see cref="MapChange{TKey, TValue}"/> values to every subscriber, as an
+/// <see cref="IObservable{T}"/> (<see cref="Observe(Func{TKey, bool}?)"/>), a <see cref="ChannelReader{T}"/>
+/// (<see cref="OpenReader(Func{TKey, bool}?)"/>) or an <see cref="IAsyncEnumerable{T}"/> (<see cref="WatchAsync(Func{TKey, bool}?, CancellationToken)"/>).
+/// .NET to kernel: <see cref="Writer"/> and <see cref="WriteAsync"/> apply flagged updates and deletes and report each outcome.
+/// </summary>
+/// <typeparam name="TKey">The key type (the map's key size).</typeparam>
+/// <typeparam name="TValue">The value type (the map's value size).</typeparam>
+/// <remarks>
+/// <para>List, then watch: a new subscriber first receives the entries of the last poll as <see cref="MapChangeKind.Added"/>, then
+/// every change of later polls. The current state (<see cref="TryGet"/>, <see cref="Count"/>, <see cref="ToDictionary"/>) is the
+/// last poll's, answered without a syscall.</para>
+/// <para>Reading uses the cheapest mechanism the map allows (<see cref="BpfMap.ReadSnapshot"/>): a memory-mapped view for
+/// <see cref="BpfMapFlags.Mmapable"/> arrays (5.5), batch lookup (5.6), get_next_key otherwise. A poll where nothing
+/// changed allocates nothing.</para>
+/// <para>All members are thread-safe. The poller never waits for a subscriber: each has its own bounded buffer, and a
+/// subscriber that throws is unsubscribed without disturbing the others. The channel does not own the map.</para>
+/// </remarks>
+public sealed class MapChannel<TKey, TValue> : MapChannel
+    where TKey : unmanaged
+    where TValue : unmanaged
+{
+    // Diffing compares values this many entries at a time before looking at single entries.
+    private const int DiffChunk = 32;
+
+    private readonly MapChannelOptions _options;
+    private readonly MapWriteProcessor<TKey, TValue> _writes;
+    private readonly Lock _pollLock = new();
+    private readonly Lock _gate = new();
+    private MapChangeReader<TKey, TValue>[] _subscribers = [];
+    private BpfMapSnapshot _current;
+    private BpfMapSnapshot _next;
+    private Exception? _completion;
+    private bool _completed;
+    private long _polls;
+    private long _changes;
+    private long _dropped;
+
+    /// <summary>Creates a channel over <paramref name="map"/> (kernel map or in-memory twin).</summary>
+    /// <param name="map">The map. The channel does not dispose it.</param>
+    /// <param name="options">Reading, buffering and writing options, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="map"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public MapChannel(BpfMap<TKey, TValue> map, MapChannelOptions? options = null)
+        : base((map ?? throw new ArgumentNullException(nameof(map))).Map)
+    {
+        _options = Clone(options ?? new MapChannelOptions());
+        _options.Validate();
+        TypedMap = map;
+        _current = map.CreateSnapshot();
+        _next = map.CreateSnapshot();
+        _writes = new MapWriteProcessor<TKey, TValue>(Map, _options);
+    }
+
+    /// <summary>The typed map.</summary>
+    public BpfMap<TKey, TValue> TypedMap { get; }
+
+    /// <summary>The number of entries at the last poll.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current.Count;
+            }
+        }
+    }
+
+    /// <summary>Queues writes without waiting for their outcomes, which arrive on <see cref="Outcomes"/>.</summary>
+    /// <remarks>
+    /// Bounded (<see cref="MapChannelOptions.WriteCapacity"/>): <c>WriteAsync</c> waits while it is full, <c>TryWrite</c> returns
+    /// <see langword="false"/>. Invalid flags throw <see cref="ArgumentException"/> at once. Completing it is refused: the
+    /// channel owns completion (<see cref="CompleteAsync"/>).
+    /// </remarks>
+    public ChannelWriter<MapWrite<TKey, TValue>> Writer => _writes.Writer;
+
+    /// <summary>Every write's outcome, in the order writes were applied.</summary>
+    /// <remarks>Observers are called on the writing task, one outcome at a time; a slow observer slows writing (backpressure), a throwing one is unsubscribed.</remarks>
+    public IObservable<MapWriteOutcome<TKey, TValue>> Outcomes => Observable.Create<MapWriteOutcome<TKey, TValue>>(_writes.Subscribe);
+
+    /// <inheritdoc/>
+    public override int SubscriberCount => Volatile.Read(ref _subscribers).Length;
+
+    /// <inheritdoc/>
+    public override bool IsObserved => _options.PollWhenUnobserved || SubscriberCount > 0;
+
+    /// <inheritdoc/>
+    public override bool IsCompleted => Volatile.Read(ref _completed);
+
+    /// <inheritdoc/>
+    public override long Polls => Interlocked.Read(ref _polls);
+
+    /// <inheritdoc/>
+    public override long Changes => Interlocked.Read(ref _changes);
+
+    /// <inheritdoc/>
+    public override long DroppedChanges => Interlocked.Read(ref _dropped);
+
+    /// <inheritdoc/>
+    public override long Writes => _writes.Writes;
+
+    /// <inheritdoc/>
+    public override long WriteFailures => _writes.Failures;
+
+    /// <summary>Looks a key up in the state of the last poll, without a syscall.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value, or <see langword="default"/>.</param>
+    /// <returns>Whether the key was present at the last poll.</returns>
+    public bool TryGet(in TKey key, out TValue value)
+    {
+        lock (_gate)
+        {
+            int i = _current.IndexOf(Bytes(in key));
+            value = i < 0 ? default : MemoryMarshal.Read<TValue>(_current.ValueAt(i));
+            return i >= 0;
+        }
+    }
+
+    /// <summary>Copies the state of the last poll.</summary>
+    /// <returns>A new dictionary of every entry.</returns>
+    public Dictionary<TKey, TValue> ToDictionary()
+    {
+        lock (_gate)
+        {
+            var copy = new Dictionary<TKey, TValue>(_current.Count);
+            for (int i = 0; i < _current.Count; i++)
+            {
+                copy[MemoryMarshal.Read<TKey>(_current.KeyAt(i))] = MemoryMarshal.Read<TValue>(_current.ValueAt(i));
+            }
+
+            return copy;
+        }
+    }
+
+    /// <summary>Copies the state of the last poll into <paramref name="snapshot"/>, reusing its buffers.</summary>
+    /// <param name="snapshot">A snapshot created by <see cref="BpfMap{TKey, TValue}.CreateSnapshot"/>.</param>
+    /// <exception cref="ArgumentException">The snapshot's sizes do not fit the map.</exception>
+    public void CopyStateTo(BpfMapSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        lock (_gate)
+        {
+            snapshot.CopyFrom(_current);
+        }
+    }
+
+    /// <summary>Subscribes a reader: the current entries (those passing <paramref name="keyFilter"/>) as Added, then changes.</summary>
+    /// <param name="keyFilter">Which keys to deliver, or <see langword="null"/> for all. Called on the polling thread; keep it cheap.</param>
+    /// <returns>The reader; dispose it to unsubscribe. It completes when the channel completes.</returns>
+    public MapChangeReader<TKey, TValue> OpenReader(Func<TKey, bool>? keyFilter = null)
+    {
+        lock (_gate)
+        {
+            var listing = new BpfMapSnapshot(Map.KeySize, Map.ValueBufferSize);
+            listing.CopyFrom(_current);
+            var reader = new MapChangeReader<TKey, TValue>(this, _options, keyFilter, listing);
+            if (_completed)
+            {
+                reader.Complete(_completion);
+            }
+            else
+            {
+                _subscribers = [.. _subscribers, reader];
+            }
+
+            return reader;
+        }
+    }
+
+    /// <summary>Subscribes a reader for one key.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The reader; dispose it to unsubscribe.</returns>
+    public MapChangeReader<TKey, TValue> OpenReader(TKey key) => OpenReader(KeyFilter(key));
+
+    /// <summary>The changes as an observable: each subscription lists the current entries as Added, then delivers changes.</summary>
+    /// <param name="keyFilter">Which keys to deliver, or <see langword="null"/> for all.</param>
+    /// <returns>A cold observable; each subscription is its own reader.</returns>
+    /// <remarks>
+    /// <c>OnNext</c> calls for one subscription never overlap and run on the thread pool, never on the polling thread.
+    /// A subscriber whose <c>OnNext</c> throws is unsubscribed; the poller and the other subscribers go on.
+    /// <c>OnCompleted</c> (or <c>OnError</c>) follows when the channel completes.
+    /// </remarks>
+    public IObservable<MapChange<TKey, TValue>> Observe(Func<TKey, bool>? keyFilter = null)
+        => Observable.Create<MapChange<TKey, TValue>>(observer =>
+        {
+            MapChangeReader<TKey, TValue> reader = OpenReader(keyFilter);
+            var cancel = new CancellationTokenSource();
+            _ = PumpAsync(reader, observer, cancel.Token);
+            return Disposable.Create(() =>
+            {
+                cancel.Cancel();
+                reader.Dispose();
+                cancel.Dispose();
+            });
+        });
+
+    /// <summary>The changes of one key as an observable (see <see cref="Observe(Func{TKey, bool}?)"/>).</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>A cold observable.</returns>
+    public IObservable<MapChange<TKey, TValue>> Observe(TKey key) => Observe(KeyFilter(key));
+
+    /// <summary>The changes as an async stream: the current entries as Added, then changes until the channel completes.</summary>
+    /// <param name="keyFilter">Which keys to deliver, or <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">Ends the stream.</param>
+    /// <returns>The stream; ending the enumeration unsubscribes.</returns>
+    public async IAsyncEnumerable<MapChange<TKey, TValue>> WatchAsync(Func<TKey, bool>? keyFilter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using MapChangeReader<TKey, TValue> reader = OpenReader(keyFilter);
+        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (reader.TryRead(out MapChange<TKey, TValue> change))
+            {
+                yield return change;
+            }
+        }
+    }
+
+    /// <summary>Writes through the channel and waits for the outcome.</summary>
+    /// <param name="write">The write (see <see cref="MapWrite"/>).</param>
+    /// <param name="cancellationToken">Cancels waiting for room in the write queue (not a queued write).</param>
+    /// <returns>The outcome: success, or the key, flags and errno of the failure. It also goes to <see cref="Outcomes"/>.</returns>
+    /// <exception cref="ArgumentException">The write's flags are invalid.</exception>
+    /// <exception cref="ChannelClosedException">The channel is completed.</exception>
+    public Task<MapWriteOutcome<TKey, TValue>> WriteAsync(MapWrite<TKey, TValue> write, CancellationToken cancellationToken = default)
+        => _writes.WriteAsync(write, cancellationToken);
+
+    /// <inheritdoc/>
+    public override MapPollResult Poll()
+    {
+        lock (_pollLock)
+        {
+            if (Volatile.Read(ref _completed))
+            {
+                throw new InvalidOperationException($"The channel of map '{Name}' is completed.");
+            }
+
+            if (!IsObserved)
+            {
+                return new MapPollResult(false, _current.Count, 0, _current.Strategy);
+            }
+
+            // Only polls touch _next, so the syscalls run outside _gate; a failed read leaves the state as it was.
+            TypedMap.ReadSnapshot(_next, _options.ReadStrategy);
+            lock (_gate)
+            {
+                int changes = Diff(_current, _next);
+                (_current, _next) = (_next, _current);
+                Interlocked.Increment(ref _polls);
+                Interlocked.Add(ref _changes, changes);
+                return new MapPollResult(true, _current.Count, changes, _current.Strategy);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Task CompleteAsync(Exception? error = null)
+    {
+        MapChangeReader<TKey, TValue>[] subscribers;
+        lock (_gate)
+        {
+            if (!_completed)
+            {
+                _completed = true;
+                _completion = error;
+            }
+
+            subscribers = _subscribers;
+            _subscribers = [];
+        }
+
+        foreach (MapChangeReader<TKey, TValue> subscriber in subscribers)
+        {
+            subscriber.Complete(error);
+        }
+
+        _writes.TryComplete();
+        return _writes.Completion;
+    }
+
+    internal void Unsubscribe(MapChangeReader<TKey, TValue> reader)
+    {
+        lock (_gate)
+        {
+            int i = Array.IndexOf(_subscribers, reader);
+            if (i >= 0)
+            {
+                _subscribers = [.. _subscribers.AsSpan(0, i), .. _subscribers.AsSpan(i + 1)];
+            }
+        }
+    }
+
+    internal void CountDrop() => Interlocked.Increment(ref _dropped);
+
+    private int Diff(BpfMapSnapshot previous, BpfMapSnapshot current)
+    {
+        int n = current.Count;
+        int p = previous.Count;
+        if (n == p && current.Keys.SequenceEqual(previous.Keys))
+        {
+            // Same keys in the same order (the common case): only values can differ. Compare whole chunks first.
+            return current.Values.SequenceEqual(previous.Values) ? 0 : DiffAligned(previous, current);
+        }
+
+        int changes = 0;
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<byte> key = current.KeyAt(i);
+            int j = i < p && key.SequenceEqual(previous.KeyAt(i)) ? i : previous.IndexOf(key);
+            if (j < 0)
+            {
+                Publish(MapChangeKind.Added, key, current.ValueAt(i), default);
+                changes++;
+            }
+            else if (!current.ValueAt(i).SequenceEqual(previous.ValueAt(j)))
+            {
+                Publish(MapChangeKind.Updated, key, current.ValueAt(i), previous.ValueAt(j));
+                changes++;
+            }
+        }
+
+        for (int j = 0; j < p; j++)
+        {
+            ReadOnlySpan<byte> key = previous.KeyAt(j);
+            bool present = (j < n && key.SequenceEqual(current.KeyAt(j))) || current.IndexOf(key) >= 0;
+            if (!present)
+            {
+                Publish(MapChangeKind.Removed, key, default, previous.ValueAt(j));
+                changes++;
+            }
+        }
+
+        return changes;
+    }
+
+    private int DiffAligned(BpfMapSnapshot previous, BpfMapSnapshot current)
+    {
+        int valueSize = current.ValueSize;
+        ReadOnlySpan<byte> now = current.Values;
+        ReadOnlySpan<byte> before = previous.Values;
+        int changes = 0;
+        for (int start = 0; start < current.Count; start += DiffChunk)
+        {
+            int count = Math.Min(DiffChunk, current.Count - start);
+            if (now.Slice(start * valueSize, count * valueSize).SequenceEqual(before.Slice(start * valueSize, count * valueSize)))
+            {
+                continue;
+            }
+
+            for (int i = start; i < start + count; i++)
+            {
+                ReadOnlySpan<byte> value = now.Slice(i * valueSize, valueSize);
+                ReadOnlySpan<byte> old = before.Slice(i * valueSize, valueSize);
+                if (!value.SequenceEqual(old))
+                {
+                    Publish(MapChangeKind.Updated, current.KeyAt(i), value, old);
+                    changes++;
+                }
+            }
+        }
+
+        return changes;
+    }
+
+    private void Publish(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous)
+    {
+        MapChangeReader<TKey, TValue>[] subscribers = _subscribers;
+        if (subscribers.Length == 0)
+        {
+            return;
+        }
+
+        var change = new MapChange<TKey, TValue>(
+            kind,
+            MemoryMarshal.Read<TKey>(key),
+            value.IsEmpty ? default : MemoryMarshal.Read<TValue>(value),
+            previous.IsEmpty ? default : MemoryMarshal.Read<TValue>(previous));
+        foreach (MapChangeReader<TKey, TValue> subscriber in subscribers)
+        {
+            bool accepted;
+            try
+            {
+                accepted = subscriber.Accepts(change.Key);
+            }
+            catch (Exception ex)
+            {
+                // A throwing key filter ends its own subscription, not the poll.
+                Unsubscribe(subscriber);
+                subscriber.Complete(ex);
+                continue;
+            }
+
+            if (accepted)
+            {
+                subscriber.Publish(change);
+            }
+        }
+    }
+
+    private static async Task PumpAsync(MapChangeReader<TKey, TValue> reader, IObserver<MapChange<TKey, TValue>> observer, CancellationToken cancellationToken)
+    {
+        // Yield first so the poller or subscriber thread never runs observer code inline.
+        await Task.Yield();
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out MapChange<TKey, TValue> change))
+                {
+                    try
+                    {
+                        observer.OnNext(change);
+                    }
+                    catch (Exception)
+                    {
+                        // The subscriber broke itself; Rx already detached it. Only its own stream ends.
+                        reader.Dispose();
+                        return;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            observer.OnError(ex);
+            return;
+        }
+
+        observer.OnCompleted();
+    }
+
+    private static Func<TKey, bool> KeyFilter(TKey key) => candidate => Bytes(in candidate).SequenceEqual(Bytes(in key));
+
+    private static ReadOnlySpan<byte> Bytes<T>(ref readonly T value)
+        where T : unmanaged
+        => MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in value));
+
+    private static MapChannelOptions Clone(MapChannelOptions options) => new()
+    {
+        PollWhenUnobserved = options.PollWhenUnobserved,
+        ReadStrategy = options.ReadStrategy,
+        SubscriberCapacity = options.SubscriberCapacity,
+        FullMode = options.FullMode,
+        WriteCapacity = options.WriteCapacity,
+        MaxWriteBatch = options.MaxWriteBatch,
+    };
+}

@@ -1,0 +1,255 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using static BpfChannels.Interop.Interop.Errno;
+
+namespace BpfChannels;
+
+/// <summary>
+/// Applies the writes queued on a map channel, in order, on one background task: runs of batchable updates
+/// (flags Any or Lock) go through BPF_MAP_UPDATE_BATCH, everything else one syscall per write.
+/// </summary>
+internal sealed class MapWriteProcessor<TKey, TValue>
+    where TKey : unmanaged
+    where TValue : unmanaged
+{
+    private readonly BpfMap _map;
+    private readonly Channel<Pending> _queue;
+    private readonly Pending[] _batch;
+    private readonly byte[] _keys;
+    private readonly byte[] _values;
+    private readonly Lock _observersLock = new();
+    private IObserver<MapWriteOutcome<TKey, TValue>>[] _observers = [];
+    private bool _batchUnsupported;
+    private long _writes;
+    private long _failures;
+
+    public MapWriteProcessor(BpfMap map, MapChannelOptions options)
+    {
+        _map = map;
+        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.WriteCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        });
+        _batch = new Pending[options.MaxWriteBatch];
+        _keys = new byte[options.MaxWriteBatch * map.KeySize];
+        _values = new byte[options.MaxWriteBatch * map.ValueBufferSize];
+        Writer = new QueueWriter(this);
+        Completion = Task.Run(RunAsync);
+    }
+
+    public ChannelWriter<MapWrite<TKey, TValue>> Writer { get; }
+
+    /// <summary>Completes when the queue is completed and every queued write has its outcome.</summary>
+    public Task Completion { get; }
+
+    public long Writes => Interlocked.Read(ref _writes);
+
+    public long Failures => Interlocked.Read(ref _failures);
+
+    public async Task<MapWriteOutcome<TKey, TValue>> WriteAsync(MapWrite<TKey, TValue> write, CancellationToken cancellationToken)
+    {
+        write.Validate();
+        var outcome = new TaskCompletionSource<MapWriteOutcome<TKey, TValue>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _queue.Writer.WriteAsync(new Pending(write, outcome), cancellationToken).ConfigureAwait(false);
+        return await outcome.Task.ConfigureAwait(false);
+    }
+
+    public bool TryComplete() => _queue.Writer.TryComplete();
+
+    public IDisposable Subscribe(IObserver<MapWriteOutcome<TKey, TValue>> observer)
+    {
+        lock (_observersLock)
+        {
+            _observers = [.. _observers, observer];
+        }
+
+        return new Unsubscriber(this, observer);
+    }
+
+    private void Remove(IObserver<MapWriteOutcome<TKey, TValue>> observer)
+    {
+        lock (_observersLock)
+        {
+            int i = Array.IndexOf(_observers, observer);
+            if (i >= 0)
+            {
+                _observers = [.. _observers.AsSpan(0, i), .. _observers.AsSpan(i + 1)];
+            }
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        ChannelReader<Pending> reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out Pending pending))
+            {
+                if (!pending.Write.IsBatchable || _batchUnsupported)
+                {
+                    ApplySingle(pending);
+                    continue;
+                }
+
+                int n = 0;
+                _batch[n++] = pending;
+                while (n < _batch.Length && reader.TryPeek(out Pending next) && next.Write.IsBatchable
+                    && next.Write.Flags == pending.Write.Flags && reader.TryRead(out next))
+                {
+                    _batch[n++] = next;
+                }
+
+                ApplyBatch(n);
+                _batch.AsSpan(0, n).Clear();
+            }
+        }
+
+        // Nothing is queued any more; tell outcome observers the stream is over.
+        foreach (IObserver<MapWriteOutcome<TKey, TValue>> observer in _observers)
+        {
+            try
+            {
+                observer.OnCompleted();
+            }
+            catch (Exception)
+            {
+                // An observer's failure is its own; the others still complete.
+            }
+        }
+    }
+
+    private void ApplySingle(in Pending pending)
+    {
+        MapWrite<TKey, TValue> write = pending.Write;
+        TKey key = write.Key;
+        TValue value = write.Value;
+        int err;
+        try
+        {
+            err = write.Kind == MapWriteKind.Delete
+                ? _map.DeleteCore(Bytes(in key))
+                : _map.UpdateCore(Bytes(in key), Bytes(in value), (ulong)write.Flags);
+        }
+        catch (ObjectDisposedException)
+        {
+            err = EBADF;
+        }
+
+        Report(pending, err);
+    }
+
+    private void ApplyBatch(int n)
+    {
+        if (n == 1)
+        {
+            ApplySingle(_batch[0]);
+            return;
+        }
+
+        int keySize = _map.KeySize;
+        int valueSize = _map.ValueBufferSize;
+        for (int i = 0; i < n; i++)
+        {
+            MemoryMarshal.Write(_keys.AsSpan(i * keySize), _batch[i].Write.Key);
+            MemoryMarshal.Write(_values.AsSpan(i * valueSize), _batch[i].Write.Value);
+        }
+
+        ulong flags = (ulong)_batch[0].Write.Flags;
+        int start = 0;
+        while (start < n)
+        {
+            int done = n - start;
+            int first = start;
+            int err;
+            try
+            {
+                err = _map.UpdateBatchCore(_keys.AsSpan(first * keySize, done * keySize), _values.AsSpan(first * valueSize, done * valueSize), ref done, flags);
+            }
+            catch (ObjectDisposedException)
+            {
+                err = EBADF;
+                done = 0;
+            }
+
+            for (int i = start; i < start + done; i++)
+            {
+                Report(_batch[i], 0);
+            }
+
+            start += done;
+            if (err == 0)
+            {
+                return;
+            }
+
+            if (done == 0 && err is ENOTSUPP or EOPNOTSUPP)
+            {
+                // Map types without batch support: every later write goes one at a time.
+                _batchUnsupported = true;
+            }
+
+            // The batch stopped at element 'start'; applying it alone gives its own errno (or applies it, if
+            // the failure was the batch's and not the element's). The rest are batched again.
+            ApplySingle(_batch[start]);
+            start++;
+        }
+    }
+
+    private void Report(in Pending pending, int errno)
+    {
+        Interlocked.Increment(ref _writes);
+        if (errno != 0)
+        {
+            Interlocked.Increment(ref _failures);
+        }
+
+        var outcome = new MapWriteOutcome<TKey, TValue>(pending.Write, (BpfError)errno);
+        pending.Outcome?.TrySetResult(outcome);
+        foreach (IObserver<MapWriteOutcome<TKey, TValue>> observer in Volatile.Read(ref _observers))
+        {
+            try
+            {
+                observer.OnNext(outcome);
+            }
+            catch (Exception)
+            {
+                // A throwing observer is unsubscribed; the writes and the other observers go on.
+                Remove(observer);
+            }
+        }
+    }
+
+    private static ReadOnlySpan<byte> Bytes<T>(ref readonly T value)
+        where T : unmanaged
+        => MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in value));
+
+    private readonly record struct Pending(MapWrite<TKey, TValue> Write, TaskCompletionSource<MapWriteOutcome<TKey, TValue>>? Outcome);
+
+    private sealed class Unsubscriber(MapWriteProcessor<TKey, TValue> owner, IObserver<MapWriteOutcome<TKey, TValue>> observer) : IDisposable
+    {
+        public void Dispose() => owner.Remove(observer);
+    }
+
+    /// <summary>The public writer: validates each write and queues it without an awaiter (its outcome goes to the outcome stream).</summary>
+    private sealed class QueueWriter(MapWriteProcessor<TKey, TValue> owner) : ChannelWriter<MapWrite<TKey, TValue>>
+    {
+        public override bool TryWrite(MapWrite<TKey, TValue> item)
+        {
+            item.Validate();
+            return owner._queue.Writer.TryWrite(new Pending(item, null));
+        }
+
+        public override ValueTask<bool> WaitToWriteAsync(CancellationToken cancellationToken = default)
+            => owner._queue.Writer.WaitToWriteAsync(cancellationToken);
+
+        public override ValueTask WriteAsync(MapWrite<TKey, TValue> item, CancellationToken cancellationToken = default)
+        {
+            item.Validate();
+            return owner._queue.Writer.WriteAsync(new Pending(item, null), cancellationToken);
+        }
+
+        // The channel owns completion (MapChannel.CompleteAsync), so writers sharing it cannot close it for each other.
+        public override bool TryComplete(Exception? error = null) => false;
+    }
+}

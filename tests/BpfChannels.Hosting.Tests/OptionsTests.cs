@@ -1,0 +1,120 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace BpfChannels.Hosting.Tests;
+
+public sealed class OptionsTests
+{
+    [Fact]
+    public async Task AddBpfChannels_Configuration_BindsEveryOption()
+    {
+        await using var fx = new HostFixture(configuration: new Dictionary<string, string?>
+        {
+            ["BpfChannels:DefaultPollInterval"] = "00:00:05",
+            ["BpfChannels:MaxRetryDelay"] = "00:01:00",
+            ["BpfChannels:StaleAfterIntervals"] = "3",
+            ["BpfChannels:PinRoot"] = "/sys/fs/bpf/app",
+            ["BpfChannels:Maps:counts:PollInterval"] = "00:00:00.250",
+            ["BpfChannels:Maps:counts:PinPath"] = "counts",
+            ["BpfChannels:Maps:counts:Channel:PollWhenUnobserved"] = "true",
+            ["BpfChannels:Maps:counts:Channel:SubscriberCapacity"] = "16",
+            ["BpfChannels:Maps:counts:Channel:FullMode"] = "DropNewest",
+            ["BpfChannels:Maps:counts:Channel:WriteCapacity"] = "32",
+            ["BpfChannels:Maps:counts:Channel:MaxWriteBatch"] = "8",
+        });
+        using BpfMap<uint, ulong> map = BpfMapFactory.InMemory.CreateHash<uint, ulong>(16, name: "counts");
+        fx.Channels.AddMapChannel<uint, ulong>("counts", _ => map);
+
+        BpfChannelsOptions options = fx.Services.GetRequiredService<IOptions<BpfChannelsOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromSeconds(5), options.DefaultPollInterval);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.MaxRetryDelay);
+        Assert.Equal(3, options.StaleAfterIntervals);
+        Assert.Equal("/sys/fs/bpf/app", options.PinRoot);
+        BpfMapChannelOptions counts = options.Maps["counts"];
+        Assert.Equal(TimeSpan.FromMilliseconds(250), counts.PollInterval);
+        Assert.Equal("counts", counts.PinPath);
+        Assert.True(counts.Channel.PollWhenUnobserved);
+        Assert.Equal(16, counts.Channel.SubscriberCapacity);
+        Assert.Equal(BoundedChannelFullMode.DropNewest, counts.Channel.FullMode);
+        Assert.Equal(32, counts.Channel.WriteCapacity);
+        Assert.Equal(8, counts.Channel.MaxWriteBatch);
+
+        await fx.StartAsync();
+        MapChannelState state = Assert.Single(fx.Registry.Open());
+        Assert.Equal(TimeSpan.FromMilliseconds(250), state.Interval);
+        Assert.True(state.Channel.IsObserved);
+    }
+
+    [Fact]
+    public async Task AddMapChannel_ConfigureDelegate_OverridesConfiguration()
+    {
+        await using var fx = new HostFixture(configuration: new Dictionary<string, string?>
+        {
+            ["BpfChannels:Maps:counts:PollInterval"] = "00:00:02",
+        });
+        using BpfMap<uint, ulong> map = BpfMapFactory.InMemory.CreateHash<uint, ulong>(16, name: "counts");
+        fx.Channels.AddMapChannel<uint, ulong>("counts", _ => map, o => o.PollInterval = TimeSpan.FromSeconds(9));
+
+        await fx.StartAsync();
+
+        Assert.Equal(TimeSpan.FromSeconds(9), Assert.Single(fx.Registry.Open()).Interval);
+    }
+
+    [Fact]
+    public async Task StartAsync_ConfiguredMapWithoutChannel_FailsValidationNamingIt()
+    {
+        await using var fx = new HostFixture(configuration: new Dictionary<string, string?>
+        {
+            ["BpfChannels:Maps:conts:PollInterval"] = "00:00:01",
+        });
+
+        OptionsValidationException e = await Assert.ThrowsAsync<OptionsValidationException>(fx.StartAsync);
+
+        Assert.Contains("Maps:conts", e.Message);
+    }
+
+    [Fact]
+    public async Task StartAsync_InvalidValues_FailsValidationWithEveryProblem()
+    {
+        await using var fx = new HostFixture(o =>
+        {
+            o.DefaultPollInterval = TimeSpan.Zero;
+            o.StaleAfterIntervals = 0;
+        });
+        using BpfMap<uint, ulong> map = BpfMapFactory.InMemory.CreateHash<uint, ulong>(16);
+        fx.Channels.AddMapChannel<uint, ulong>("counts", _ => map, o => o.Channel.SubscriberCapacity = 0);
+
+        OptionsValidationException e = await Assert.ThrowsAsync<OptionsValidationException>(fx.StartAsync);
+
+        Assert.Contains("DefaultPollInterval", e.Message);
+        Assert.Contains("StaleAfterIntervals", e.Message);
+        Assert.Contains("SubscriberCapacity", e.Message);
+    }
+
+    [Fact]
+    public async Task StartAsync_ChannelWithoutMap_FailsFast()
+    {
+        await using var fx = new HostFixture();
+        fx.Channels.AddMapChannel<uint, ulong>("orphan");
+
+        InvalidOperationException e = await Assert.ThrowsAsync<InvalidOperationException>(fx.StartAsync);
+
+        Assert.Contains("'orphan'", e.Message);
+        Assert.Contains("PinPath", e.Message);
+    }
+
+    [Fact]
+    public void AddMapChannel_DuplicateName_Throws()
+    {
+        var services = new ServiceCollection();
+        BpfChannelsBuilder builder = services.AddBpfChannels();
+        builder.AddMapChannel<uint, ulong>("counts", _ => BpfMapFactory.InMemory.CreateHash<uint, ulong>(4));
+
+        Assert.Throws<ArgumentException>(() => builder.AddMapChannel<uint, uint>("counts"));
+        Assert.Single(services, d => d.ServiceType == typeof(BpfChannelRegistry));
+        services.AddBpfChannels();
+        Assert.Single(services, d => d.ServiceType == typeof(BpfChannelRegistry));
+    }
+}

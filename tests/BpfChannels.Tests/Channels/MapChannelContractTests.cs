@@ -1,0 +1,411 @@
+using System.Threading.Channels;
+using BpfChannels.Tests.Support;
+
+namespace BpfChannels.Tests.Channels;
+
+/// <summary>Map channel behaviour shared by the kernel and the in-memory twin: change detection, subscribers, the cache.</summary>
+public abstract class MapChannelContractTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    protected abstract BpfMapFactory Factory { get; }
+
+    [Fact]
+    public void Poll_EntryAdded_EmitsAdded()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        MapChannel<uint, ulong> channel = new(map);
+        using MapChangeReader<uint, ulong> reader = channel.OpenReader();
+        map.Update(5, 50);
+
+        MapPollResult result = channel.Poll();
+
+        Assert.True(result.Polled);
+        Assert.Equal(1, result.Changes);
+        Assert.Equal([new MapChange<uint, ulong>(MapChangeKind.Added, 5, 50, 0)], Drain(reader));
+    }
+
+    [Fact]
+    public void Poll_ValueChanged_EmitsUpdatedWithPreviousValue()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        map.Update(1, 10);
+        map.Update(2, 20);
+        MapChannel<uint, ulong> channel = new(map, new MapChannelOptions { PollWhenUnobserved = true });
+        channel.Poll();
+        using MapChangeReader<uint, ulong> reader = channel.OpenReader();
+        Drain(reader);
+        map.Update(2, 21);
+
+        channel.Poll();
+
+        Assert.Equal([new MapChange<uint, ulong>(MapChangeKind.Updated, 2, 21, 20)], Drain(reader));
+    }
+
+    [Fact]
+    public void Poll_EntryDeleted_EmitsRemovedWithPreviousValue()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        map.Update(1, 10);
+        map.Update(2, 20);
+        map.Update(3, 30);
+        MapChannel<uint, ulong> channel = new(map);
+        using MapChangeReader<uint, ulong> reader = channel.OpenReader();
+        channel.Poll();
+        Drain(reader);
+        map.Delete(2);
+        map.Update(4, 40);
+        map.Update(3, 31);
+
+        channel.Poll();
+
+        List<MapChange<uint, ulong>> changes = Drain(reader);
+        Assert.Equal(3, changes.Count);
+        Assert.Contains(new MapChange<uint, ulong>(MapChangeKind.Removed, 2, 0, 20), changes);
+        Assert.Contains(new MapChange<uint, ulong>(MapChangeKind.Added, 4, 40, 0), changes);
+        Assert.Contains(new MapChange<uint, ulong>(MapChangeKind.Updated, 3, 31, 30), changes);
+        Assert.Equal(3, channel.Count);
+    }
+
+    [Fact]
+    public void OpenReader_ExistingEntries_ListsThemAsAddedBeforeChanges()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        map.Update(1, 10);
+        map.Update(2, 20);
+        MapChannel<uint, ulong> channel = new(map, new MapChannelOptions { PollWhenUnobserved = true });
+        channel.Poll();
+        using MapChangeReader<uint, ulong> reader = channel.OpenReader();
+        map.Update(1, 11);
+        channel.Poll();
+
+        List<MapChange<uint, ulong>> changes = Drain(reader);
+
+        Assert.Equal(3, changes.Count);
+        Assert.Equal(
+            [new(MapChangeKind.Added, 1, 10, 0), new(MapChangeKind.Added, 2, 20, 0)],
+            changes.Take(2).OrderBy(c => c.Key));
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Updated, 1, 11, 10), changes[2]);
+    }
+
+    [Fact]
+    public void TryGet_MapChangedSinceLastPoll_AnswersLastPolledState()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        map.Update(7, 70);
+        MapChannel<uint, ulong> channel = new(map, new MapChannelOptions { PollWhenUnobserved = true });
+        channel.Poll();
+        map.Update(7, 71);
+        map.Update(8, 80);
+
+        Assert.True(channel.TryGet(7, out ulong cached));
+        Assert.Equal(70UL, cached);
+        Assert.False(channel.TryGet(8, out _));
+        Assert.Equal(1, channel.Count);
+
+        channel.Poll();
+
+        Assert.True(channel.TryGet(8, out ulong fresh));
+        Assert.Equal(80UL, fresh);
+        Assert.Equal(new Dictionary<uint, ulong> { [7] = 71, [8] = 80 }, channel.ToDictionary());
+        BpfMapSnapshot copy = map.CreateSnapshot();
+        channel.CopyStateTo(copy);
+        Assert.Equal(2, copy.Count);
+    }
+
+    [Fact]
+    public void Poll_MmapableArrayNothingChanged_ReadsMappedMemoryAndAllocatesNothing()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateArray<ulong>(10_000, BpfMapFlags.Mmapable);
+        for (uint i = 0; i < 10_000; i += 7)
+        {
+            map.Update(i, i);
+        }
+
+        MapChannel<uint, ulong> channel = new(map);
+        using MapChangeReader<uint, ulong> reader = channel.OpenReader();
+        Assert.Equal(10_000, channel.Poll().Changes);
+        map.Update(14, 1);
+        Assert.Equal(1, channel.Poll().Changes);
+
+        AssertUnchangedPollAllocatesNothing(channel, BpfMapReadStrategy.MemoryMapped);
+    }
+
+    [Fact]
+    public void Poll_NobodySubscribed_ReadsNothingUntilSomeoneSubscribes()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        map.Update(1, 10);
+        MapChannel<uint, ulong> channel = new(map);
+
+        MapPollResult idle = channel.Poll();
+
+        Assert.False(idle.Polled);
+        Assert.Equal(0, channel.Polls);
+        using MapChangeReader<uint, ulong> reader = channel.OpenReader();
+        Assert.True(channel.Poll().Polled);
+        Assert.Equal([new MapChange<uint, ulong>(MapChangeKind.Added, 1, 10, 0)], Drain(reader));
+    }
+
+    [Fact]
+    public void OpenReader_KeyFilter_DeliversOnlyThatKey()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        map.Update(1, 10);
+        map.Update(2, 20);
+        MapChannel<uint, ulong> channel = new(map, new MapChannelOptions { PollWhenUnobserved = true });
+        channel.Poll();
+        using MapChangeReader<uint, ulong> one = channel.OpenReader(2u);
+        using MapChangeReader<uint, ulong> odd = channel.OpenReader(k => k % 2 == 1);
+        map.Update(1, 11);
+        map.Update(2, 21);
+        map.Update(3, 30);
+
+        channel.Poll();
+
+        Assert.Equal([new(MapChangeKind.Added, 2, 20, 0), new(MapChangeKind.Updated, 2, 21, 20)], Drain(one));
+        Assert.Equal(
+            [new(MapChangeKind.Added, 1, 10, 0), new(MapChangeKind.Added, 3, 30, 0), new(MapChangeKind.Updated, 1, 11, 10)],
+            Drain(odd).OrderBy(c => c.Kind).ThenBy(c => c.Key));
+    }
+
+    [Theory]
+    [InlineData(BoundedChannelFullMode.DropOldest)]
+    [InlineData(BoundedChannelFullMode.DropNewest)]
+    [InlineData(BoundedChannelFullMode.DropWrite)]
+    [InlineData(BoundedChannelFullMode.Wait)]
+    public void OpenReader_StalledConsumer_CountsDropsAndOthersGetEverything(BoundedChannelFullMode mode)
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        MapChannel<uint, ulong> channel = new(map, new MapChannelOptions { SubscriberCapacity = 4, FullMode = mode });
+        using MapChangeReader<uint, ulong> stalled = channel.OpenReader();
+        using MapChangeReader<uint, ulong> other = channel.OpenReader();
+        for (uint i = 0; i < 10; i++)
+        {
+            map.Update(i, i);
+            channel.Poll();
+            other.TryRead(out _);
+        }
+
+        Assert.Equal(6, stalled.DroppedChanges);
+        Assert.Equal(6, channel.DroppedChanges);
+        Assert.Equal(0, other.DroppedChanges);
+        List<MapChange<uint, ulong>> kept = Drain(stalled);
+        Assert.Equal(4, kept.Count);
+        uint expectedLast = mode == BoundedChannelFullMode.DropOldest ? 9u : mode == BoundedChannelFullMode.DropNewest ? 9u : 3u;
+        Assert.Equal(expectedLast, kept[^1].Key);
+    }
+
+    [Fact]
+    public async Task Observe_ThrowingSubscriber_PollerAndOthersGoOn()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        MapChannel<uint, ulong> channel = new(map);
+        var threw = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var received = Channel.CreateUnbounded<MapChange<uint, ulong>>();
+        using IDisposable bad = channel.Observe().Subscribe(_ =>
+        {
+            threw.TrySetResult();
+            throw new InvalidOperationException("subscriber bug");
+        });
+        using IDisposable good = channel.Observe().Subscribe(c => received.Writer.TryWrite(c));
+
+        map.Update(1, 10);
+        channel.Poll();
+        await threw.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        map.Update(1, 11);
+        channel.Poll();
+
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Added, 1, 10, 0), await received.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Patience));
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Updated, 1, 11, 10), await received.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Patience));
+        Assert.Equal(2, channel.Polls);
+    }
+
+    [Fact]
+    public async Task WatchAsync_ChannelCompleted_StreamsListThenChangesThenEnds()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        map.Update(1, 10);
+        MapChannel<uint, ulong> channel = new(map, new MapChannelOptions { PollWhenUnobserved = true });
+        channel.Poll();
+        IAsyncEnumerator<MapChange<uint, ulong>> stream = channel.WatchAsync(cancellationToken: TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        Assert.True(await stream.MoveNextAsync());
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Added, 1, 10, 0), stream.Current);
+        map.Delete(1);
+        channel.Poll();
+        Assert.True(await stream.MoveNextAsync());
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Removed, 1, 0, 10), stream.Current);
+
+        await channel.CompleteAsync();
+
+        Assert.False(await stream.MoveNextAsync());
+        await stream.DisposeAsync();
+        Assert.Equal(0, channel.SubscriberCount);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_Subscribers_CompletesObserversReadersAndRefusesPolls()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        MapChannel<uint, ulong> channel = new(map);
+        var completed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using IDisposable observer = channel.Observe().Subscribe(_ => { }, () => completed.TrySetResult());
+        MapChangeReader<uint, ulong> reader = channel.OpenReader();
+
+        await channel.CompleteAsync();
+
+        await completed.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await reader.Completion.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        Assert.True(channel.IsCompleted);
+        Assert.Throws<InvalidOperationException>(() => channel.Poll());
+        Assert.True(channel.OpenReader().Completion.IsCompleted);
+        await Assert.ThrowsAsync<ChannelClosedException>(() => channel.WriteAsync(MapWrite.Update<uint, ulong>(1, 1), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task WriteAsync_EveryFlag_ReportsKernelOutcome()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(2);
+        MapChannel<uint, ulong> channel = new(map);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+
+        MapWriteOutcome<uint, ulong> any = await channel.WriteAsync(MapWrite.Update<uint, ulong>(1, 10), ct);
+        MapWriteOutcome<uint, ulong> noExist = await channel.WriteAsync(MapWrite.Update<uint, ulong>(1, 11, BpfMapUpdateFlags.NoExist), ct);
+        MapWriteOutcome<uint, ulong> exist = await channel.WriteAsync(MapWrite.Update<uint, ulong>(9, 90, BpfMapUpdateFlags.Exist), ct);
+        MapWriteOutcome<uint, ulong> existOk = await channel.WriteAsync(MapWrite.Update<uint, ulong>(1, 12, BpfMapUpdateFlags.Exist), ct);
+        MapWriteOutcome<uint, ulong> second = await channel.WriteAsync(MapWrite.Update<uint, ulong>(2, 20, BpfMapUpdateFlags.NoExist), ct);
+        MapWriteOutcome<uint, ulong> full = await channel.WriteAsync(MapWrite.Update<uint, ulong>(3, 30), ct);
+        MapWriteOutcome<uint, ulong> locked = await channel.WriteAsync(MapWrite.Update<uint, ulong>(1, 13, BpfMapUpdateFlags.Lock), ct);
+        MapWriteOutcome<uint, ulong> deleteMissing = await channel.WriteAsync(MapWrite.Delete<uint, ulong>(9), ct);
+        MapWriteOutcome<uint, ulong> delete = await channel.WriteAsync(MapWrite.Delete<uint, ulong>(2), ct);
+
+        Assert.True(any.Succeeded);
+        Assert.Equal(BpfError.AlreadyExists, noExist.Error);
+        Assert.Equal(17, noExist.Errno);
+        Assert.Equal(1u, noExist.Write.Key);
+        Assert.Equal(BpfMapUpdateFlags.NoExist, noExist.Write.Flags);
+        Assert.Equal(BpfError.NotFound, exist.Error);
+        Assert.Equal(9u, exist.Write.Key);
+        Assert.True(existOk.Succeeded);
+        Assert.True(second.Succeeded);
+        Assert.Equal(BpfError.TooBig, full.Error);
+        Assert.Equal(BpfError.InvalidArgument, locked.Error);
+        Assert.Equal(BpfError.NotFound, deleteMissing.Error);
+        Assert.True(delete.Succeeded);
+        Assert.Equal(12UL, map[1]);
+        Assert.False(map.ContainsKey(2));
+        Assert.Equal(9, channel.Writes);
+        Assert.Equal(5, channel.WriteFailures);
+    }
+
+    [Fact]
+    public async Task Writer_BurstIntoNearlyFullMap_ReportsEveryElementsOutcome()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(4);
+        MapChannel<uint, ulong> channel = new(map);
+        var outcomes = new List<MapWriteOutcome<uint, ulong>>();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using IDisposable subscription = channel.Outcomes.Subscribe(o =>
+        {
+            outcomes.Add(o);
+            if (outcomes.Count == 8)
+            {
+                all.TrySetResult();
+            }
+        });
+
+        for (uint i = 0; i < 8; i++)
+        {
+            await channel.Writer.WriteAsync(MapWrite.Update<uint, ulong>(i, i * 100), TestContext.Current.CancellationToken);
+        }
+
+        await all.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        Assert.Equal([0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u], outcomes.Select(o => o.Write.Key));
+        Assert.All(outcomes.Take(4), o => Assert.True(o.Succeeded));
+        Assert.All(outcomes.Skip(4), o => Assert.Equal(BpfError.TooBig, o.Error));
+        Assert.Equal(4, map.Map.CountEntries());
+        Assert.Equal(300UL, map[3]);
+    }
+
+    [Fact]
+    public async Task Writer_QueueFull_AppliesBackpressure()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        MapChannel<uint, ulong> channel = new(map, new MapChannelOptions { WriteCapacity = 2 });
+        using var entered = new SemaphoreSlim(0);
+        using var release = new ManualResetEventSlim();
+        using IDisposable slow = channel.Outcomes.Subscribe(_ =>
+        {
+            entered.Release();
+            release.Wait();
+        });
+        CancellationToken ct = TestContext.Current.CancellationToken;
+
+        Assert.True(channel.Writer.TryWrite(MapWrite.Update<uint, ulong>(0, 0, BpfMapUpdateFlags.NoExist)));
+        await entered.WaitAsync(Patience, ct);
+        Assert.True(channel.Writer.TryWrite(MapWrite.Update<uint, ulong>(1, 1, BpfMapUpdateFlags.NoExist)));
+        Assert.True(channel.Writer.TryWrite(MapWrite.Update<uint, ulong>(2, 2, BpfMapUpdateFlags.NoExist)));
+        Assert.False(channel.Writer.TryWrite(MapWrite.Update<uint, ulong>(3, 3, BpfMapUpdateFlags.NoExist)));
+        Task<MapWriteOutcome<uint, ulong>> waiting = channel.WriteAsync(MapWrite.Update<uint, ulong>(3, 3, BpfMapUpdateFlags.NoExist), ct);
+        Assert.False(waiting.IsCompleted);
+
+        release.Set();
+
+        Assert.True((await waiting.WaitAsync(Patience, ct)).Succeeded);
+        Assert.Equal(4, map.Map.CountEntries());
+    }
+
+    [Fact]
+    public void Writer_InvalidFlags_ThrowsBeforeQueueing()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        MapChannel<uint, ulong> channel = new(map);
+        var bad = new MapWrite<uint, ulong>(MapWriteKind.Update, 1, 1, BpfMapUpdateFlags.NoExist | BpfMapUpdateFlags.Exist);
+
+        Assert.Throws<ArgumentException>(() => channel.Writer.TryWrite(bad));
+        Assert.Throws<ArgumentException>(() => MapWrite.Update<uint, ulong>(1, 1, (BpfMapUpdateFlags)64));
+        Assert.Throws<ArgumentException>(() => channel.Writer.TryWrite(bad with { Kind = MapWriteKind.Delete, Flags = BpfMapUpdateFlags.Exist }));
+        Assert.False(channel.Writer.TryComplete());
+        Assert.Equal(0, channel.Writes);
+    }
+
+    internal static void AssertUnchangedPollAllocatesNothing(MapChannel channel, BpfMapReadStrategy strategy)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        MapPollResult result = channel.Poll();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(result.Polled);
+        Assert.Equal(strategy, result.Strategy);
+        Assert.Equal(0, result.Changes);
+        Assert.Equal(0, allocated);
+    }
+
+    internal static List<MapChange<uint, ulong>> Drain(MapChangeReader<uint, ulong> reader)
+    {
+        var changes = new List<MapChange<uint, ulong>>();
+        while (reader.TryRead(out MapChange<uint, ulong> change))
+        {
+            changes.Add(change);
+        }
+
+        return changes;
+    }
+}
+
+public sealed class KernelMapChannelContractTests : MapChannelContractTests
+{
+    protected override BpfMapFactory Factory
+    {
+        get
+        {
+            BpfTestEnvironment.RequireBpf();
+            return BpfMapFactory.Kernel;
+        }
+    }
+}
+
+public sealed class InMemoryMapChannelContractTests : MapChannelContractTests
+{
+    protected override BpfMapFactory Factory => BpfMapFactory.InMemory;
+}
