@@ -1,0 +1,20 @@
+using System.Runtime.InteropServices;
+
+namespace BpfChannels.Benchmarks.Maps;
+
+/// <summary>The sizes of the map workloads and the value type of the snapshot workloads.</summary>
+internal static class MapWorkload
+{
+    /// <summary>Element operations per benchmark operation (W1, W2).</summary>
+    internal const int Operations = 1_000_000;
+
+    /// <summary>Distinct keys the element operations cycle through, and entries of the snapshot maps.</summary>
+    internal const int Keys = 100_000;
+}
+
+/// <summary>A 64-byte map value (W3, W4).</summary>
+[StructLayout(LayoutKind.Sequential, Size = 64)]
+public struct Value64
+{
+    public ulong First;
+}
