@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Runs the main example against the real kernel (as root): ./scripts/run-example.sh [ExampleName]
+# Runs an example against the real kernel (as root). Without arguments: SyscallCounter for 10 seconds, a
+# live per-process system call table fed by a BPF program through a map channel.
+#   ./scripts/run-example.sh                      # SyscallCounter, 10 s
+#   ./scripts/run-example.sh SeedMaps             # the maps chapter's examples
+#   ./scripts/run-example.sh SyscallCounter --SyscallCounter:RunFor 00:01:00
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
-example=${1:-SeedMaps}
-shift || true
+if (($# == 0)); then
+  set -- SyscallCounter --SyscallCounter:RunFor 00:00:10
+fi
+example=$1
+shift
 exec dotnet run --project "$root/examples/$example" -c Release -- "$@"

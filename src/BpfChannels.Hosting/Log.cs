@@ -18,4 +18,16 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Information, "Stopped polling {Count} map channels; their streams are completed.")]
     public static partial void Stopped(ILogger logger, int count);
+
+    [LoggerMessage(20, LogLevel.Information, "Loaded BPF object '{Object}': {Maps} maps, {Programs} programs.")]
+    public static partial void ObjectLoaded(ILogger logger, string @object, int maps, int programs);
+
+    [LoggerMessage(21, LogLevel.Warning, "libbpf: {Message}")]
+    public static partial void LibbpfWarning(ILogger logger, string message);
+
+    [LoggerMessage(22, LogLevel.Information, "libbpf: {Message}")]
+    public static partial void LibbpfInfo(ILogger logger, string message);
+
+    [LoggerMessage(23, LogLevel.Debug, "libbpf: {Message}")]
+    public static partial void LibbpfDebug(ILogger logger, string message);
 }

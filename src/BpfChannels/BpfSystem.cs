@@ -66,4 +66,27 @@ public static class BpfSystem
             return Environment.ProcessorCount;
         }
     }
+
+    /// <summary>
+    /// Checks that this process may use BPF by creating (and closing) a one-element array map. Applications call it
+    /// at start-up to exit with a clear message instead of failing on their first map.
+    /// </summary>
+    /// <param name="reason">Why BPF cannot be used, or <see langword="null"/>.</param>
+    /// <returns>Whether BPF maps can be created.</returns>
+    public static bool CanUseBpf([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason)
+    {
+        try
+        {
+            using BpfMap probe = BpfMap.Create(new BpfMapSpec { Type = BpfMapType.Array, KeySize = 4, ValueSize = 4, MaxEntries = 1 });
+            reason = null;
+            return true;
+        }
+        catch (BpfException e)
+        {
+            reason = e.Error == BpfError.NotPermitted
+                ? "BPF needs CAP_BPF (or root): run as root, or grant CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN"
+                : e.Message;
+            return false;
+        }
+    }
 }
