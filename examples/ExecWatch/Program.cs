@@ -1,0 +1,15 @@
+// ExecWatch: a ring-buffer pipeline. Every exec() on the machine becomes a record in a BPF ring buffer, read by an
+// epoll loop into a channel, enriched from /proc in a second stage, and printed by a third.
+using BpfChannels;
+using ExecWatch;
+using Microsoft.Extensions.Hosting;
+
+if (!BpfSystem.CanUseBpf(out string? reason))
+{
+    Console.Error.WriteLine($"ExecWatch cannot run: {reason}.");
+    return 1;
+}
+
+using IHost host = ExecWatchApp.CreateBuilder(args).Build();
+await host.RunAsync().ConfigureAwait(false);
+return 0;

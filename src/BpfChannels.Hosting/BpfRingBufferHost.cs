@@ -1,0 +1,130 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+
+namespace BpfChannels.Hosting;
+
+/// <summary>
+/// The ring buffers registered with <see cref="BpfChannelsBuilderRingBufferExtensions.AddRingBuffer{T}"/>: read from the
+/// moment the host starts by epoll loops (no polling), published to every subscriber, completed when the host stops.
+/// </summary>
+/// <remarks>
+/// Thread-safe. Records arrive on the ring buffer's loop thread, in order. A subscriber that throws ends the shared
+/// stream with <c>OnError</c> for every subscriber, so subscribers should handle their own exceptions; a slow one
+/// slows the loop, and the kernel then drops records at reservation (its producer sees a full buffer).
+/// </remarks>
+public sealed class BpfRingBufferHost : IHostedService, IDisposable
+{
+    private readonly IServiceProvider _services;
+    private readonly BpfRingBufferRegistration[] _registrations;
+    private readonly BpfMapSource[] _sources;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, BpfRingBufferStream> _streams = new(StringComparer.Ordinal);
+    private bool _stopped;
+
+    internal BpfRingBufferHost(IServiceProvider services, IEnumerable<BpfRingBufferRegistration> registrations, IEnumerable<BpfMapSource> sources)
+    {
+        _services = services;
+        _registrations = [.. registrations];
+        _sources = [.. sources];
+    }
+
+    /// <summary>The records of the ring buffer registered as <paramref name="name"/>.</summary>
+    /// <typeparam name="T">The record type it was registered with.</typeparam>
+    /// <param name="name">The registration name.</param>
+    /// <returns>A hot observable: records from the moment of subscription; completes when the host stops.</returns>
+    /// <exception cref="KeyNotFoundException">No ring buffer has that name.</exception>
+    /// <exception cref="InvalidCastException"><typeparamref name="T"/> is not the registered record type.</exception>
+    public IObservable<T> Observe<T>(string name)
+        where T : unmanaged
+        => Stream<T>(name).Records;
+
+    /// <summary>The records of a ring buffer as a bounded channel, for pipelines.</summary>
+    /// <typeparam name="T">The record type.</typeparam>
+    /// <param name="name">The registration name.</param>
+    /// <param name="capacity">How many records may wait.</param>
+    /// <param name="fullMode">What happens when the channel is full; <see cref="BoundedChannelFullMode.Wait"/> holds the loop back (the kernel then drops at reservation).</param>
+    /// <returns>The reader; it completes when the host stops.</returns>
+    /// <exception cref="KeyNotFoundException">No ring buffer has that name.</exception>
+    public ChannelReader<T> OpenReader<T>(string name, int capacity = 4096, BoundedChannelFullMode fullMode = BoundedChannelFullMode.Wait)
+        where T : unmanaged
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        var channel = System.Threading.Channels.Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { FullMode = fullMode, SingleWriter = true });
+        _ = Stream<T>(name).Records.Subscribe(
+            record =>
+            {
+                if (!channel.Writer.TryWrite(record) && fullMode == BoundedChannelFullMode.Wait)
+                {
+                    channel.Writer.WriteAsync(record).AsTask().GetAwaiter().GetResult();
+                }
+            },
+            error => channel.Writer.TryComplete(error),
+            () => channel.Writer.TryComplete());
+        return channel.Reader;
+    }
+
+    /// <inheritdoc/>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            foreach (BpfRingBufferRegistration registration in _registrations)
+            {
+                _ = Open(registration);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _stopped = true;
+            foreach (BpfRingBufferStream stream in _streams.Values)
+            {
+                stream.Dispose();
+            }
+
+            _streams.Clear();
+        }
+    }
+
+    private BpfRingBufferStream<T> Stream<T>(string name)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (_lock)
+        {
+            BpfRingBufferRegistration registration = Array.Find(_registrations, r => r.Name == name)
+                ?? throw new KeyNotFoundException($"No ring buffer named '{name}' is registered.");
+            return Open(registration) as BpfRingBufferStream<T>
+                ?? throw new InvalidCastException($"Ring buffer '{name}' carries {registration.RecordType.Name} records, not {typeof(T).Name}.");
+        }
+    }
+
+    private BpfRingBufferStream Open(BpfRingBufferRegistration registration)
+    {
+        ObjectDisposedException.ThrowIf(_stopped, this);
+        if (_streams.TryGetValue(registration.Name, out BpfRingBufferStream? stream))
+        {
+            return stream;
+        }
+
+        BpfMap map = registration.MapFactory?.Invoke(_services)
+            ?? _sources.Select(source => source.Resolve(_services, registration.Name)).FirstOrDefault(found => found is not null)
+            ?? throw new InvalidOperationException($"Ring buffer '{registration.Name}' was not found: no map factory, and no registered BPF object has a map of that name.");
+        stream = registration.Start(map);
+        _streams.Add(registration.Name, stream);
+        return stream;
+    }
+}

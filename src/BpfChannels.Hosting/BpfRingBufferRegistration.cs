@@ -1,0 +1,23 @@
+namespace BpfChannels.Hosting;
+
+/// <summary>A ring buffer registered with <see cref="BpfChannelsBuilderRingBufferExtensions.AddRingBuffer{T}"/>.</summary>
+internal abstract class BpfRingBufferRegistration(string name, Func<IServiceProvider, BpfMap>? mapFactory)
+{
+    public string Name { get; } = name;
+
+    public Func<IServiceProvider, BpfMap>? MapFactory { get; } = mapFactory;
+
+    public abstract Type RecordType { get; }
+
+    /// <summary>Starts reading <paramref name="map"/> into a shared (hot) stream of records.</summary>
+    public abstract BpfRingBufferStream Start(BpfMap map);
+}
+
+/// <summary>A ring buffer of <typeparamref name="T"/> records.</summary>
+internal sealed class BpfRingBufferRegistration<T>(string name, Func<IServiceProvider, BpfMap>? mapFactory) : BpfRingBufferRegistration(name, mapFactory)
+    where T : unmanaged
+{
+    public override Type RecordType => typeof(T);
+
+    public override BpfRingBufferStream Start(BpfMap map) => new BpfRingBufferStream<T>(Name, map);
+}

@@ -1,0 +1,39 @@
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using BpfChannels.Events;
+
+namespace BpfChannels.Hosting;
+
+/// <summary>One hosted ring buffer: its reader, read by one epoll loop, shared by every subscriber.</summary>
+internal abstract class BpfRingBufferStream : IDisposable
+{
+    public abstract void Dispose();
+}
+
+/// <summary>The records of one ring buffer as a hot observable, connected while the host runs.</summary>
+internal sealed class BpfRingBufferStream<T> : BpfRingBufferStream
+    where T : unmanaged
+{
+    private readonly RingBufferReader _reader;
+    private readonly IDisposable _connection;
+
+    public BpfRingBufferStream(string name, BpfMap map)
+    {
+        _reader = new RingBufferReader(map);
+        IConnectableObservable<T> published = _reader.ToObservable<T>().Publish();
+        Records = published.AsObservable();
+        Name = name;
+        _connection = published.Connect();
+    }
+
+    public string Name { get; }
+
+    /// <summary>Every record read from the moment the host started; late subscribers see records from when they subscribe.</summary>
+    public IObservable<T> Records { get; }
+
+    public override void Dispose()
+    {
+        _connection.Dispose();
+        _reader.Dispose();
+    }
+}
