@@ -369,6 +369,54 @@ public abstract class MapChannelContractTests
         Assert.Equal(0, channel.Writes);
     }
 
+    [Fact]
+    public async Task PerCpuMapChannel_AggregatedAndPerCpu_DiffAggregateAndOneCpuAndWriteEveryCpu()
+    {
+        using BpfPerCpuMap<uint, ulong> map = Factory.CreatePerCpuHash<uint, ulong>(16);
+        int cpus = map.CpuCount;
+        ulong[] values = new ulong[cpus];
+        for (int cpu = 0; cpu < cpus; cpu++)
+        {
+            values[cpu] = (ulong)cpu + 1;
+        }
+
+        map.Update(1, values);
+        MapChannel<uint, ulong> sum = PerCpuMapChannel.Aggregated<uint, ulong>(map, Sum);
+        MapChannel<uint, ulong> last = PerCpuMapChannel.ForCpu(map, cpus - 1);
+        using MapChangeReader<uint, ulong> sums = sum.OpenReader();
+        using MapChangeReader<uint, ulong> lasts = last.OpenReader();
+        ulong total = (ulong)(cpus * (cpus + 1) / 2);
+        sum.Poll();
+        last.Poll();
+        Assert.Equal([new MapChange<uint, ulong>(MapChangeKind.Added, 1, total, 0)], Drain(sums));
+        Assert.Equal([new MapChange<uint, ulong>(MapChangeKind.Added, 1, (ulong)cpus, 0)], Drain(lasts));
+
+        values[0] += 100;
+        map.Update(1, values);
+        sum.Poll();
+        last.Poll();
+
+        Assert.Equal([new MapChange<uint, ulong>(MapChangeKind.Updated, 1, total + 100, total)], Drain(sums));
+        Assert.Empty(Drain(lasts));
+        AssertUnchangedPollAllocatesNothing(sum, sum.Poll().Strategy);
+
+        MapWriteOutcome<uint, ulong> written = await sum.WriteAsync(MapWrite.Update<uint, ulong>(2, 7), TestContext.Current.CancellationToken);
+        Assert.True(written.Succeeded);
+        Assert.All(map.Lookup(2), v => Assert.Equal(7UL, v));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PerCpuMapChannel.ForCpu(map, cpus));
+
+        static ulong Sum(ReadOnlySpan<ulong> perCpu)
+        {
+            ulong s = 0;
+            foreach (ulong v in perCpu)
+            {
+                s += v;
+            }
+
+            return s;
+        }
+    }
+
     internal static void AssertUnchangedPollAllocatesNothing(MapChannel channel, BpfMapReadStrategy strategy)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
