@@ -299,32 +299,47 @@ public abstract class MapChannelContractTests
     }
 
     [Fact]
-    public async Task Writer_BurstIntoNearlyFullMap_ReportsEveryElementsOutcome()
+    public async Task Writer_BatchStoppedByFullMap_ReportsEveryElementsOutcome()
     {
-        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(4);
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(5);
         MapChannel<uint, ulong> channel = new(map);
         var outcomes = new List<MapWriteOutcome<uint, ulong>>();
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var entered = new SemaphoreSlim(0);
+        using var release = new ManualResetEventSlim();
         using IDisposable subscription = channel.Outcomes.Subscribe(o =>
         {
+            if (outcomes.Count == 0)
+            {
+                // Hold the writer on its first outcome so the next eight queue up and go out as one batch.
+                entered.Release();
+                release.Wait();
+            }
+
             outcomes.Add(o);
-            if (outcomes.Count == 8)
+            if (outcomes.Count == 9)
             {
                 all.TrySetResult();
             }
         });
-
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await channel.Writer.WriteAsync(MapWrite.Update<uint, ulong>(100, 1, BpfMapUpdateFlags.NoExist), ct);
+        await entered.WaitAsync(Patience, ct);
         for (uint i = 0; i < 8; i++)
         {
-            await channel.Writer.WriteAsync(MapWrite.Update<uint, ulong>(i, i * 100), TestContext.Current.CancellationToken);
+            await channel.Writer.WriteAsync(MapWrite.Update<uint, ulong>(i, i * 100), ct);
         }
 
-        await all.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
-        Assert.Equal([0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u], outcomes.Select(o => o.Write.Key));
-        Assert.All(outcomes.Take(4), o => Assert.True(o.Succeeded));
-        Assert.All(outcomes.Skip(4), o => Assert.Equal(BpfError.TooBig, o.Error));
-        Assert.Equal(4, map.Map.CountEntries());
+        release.Set();
+
+        await all.Task.WaitAsync(Patience, ct);
+        Assert.Equal([100u, 0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u], outcomes.Select(o => o.Write.Key));
+        Assert.All(outcomes.Take(5), o => Assert.True(o.Succeeded));
+        Assert.All(outcomes.Skip(5), o => Assert.Equal(BpfError.TooBig, o.Error));
+        Assert.All(outcomes.Skip(5), o => Assert.Equal(BpfMapUpdateFlags.Any, o.Write.Flags));
+        Assert.Equal(5, map.Map.CountEntries());
         Assert.Equal(300UL, map[3]);
+        Assert.Equal(4, channel.WriteFailures);
     }
 
     [Fact]
