@@ -232,6 +232,12 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
         }
     }
 
+    /// <summary>The changes of one key as an async stream (see <see cref="WatchAsync(Func{TKey, bool}?, CancellationToken)"/>).</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Ends the stream.</param>
+    /// <returns>The stream; ending the enumeration unsubscribes.</returns>
+    public IAsyncEnumerable<MapChange<TKey, TValue>> WatchAsync(TKey key, CancellationToken cancellationToken = default) => WatchAsync(KeyFilter(key), cancellationToken);
+
     /// <summary>Writes through the channel and waits for the outcome.</summary>
     /// <param name="write">The write (see <see cref="MapWrite"/>).</param>
     /// <param name="cancellationToken">Cancels waiting for room in the write queue (not a queued write).</param>

@@ -244,6 +244,23 @@ public abstract class MapChannelContractTests
     }
 
     [Fact]
+    public async Task WatchAsync_OneKey_StreamsOnlyThatKey()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        MapChannel<uint, ulong> channel = new(map);
+        await using IAsyncEnumerator<MapChange<uint, ulong>> stream = channel.WatchAsync(2u, TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        ValueTask<bool> next = stream.MoveNextAsync();
+        map.Update(1, 10);
+        map.Update(2, 20);
+
+        channel.Poll();
+
+        Assert.True(await next);
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Added, 2, 20, 0), stream.Current);
+        Assert.Equal(2, channel.Count);
+    }
+
+    [Fact]
     public async Task CompleteAsync_Subscribers_CompletesObserversReadersAndRefusesPolls()
     {
         using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
