@@ -31,6 +31,48 @@ public sealed class BpfChannelsBuilder
     public BpfChannelsBuilder AddMapChannel<TKey, TValue>(string name, Func<IServiceProvider, BpfMap<TKey, TValue>>? mapFactory = null, Action<BpfMapChannelOptions>? configure = null)
         where TKey : unmanaged
         where TValue : unmanaged
+        => Register<TKey, TValue>(
+            name,
+            mapFactory is null ? null : sp => mapFactory(sp).Map,
+            (map, options) => new MapChannel<TKey, TValue>(map.As<TKey, TValue>(), options),
+            configure);
+
+    /// <summary>
+    /// Registers a channel over a per-CPU map whose values are every CPU's values combined by <paramref name="aggregate"/>
+    /// (see <see cref="PerCpuMapChannel.Aggregated"/>); otherwise like <see cref="AddMapChannel"/>.
+    /// </summary>
+    /// <typeparam name="TKey">The key type.</typeparam>
+    /// <typeparam name="TValue">The per-CPU value type.</typeparam>
+    /// <param name="name">The channel's name; also its key under <c>BpfChannels:Maps</c> in configuration.</param>
+    /// <param name="aggregate">Combines the values of all possible CPUs, e.g. their sum.</param>
+    /// <param name="mapFactory">Supplies the map, or <see langword="null"/> to ask the map sources, then open the pin path.</param>
+    /// <param name="configure">Configures the channel after configuration binding, or <see langword="null"/>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or already registered.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="aggregate"/> is <see langword="null"/>.</exception>
+    public BpfChannelsBuilder AddPerCpuMapChannel<TKey, TValue>(string name, Func<ReadOnlySpan<TValue>, TValue> aggregate, Func<IServiceProvider, BpfPerCpuMap<TKey, TValue>>? mapFactory = null, Action<BpfMapChannelOptions>? configure = null)
+        where TKey : unmanaged
+        where TValue : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(aggregate);
+        return Register<TKey, TValue>(
+            name,
+            mapFactory is null ? null : sp => mapFactory(sp).Map,
+            (map, options) => PerCpuMapChannel.Aggregated(new BpfPerCpuMap<TKey, TValue>(map), aggregate, options),
+            configure);
+    }
+
+    /// <summary>Registers a source of maps by name, asked by every channel registered without a map factory.</summary>
+    /// <param name="source">Returns the named map, or <see langword="null"/> if it has none. The source keeps ownership of its maps.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
+    public BpfChannelsBuilder AddMapSource(Func<IServiceProvider, string, BpfMap?> source)
+    {
+        Services.AddSingleton(new BpfMapSource(source));
+        return this;
+    }
+
+    private BpfChannelsBuilder Register<TKey, TValue>(string name, Func<IServiceProvider, BpfMap>? mapFactory, Func<BpfMap, MapChannelOptions, MapChannel> createChannel, Action<BpfMapChannelOptions>? configure)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         foreach (ServiceDescriptor descriptor in Services)
@@ -41,28 +83,12 @@ public sealed class BpfChannelsBuilder
             }
         }
 
-        Func<IServiceProvider, BpfMap>? untyped = mapFactory is null ? null : sp => mapFactory(sp).Map;
-        Services.AddSingleton(new MapChannelRegistration(
-            name,
-            typeof(TKey),
-            typeof(TValue),
-            untyped,
-            (map, options) => new MapChannel<TKey, TValue>(map.As<TKey, TValue>(), options)));
+        Services.AddSingleton(new MapChannelRegistration(name, typeof(TKey), typeof(TValue), mapFactory, createChannel));
         Services.Configure<BpfChannelsOptions>(options =>
         {
             BpfMapChannelOptions map = options.GetOrAddMap(name);
             configure?.Invoke(map);
         });
-        return this;
-    }
-
-    /// <summary>Registers a source of maps by name, asked by every channel registered without a map factory.</summary>
-    /// <param name="source">Returns the named map, or <see langword="null"/> if it has none. The source keeps ownership of its maps.</param>
-    /// <returns>This builder.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
-    public BpfChannelsBuilder AddMapSource(Func<IServiceProvider, string, BpfMap?> source)
-    {
-        Services.AddSingleton(new BpfMapSource(source));
         return this;
     }
 }

@@ -39,6 +39,35 @@ public sealed class RegistryTests
     }
 
     [Fact]
+    public async Task AddPerCpuMapChannel_Polled_DeliversAggregatedValues()
+    {
+        await using var fx = new HostFixture(o => o.DefaultPollInterval = TimeSpan.FromSeconds(1));
+        using BpfPerCpuMap<uint, ulong> map = BpfMapFactory.InMemory.CreatePerCpuHash<uint, ulong>(8);
+        fx.Channels.AddPerCpuMapChannel<uint, ulong>("hits", Max, _ => map);
+        await fx.StartAsync();
+        MapChannel<uint, ulong> channel = fx.Registry.GetChannel<uint, ulong>("hits");
+        using MapChangeReader<uint, ulong> reader = channel.OpenReader();
+        ulong[] values = new ulong[map.CpuCount];
+        values[^1] = 42;
+        map.Update(3, values);
+
+        fx.Time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Added, 3, 42, 0), await reader.NextAsync());
+
+        static ulong Max(ReadOnlySpan<ulong> perCpu)
+        {
+            ulong max = 0;
+            foreach (ulong v in perCpu)
+            {
+                max = Math.Max(max, v);
+            }
+
+            return max;
+        }
+    }
+
+    [Fact]
     public async Task StartAsync_PinPath_OpensPinnedKernelMapAndDisposesItAtTheEnd()
     {
         BpfTestEnvironment.RequireBpfFs();

@@ -27,6 +27,7 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
     private BpfMapSnapshot? _listing;
     private int _listed;
     private long _dropped;
+    private volatile bool _closed;
 
     internal MapChangeReader(MapChannel<TKey, TValue> owner, MapChannelOptions options, Func<TKey, bool>? filter, BpfMapSnapshot listing)
     {
@@ -67,6 +68,7 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
     /// <summary>Unsubscribes; the stream completes after the changes already buffered.</summary>
     public void Dispose()
     {
+        _closed = true;
         _owner.Unsubscribe(this);
         _buffer.Writer.TryComplete();
     }
@@ -76,13 +78,18 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
     /// <summary>Queues a change without waiting; called by the poller only.</summary>
     internal void Publish(in MapChange<TKey, TValue> change)
     {
-        if (!_buffer.Writer.TryWrite(change) && _dropsOnFailedWrite && !_buffer.Reader.Completion.IsCompleted)
+        // A reader closed while a poll was delivering refuses writes; that is not a drop.
+        if (!_buffer.Writer.TryWrite(change) && _dropsOnFailedWrite && !_closed)
         {
             CountDrop();
         }
     }
 
-    internal void Complete(Exception? error) => _buffer.Writer.TryComplete(error);
+    internal void Complete(Exception? error)
+    {
+        _closed = true;
+        _buffer.Writer.TryComplete(error);
+    }
 
     private void CountDrop()
     {

@@ -33,6 +33,8 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
     private const int DiffChunk = 32;
 
     private readonly MapChannelOptions _options;
+    private readonly PerCpuProjection<TValue>? _projection;
+    private readonly BpfMapSnapshot? _raw;
     private readonly MapWriteProcessor<TKey, TValue> _writes;
     private readonly Lock _pollLock = new();
     private readonly Lock _gate = new();
@@ -51,18 +53,23 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
     /// <exception cref="ArgumentNullException"><paramref name="map"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public MapChannel(BpfMap<TKey, TValue> map, MapChannelOptions? options = null)
-        : base((map ?? throw new ArgumentNullException(nameof(map))).Map)
+        : this((map ?? throw new ArgumentNullException(nameof(map))).Map, null, options)
+    {
+    }
+
+    /// <summary>A channel over an untyped map whose sizes are checked already; per-CPU maps come with a projection.</summary>
+    internal MapChannel(BpfMap map, PerCpuProjection<TValue>? projection, MapChannelOptions? options)
+        : base(map)
     {
         _options = Clone(options ?? new MapChannelOptions());
         _options.Validate();
-        TypedMap = map;
-        _current = map.CreateSnapshot();
-        _next = map.CreateSnapshot();
+        _projection = projection;
+        int valueSize = projection is null ? map.ValueBufferSize : map.ValueSize;
+        _raw = projection is null ? null : new BpfMapSnapshot(map.KeySize, map.ValueBufferSize);
+        _current = new BpfMapSnapshot(map.KeySize, valueSize);
+        _next = new BpfMapSnapshot(map.KeySize, valueSize);
         _writes = new MapWriteProcessor<TKey, TValue>(Map, _options);
     }
-
-    /// <summary>The typed map.</summary>
-    public BpfMap<TKey, TValue> TypedMap { get; }
 
     /// <summary>The number of entries at the last poll.</summary>
     public int Count
@@ -143,7 +150,7 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
     }
 
     /// <summary>Copies the state of the last poll into <paramref name="snapshot"/>, reusing its buffers.</summary>
-    /// <param name="snapshot">A snapshot created by <see cref="BpfMap{TKey, TValue}.CreateSnapshot"/>.</param>
+    /// <param name="snapshot">A snapshot of the map's key size and <typeparamref name="TValue"/>'s size (<see cref="BpfMap{TKey, TValue}.CreateSnapshot"/> for a map that is not per-CPU).</param>
     /// <exception cref="ArgumentException">The snapshot's sizes do not fit the map.</exception>
     public void CopyStateTo(BpfMapSnapshot snapshot)
     {
@@ -161,7 +168,7 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
     {
         lock (_gate)
         {
-            var listing = new BpfMapSnapshot(Map.KeySize, Map.ValueBufferSize);
+            var listing = new BpfMapSnapshot(_current.KeySize, _current.ValueSize);
             listing.CopyFrom(_current);
             var reader = new MapChangeReader<TKey, TValue>(this, _options, keyFilter, listing);
             if (_completed)
@@ -225,6 +232,12 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
         }
     }
 
+    /// <summary>The changes of one key as an async stream (see <see cref="WatchAsync(Func{TKey, bool}?, CancellationToken)"/>).</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Ends the stream.</param>
+    /// <returns>The stream; ending the enumeration unsubscribes.</returns>
+    public IAsyncEnumerable<MapChange<TKey, TValue>> WatchAsync(TKey key, CancellationToken cancellationToken = default) => WatchAsync(KeyFilter(key), cancellationToken);
+
     /// <summary>Writes through the channel and waits for the outcome.</summary>
     /// <param name="write">The write (see <see cref="MapWrite"/>).</param>
     /// <param name="cancellationToken">Cancels waiting for room in the write queue (not a queued write).</param>
@@ -250,7 +263,16 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
             }
 
             // Only polls touch _next, so the syscalls run outside _gate; a failed read leaves the state as it was.
-            TypedMap.ReadSnapshot(_next, _options.ReadStrategy);
+            if (_projection is null)
+            {
+                Map.ReadSnapshot(_next, _options.ReadStrategy);
+            }
+            else
+            {
+                Map.ReadSnapshot(_raw!, _options.ReadStrategy);
+                _projection.Project(_raw!, _next);
+            }
+
             lock (_gate)
             {
                 int changes = Diff(_current, _next);

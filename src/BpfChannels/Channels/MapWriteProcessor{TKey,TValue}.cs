@@ -17,6 +17,7 @@ internal sealed class MapWriteProcessor<TKey, TValue>
     private readonly Pending[] _batch;
     private readonly byte[] _keys;
     private readonly byte[] _values;
+    private readonly byte[] _single;
     private readonly Lock _observersLock = new();
     private IObserver<MapWriteOutcome<TKey, TValue>>[] _observers = [];
     private bool _batchUnsupported;
@@ -34,6 +35,7 @@ internal sealed class MapWriteProcessor<TKey, TValue>
         _batch = new Pending[options.MaxWriteBatch];
         _keys = new byte[options.MaxWriteBatch * map.KeySize];
         _values = new byte[options.MaxWriteBatch * map.ValueBufferSize];
+        _single = new byte[map.ValueBufferSize];
         Writer = new QueueWriter(this);
         Completion = Task.Run(RunAsync);
     }
@@ -123,13 +125,18 @@ internal sealed class MapWriteProcessor<TKey, TValue>
     {
         MapWrite<TKey, TValue> write = pending.Write;
         TKey key = write.Key;
-        TValue value = write.Value;
         int err;
         try
         {
-            err = write.Kind == MapWriteKind.Delete
-                ? _map.DeleteCore(Bytes(in key))
-                : _map.UpdateCore(Bytes(in key), Bytes(in value), (ulong)write.Flags);
+            if (write.Kind == MapWriteKind.Delete)
+            {
+                err = _map.DeleteCore(Bytes(in key));
+            }
+            else
+            {
+                StoreValue(_single, write.Value);
+                err = _map.UpdateCore(Bytes(in key), _single, (ulong)write.Flags);
+            }
         }
         catch (ObjectDisposedException)
         {
@@ -152,7 +159,7 @@ internal sealed class MapWriteProcessor<TKey, TValue>
         for (int i = 0; i < n; i++)
         {
             MemoryMarshal.Write(_keys.AsSpan(i * keySize), _batch[i].Write.Key);
-            MemoryMarshal.Write(_values.AsSpan(i * valueSize), _batch[i].Write.Value);
+            StoreValue(_values.AsSpan(i * valueSize, valueSize), _batch[i].Write.Value);
         }
 
         ulong flags = (ulong)_batch[0].Write.Flags;
@@ -217,6 +224,22 @@ internal sealed class MapWriteProcessor<TKey, TValue>
                 // A throwing observer is unsubscribed; the writes and the other observers go on.
                 Remove(observer);
             }
+        }
+    }
+
+    /// <summary>Lays a value out as the map stores it: as is, or on every CPU (8-byte aligned) for per-CPU maps.</summary>
+    private void StoreValue(Span<byte> destination, TValue value)
+    {
+        if (!_map.IsPerCpu)
+        {
+            MemoryMarshal.Write(destination, in value);
+            return;
+        }
+
+        int stride = BpfMap.PerCpuStride(_map.ValueSize);
+        for (int offset = 0; offset < destination.Length; offset += stride)
+        {
+            MemoryMarshal.Write(destination.Slice(offset), in value);
         }
     }
 

@@ -244,6 +244,23 @@ public abstract class MapChannelContractTests
     }
 
     [Fact]
+    public async Task WatchAsync_OneKey_StreamsOnlyThatKey()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        MapChannel<uint, ulong> channel = new(map);
+        await using IAsyncEnumerator<MapChange<uint, ulong>> stream = channel.WatchAsync(2u, TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        ValueTask<bool> next = stream.MoveNextAsync();
+        map.Update(1, 10);
+        map.Update(2, 20);
+
+        channel.Poll();
+
+        Assert.True(await next);
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Added, 2, 20, 0), stream.Current);
+        Assert.Equal(2, channel.Count);
+    }
+
+    [Fact]
     public async Task CompleteAsync_Subscribers_CompletesObserversReadersAndRefusesPolls()
     {
         using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
@@ -299,32 +316,47 @@ public abstract class MapChannelContractTests
     }
 
     [Fact]
-    public async Task Writer_BurstIntoNearlyFullMap_ReportsEveryElementsOutcome()
+    public async Task Writer_BatchStoppedByFullMap_ReportsEveryElementsOutcome()
     {
-        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(4);
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(5);
         MapChannel<uint, ulong> channel = new(map);
         var outcomes = new List<MapWriteOutcome<uint, ulong>>();
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var entered = new SemaphoreSlim(0);
+        using var release = new ManualResetEventSlim();
         using IDisposable subscription = channel.Outcomes.Subscribe(o =>
         {
+            if (outcomes.Count == 0)
+            {
+                // Hold the writer on its first outcome so the next eight queue up and go out as one batch.
+                entered.Release();
+                release.Wait();
+            }
+
             outcomes.Add(o);
-            if (outcomes.Count == 8)
+            if (outcomes.Count == 9)
             {
                 all.TrySetResult();
             }
         });
-
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await channel.Writer.WriteAsync(MapWrite.Update<uint, ulong>(100, 1, BpfMapUpdateFlags.NoExist), ct);
+        await entered.WaitAsync(Patience, ct);
         for (uint i = 0; i < 8; i++)
         {
-            await channel.Writer.WriteAsync(MapWrite.Update<uint, ulong>(i, i * 100), TestContext.Current.CancellationToken);
+            await channel.Writer.WriteAsync(MapWrite.Update<uint, ulong>(i, i * 100), ct);
         }
 
-        await all.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
-        Assert.Equal([0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u], outcomes.Select(o => o.Write.Key));
-        Assert.All(outcomes.Take(4), o => Assert.True(o.Succeeded));
-        Assert.All(outcomes.Skip(4), o => Assert.Equal(BpfError.TooBig, o.Error));
-        Assert.Equal(4, map.Map.CountEntries());
+        release.Set();
+
+        await all.Task.WaitAsync(Patience, ct);
+        Assert.Equal([100u, 0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u], outcomes.Select(o => o.Write.Key));
+        Assert.All(outcomes.Take(5), o => Assert.True(o.Succeeded));
+        Assert.All(outcomes.Skip(5), o => Assert.Equal(BpfError.TooBig, o.Error));
+        Assert.All(outcomes.Skip(5), o => Assert.Equal(BpfMapUpdateFlags.Any, o.Write.Flags));
+        Assert.Equal(5, map.Map.CountEntries());
         Assert.Equal(300UL, map[3]);
+        Assert.Equal(4, channel.WriteFailures);
     }
 
     [Fact]
@@ -367,6 +399,54 @@ public abstract class MapChannelContractTests
         Assert.Throws<ArgumentException>(() => channel.Writer.TryWrite(bad with { Kind = MapWriteKind.Delete, Flags = BpfMapUpdateFlags.Exist }));
         Assert.False(channel.Writer.TryComplete());
         Assert.Equal(0, channel.Writes);
+    }
+
+    [Fact]
+    public async Task PerCpuMapChannel_AggregatedAndPerCpu_DiffAggregateAndOneCpuAndWriteEveryCpu()
+    {
+        using BpfPerCpuMap<uint, ulong> map = Factory.CreatePerCpuHash<uint, ulong>(16);
+        int cpus = map.CpuCount;
+        ulong[] values = new ulong[cpus];
+        for (int cpu = 0; cpu < cpus; cpu++)
+        {
+            values[cpu] = (ulong)cpu + 1;
+        }
+
+        map.Update(1, values);
+        MapChannel<uint, ulong> sum = PerCpuMapChannel.Aggregated<uint, ulong>(map, Sum);
+        MapChannel<uint, ulong> last = PerCpuMapChannel.ForCpu(map, cpus - 1);
+        using MapChangeReader<uint, ulong> sums = sum.OpenReader();
+        using MapChangeReader<uint, ulong> lasts = last.OpenReader();
+        ulong total = (ulong)(cpus * (cpus + 1) / 2);
+        sum.Poll();
+        last.Poll();
+        Assert.Equal([new MapChange<uint, ulong>(MapChangeKind.Added, 1, total, 0)], Drain(sums));
+        Assert.Equal([new MapChange<uint, ulong>(MapChangeKind.Added, 1, (ulong)cpus, 0)], Drain(lasts));
+
+        values[0] += 100;
+        map.Update(1, values);
+        sum.Poll();
+        last.Poll();
+
+        Assert.Equal([new MapChange<uint, ulong>(MapChangeKind.Updated, 1, total + 100, total)], Drain(sums));
+        Assert.Empty(Drain(lasts));
+        AssertUnchangedPollAllocatesNothing(sum, sum.Poll().Strategy);
+
+        MapWriteOutcome<uint, ulong> written = await sum.WriteAsync(MapWrite.Update<uint, ulong>(2, 7), TestContext.Current.CancellationToken);
+        Assert.True(written.Succeeded);
+        Assert.All(map.Lookup(2), v => Assert.Equal(7UL, v));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PerCpuMapChannel.ForCpu(map, cpus));
+
+        static ulong Sum(ReadOnlySpan<ulong> perCpu)
+        {
+            ulong s = 0;
+            foreach (ulong v in perCpu)
+            {
+                s += v;
+            }
+
+            return s;
+        }
     }
 
     internal static void AssertUnchangedPollAllocatesNothing(MapChannel channel, BpfMapReadStrategy strategy)
