@@ -55,23 +55,15 @@ public sealed partial class BpfProgram
     public BpfLink AttachSocketFilter(Socket socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        BpfHandle handle = Handle;
-        bool added = false;
-        try
+        using (var lease = new HandleLease(Handle))
         {
-            handle.DangerousAddRef(ref added);
-            socket.SetRawSocketOption(SOL_SOCKET, SO_ATTACH_BPF, BitConverter.GetBytes(handle.FileDescriptor));
-        }
-        catch (SocketException e)
-        {
-            int errno = e.SocketErrorCode == SocketError.InvalidArgument ? EINVAL : (e.NativeErrorCode > 0 ? e.NativeErrorCode : EINVAL);
-            throw AttachError(errno, "SO_ATTACH_BPF", "socket");
-        }
-        finally
-        {
-            if (added)
+            try
             {
-                handle.DangerousRelease();
+                socket.SetRawSocketOption(SOL_SOCKET, SO_ATTACH_BPF, BitConverter.GetBytes(lease.FileDescriptor));
+            }
+            catch (SocketException e)
+            {
+                throw AttachError(e.SocketErrorCode == SocketError.InvalidArgument || e.NativeErrorCode <= 0 ? EINVAL : e.NativeErrorCode, "SO_ATTACH_BPF", "socket");
             }
         }
 

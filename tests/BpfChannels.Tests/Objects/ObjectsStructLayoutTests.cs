@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using BpfChannels.Tests.Interop;
 using static BpfChannels.Interop.Interop.Bpf;
 using static BpfChannels.Interop.Interop.Libbpf;
@@ -24,33 +23,9 @@ public sealed class ObjectsStructLayoutTests
     [Fact]
     public void ObjectsStructs_MatchInstalledHeaders()
     {
+        // The opts structs' sz is their C# size: libbpf rejects a struct that claims fields it does not know.
         var layout = StructLayoutTests.ReadCLayout("Objects/objects_layout.c", "objects_layout");
         Assert.Equal(Structs.Keys.Order(), layout.Select(l => l.Struct).Distinct().Order());
-        foreach (var group in layout.GroupBy(l => l.Struct))
-        {
-            Type type = Structs[group.Key];
-            int end = 0;
-            foreach ((string _, string cField, int offset, int size) in group)
-            {
-                if (cField == "sizeof")
-                {
-                    // The opts struct's sz is this size: libbpf rejects a struct that claims fields it does not know.
-                    Assert.True(Marshal.SizeOf(type) == size, $"sizeof({group.Key}) is {size} in C, {Marshal.SizeOf(type)} in C#");
-                    continue;
-                }
-
-                string name = cField[(cField.LastIndexOf('.') + 1)..];
-                string field = Renamed.GetValueOrDefault($"{group.Key}.{name}", name);
-                int csOffset = (int)Marshal.OffsetOf(type, field);
-                Assert.True(offset == csOffset, $"{group.Key}.{field} is at {offset} in C, {csOffset} in C#");
-                end = Math.Max(end, offset + size);
-            }
-
-            if (group.Key.StartsWith("bpf_attr_", StringComparison.Ordinal))
-            {
-                int alignment = group.Any(f => f.Size == 8) ? 8 : 4;
-                Assert.True((end + alignment - 1) / alignment * alignment == Marshal.SizeOf(type), $"{group.Key} is {Marshal.SizeOf(type)} bytes in C#, its fields end at {end} in C");
-            }
-        }
+        StructLayoutTests.AssertMatches(layout, Structs, Renamed);
     }
 }
