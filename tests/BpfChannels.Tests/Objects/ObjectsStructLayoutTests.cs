@@ -10,6 +10,7 @@ public sealed class ObjectsStructLayoutTests
     private static readonly Dictionary<string, Type> Structs = new()
     {
         ["bpf_object_open_opts"] = typeof(bpf_object_open_opts),
+        ["bpf_uprobe_opts"] = typeof(bpf_uprobe_opts),
         ["btf_type"] = typeof(btf_type),
         ["btf_var_secinfo"] = typeof(btf_var_secinfo),
         ["bpf_attr_test_run"] = typeof(bpf_attr_test_run),

@@ -23,6 +23,13 @@ int main(void)
 	S(struct bpf_object_open_opts, bpf_object_open_opts, kernel_log_size);
 	S(struct bpf_object_open_opts, bpf_object_open_opts, kernel_log_level);
 
+	SIZE(struct bpf_uprobe_opts, bpf_uprobe_opts);
+	S(struct bpf_uprobe_opts, bpf_uprobe_opts, sz);
+	S(struct bpf_uprobe_opts, bpf_uprobe_opts, ref_ctr_offset);
+	S(struct bpf_uprobe_opts, bpf_uprobe_opts, bpf_cookie);
+	S(struct bpf_uprobe_opts, bpf_uprobe_opts, retprobe);
+	S(struct bpf_uprobe_opts, bpf_uprobe_opts, func_name);
+
 	SIZE(struct btf_type, btf_type);
 	S(struct btf_type, btf_type, name_off);
 	S(struct btf_type, btf_type, info);
