@@ -4,7 +4,7 @@ using BpfChannels.Tests.Support;
 
 namespace BpfChannels.Tests.Objects;
 
-/// <summary>XDP on the loopback device and socket filters, each attached for real and detached by Dispose.</summary>
+/// <summary>XDP and tc on the loopback device and socket filters, each attached for real and detached by Dispose.</summary>
 public sealed class BpfNetworkAttachTests
 {
     private static void Send(Socket receiver, int count)
@@ -99,5 +99,26 @@ public sealed class BpfNetworkAttachTests
         using Socket receiver = Receiver();
         BpfException e = Assert.ThrowsAny<BpfException>(() => obj.GetProgram("xdp_count").AttachSocketFilter(receiver));
         Assert.Equal(BpfError.InvalidArgument, e.Error);
+    }
+
+    [Fact]
+    public void AttachTc_LoopbackIngress_CountsPacketsUntilDisposed()
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfObject obj = BpfObject.LoadFile(BpfObjectTests.ObjectPath("network"));
+        BpfMap<uint, ulong> counts = obj.GetMap<uint, ulong>("packet_counts");
+        using Socket receiver = Receiver();
+
+        BpfLink link = obj.GetProgram("tc_count").AttachTc(1, BpfTcDirection.Ingress);
+        Send(receiver, 10);
+        Assert.Equal(10, Drain(receiver));
+        Assert.True(counts[2] >= 10, $"tc saw {counts[2]} packets on lo ingress, 10 were sent");
+
+        link.Dispose();
+        link.Dispose();
+        ulong detached = counts[2];
+        Send(receiver, 10);
+        Assert.Equal(10, Drain(receiver));
+        Assert.Equal(detached, counts[2]);
     }
 }

@@ -11,6 +11,8 @@ public sealed class ObjectsStructLayoutTests
     {
         ["bpf_object_open_opts"] = typeof(bpf_object_open_opts),
         ["bpf_uprobe_opts"] = typeof(bpf_uprobe_opts),
+        ["bpf_tc_hook"] = typeof(bpf_tc_hook),
+        ["bpf_tc_opts"] = typeof(bpf_tc_opts),
         ["btf_type"] = typeof(btf_type),
         ["btf_var_secinfo"] = typeof(btf_var_secinfo),
         ["bpf_attr_test_run"] = typeof(bpf_attr_test_run),

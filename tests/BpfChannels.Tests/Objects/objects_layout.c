@@ -30,6 +30,19 @@ int main(void)
 	S(struct bpf_uprobe_opts, bpf_uprobe_opts, retprobe);
 	S(struct bpf_uprobe_opts, bpf_uprobe_opts, func_name);
 
+	SIZE(struct bpf_tc_hook, bpf_tc_hook);
+	S(struct bpf_tc_hook, bpf_tc_hook, sz);
+	S(struct bpf_tc_hook, bpf_tc_hook, ifindex);
+	S(struct bpf_tc_hook, bpf_tc_hook, attach_point);
+	S(struct bpf_tc_hook, bpf_tc_hook, parent);
+	SIZE(struct bpf_tc_opts, bpf_tc_opts);
+	S(struct bpf_tc_opts, bpf_tc_opts, sz);
+	S(struct bpf_tc_opts, bpf_tc_opts, prog_fd);
+	S(struct bpf_tc_opts, bpf_tc_opts, flags);
+	S(struct bpf_tc_opts, bpf_tc_opts, prog_id);
+	S(struct bpf_tc_opts, bpf_tc_opts, handle);
+	S(struct bpf_tc_opts, bpf_tc_opts, priority);
+
 	SIZE(struct btf_type, btf_type);
 	S(struct btf_type, btf_type, name_off);
 	S(struct btf_type, btf_type, info);

@@ -1,9 +1,9 @@
-/* An XDP program and a socket filter that count what they see; the socket filter drops everything. */
+/* An XDP program, a socket filter and a tc classifier that count what they see; the socket filter drops everything. */
 #include "bpfchannels.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, 3);
 	__type(key, __u32);
 	__type(value, __u64);
 } packet_counts SEC(".maps");
@@ -27,6 +27,13 @@ int socket_drop(struct __sk_buff *skb)
 {
 	bump(1);
 	return 0;
+}
+
+SEC("tc")
+int tc_count(struct __sk_buff *skb)
+{
+	bump(2);
+	return 0; /* TC_ACT_OK */
 }
 
 char LICENSE[] SEC("license") = "GPL";
