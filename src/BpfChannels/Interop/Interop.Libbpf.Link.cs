@@ -18,6 +18,9 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libbpf, EntryPoint = "bpf_program__attach_trace", SetLastError = true)]
         internal static partial nint bpf_program__attach_trace(nint prog);
 
+        [LibraryImport(Libraries.Libbpf, EntryPoint = "bpf_program__attach_xdp", SetLastError = true)]
+        internal static partial nint bpf_program__attach_xdp(nint prog, int ifindex);
+
         [LibraryImport(Libraries.Libbpf, EntryPoint = "bpf_link__fd")]
         internal static partial int bpf_link__fd(nint link);
 

@@ -13,6 +13,7 @@ public sealed unsafe class BpfLink : IDisposable
 {
     private nint _link;
     private BpfHandle? _handle;
+    private Action? _detach;
 
     internal BpfLink(nint link, string description)
     {
@@ -26,20 +27,32 @@ public sealed unsafe class BpfLink : IDisposable
         Description = description;
     }
 
+    internal BpfLink(Action detach, string description)
+    {
+        _detach = detach;
+        Description = description;
+    }
+
     /// <summary>What the link attaches, for example <c>raw_tp/sys_enter &lt;- count_syscalls</c>.</summary>
     public string Description { get; }
 
     /// <summary>Whether the link has been disposed (the program detached).</summary>
-    public bool IsDisposed => Volatile.Read(ref _link) == 0 && Volatile.Read(ref _handle) is null;
+    public bool IsDisposed => Volatile.Read(ref _link) == 0 && Volatile.Read(ref _handle) is null && Volatile.Read(ref _detach) is null;
 
     /// <summary>Pins the link at <paramref name="path"/> on bpffs, so the attachment outlives the process (5.7+ for most link types).</summary>
     /// <param name="path">The pin path.</param>
     /// <exception cref="ObjectDisposedException">The link is disposed.</exception>
     /// <exception cref="BpfException">EEXIST, ENOENT, EINVAL (this attachment is not a BPF link, e.g. a perf-event tracepoint on a kernel before 5.15) or another error.</exception>
+    /// <exception cref="InvalidOperationException">The attachment is a socket filter, which has no link to pin.</exception>
     public void Pin(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (_link == 0 && _handle is null)
+        {
+            throw new InvalidOperationException($"{Description} is a socket option, not a BPF link; it cannot be pinned.");
+        }
+
         if (_handle is { } handle)
         {
             BpfProgram.PinFd(handle, path, Description);
@@ -67,6 +80,7 @@ public sealed unsafe class BpfLink : IDisposable
         }
 
         Interlocked.Exchange(ref _handle, null)?.Dispose();
+        Interlocked.Exchange(ref _detach, null)?.Invoke();
     }
 
     /// <inheritdoc/>

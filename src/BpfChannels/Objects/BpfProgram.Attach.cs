@@ -70,29 +70,17 @@ public sealed unsafe partial class BpfProgram
 
     private BpfLink RawTracepointOpen(byte[] name, string description)
     {
-        BpfHandle handle = Handle;
-        bool added = false;
-        try
+        using var lease = new HandleLease(Handle);
+        fixed (byte* p = name)
         {
-            handle.DangerousAddRef(ref added);
-            fixed (byte* p = name)
+            var attr = new bpf_attr_raw_tracepoint { name = (ulong)p, prog_fd = (uint)lease.FileDescriptor };
+            int fd = Call(bpf_cmd.BPF_RAW_TRACEPOINT_OPEN, ref attr);
+            if (fd < 0)
             {
-                var attr = new bpf_attr_raw_tracepoint { name = (ulong)p, prog_fd = (uint)handle.FileDescriptor };
-                int fd = Call(bpf_cmd.BPF_RAW_TRACEPOINT_OPEN, ref attr);
-                if (fd < 0)
-                {
-                    throw AttachError(-fd, "BPF_RAW_TRACEPOINT_OPEN", description);
-                }
+                throw AttachError(-fd, "BPF_RAW_TRACEPOINT_OPEN", description);
+            }
 
-                return new BpfLink(new BpfHandle(fd), $"{description} <- {Name}");
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
+            return new BpfLink(new BpfHandle(fd), $"{description} <- {Name}");
         }
     }
 

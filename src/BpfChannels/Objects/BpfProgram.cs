@@ -109,11 +109,8 @@ public sealed unsafe partial class BpfProgram
     public BpfTestRunResult TestRun(ReadOnlySpan<byte> data = default, Span<byte> dataOut = default, ReadOnlySpan<byte> context = default, Span<byte> contextOut = default, int repeat = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(repeat);
-        BpfHandle handle = Handle;
-        bool added = false;
-        try
+        using var lease = new HandleLease(Handle);
         {
-            handle.DangerousAddRef(ref added);
             fixed (byte* pData = data)
             fixed (byte* pDataOut = dataOut)
             fixed (byte* pContext = context)
@@ -121,7 +118,7 @@ public sealed unsafe partial class BpfProgram
             {
                 var attr = new bpf_attr_test_run
                 {
-                    prog_fd = (uint)handle.FileDescriptor,
+                    prog_fd = (uint)lease.FileDescriptor,
                     data_in = (ulong)pData,
                     data_size_in = (uint)data.Length,
                     data_out = (ulong)pDataOut,
@@ -140,13 +137,6 @@ public sealed unsafe partial class BpfProgram
                 }
 
                 return new BpfTestRunResult(attr.retval, attr.duration, (int)attr.data_size_out, (int)attr.ctx_size_out);
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
             }
         }
     }
@@ -185,25 +175,14 @@ public sealed unsafe partial class BpfProgram
     internal static void PinFd(BpfHandle handle, string path, string name)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(path + "\0");
-        bool added = false;
-        try
+        using var lease = new HandleLease(handle);
+        fixed (byte* p = bytes)
         {
-            handle.DangerousAddRef(ref added);
-            fixed (byte* p = bytes)
+            var attr = new bpf_attr_obj { pathname = (ulong)p, bpf_fd = (uint)lease.FileDescriptor };
+            int result = Call(bpf_cmd.BPF_OBJ_PIN, ref attr);
+            if (result < 0)
             {
-                var attr = new bpf_attr_obj { pathname = (ulong)p, bpf_fd = (uint)handle.FileDescriptor };
-                int result = Call(bpf_cmd.BPF_OBJ_PIN, ref attr);
-                if (result < 0)
-                {
-                    throw BpfErrors.Create(-result, "BPF_OBJ_PIN", $"{name} at {path}");
-                }
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
+                throw BpfErrors.Create(-result, "BPF_OBJ_PIN", $"{name} at {path}");
             }
         }
     }

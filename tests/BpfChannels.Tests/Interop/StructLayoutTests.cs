@@ -41,13 +41,19 @@ public sealed class StructLayoutTests
     }
 
     [Fact]
-    public void AttrStructs_MatchLinuxBpfHeader()
+    public void AttrStructs_MatchLinuxBpfHeader() => AssertMatches(ReadCLayout("Interop/layout.c", "layout"), Structs);
+
+    /// <summary>
+    /// Compares every printed struct with its C# twin: sizeof, each field's offset, and for bpf_attr families
+    /// (names starting bpf_attr_) that the struct covers exactly its fields. <paramref name="renamed"/> maps
+    /// "struct.cfield" to a differently named C# field (a C union member).
+    /// </summary>
+    internal static void AssertMatches(IReadOnlyList<(string Struct, string Field, int Offset, int Size)> layout, IReadOnlyDictionary<string, Type> structs, IReadOnlyDictionary<string, string>? renamed = null)
     {
-        var layout = ReadCLayout("Interop/layout.c", "layout");
         Assert.NotEmpty(layout);
         foreach (var group in layout.GroupBy(l => l.Struct))
         {
-            Type type = Structs[group.Key];
+            Type type = structs[group.Key];
             int end = 0;
             foreach ((string _, string cField, int offset, int size) in group)
             {
@@ -57,14 +63,15 @@ public sealed class StructLayoutTests
                     continue;
                 }
 
-                string field = cField[(cField.LastIndexOf('.') + 1)..];
+                string name = cField[(cField.LastIndexOf('.') + 1)..];
+                string field = renamed?.GetValueOrDefault($"{group.Key}.{name}") ?? name;
                 int csOffset = (int)Marshal.OffsetOf(type, field);
                 Assert.True(offset == csOffset, $"{group.Key}.{field} is at {offset} in C, {csOffset} in C#");
                 end = Math.Max(end, offset + size);
             }
 
             // A family struct covers exactly its fields of union bpf_attr (rounded to its alignment).
-            if (!group.Key.EndsWith("_info", StringComparison.Ordinal))
+            if (group.Key.StartsWith("bpf_attr_", StringComparison.Ordinal))
             {
                 int alignment = group.Any(f => f.Size == 8) ? 8 : 4;
                 Assert.True((end + alignment - 1) / alignment * alignment == Marshal.SizeOf(type), $"{group.Key} is {Marshal.SizeOf(type)} bytes in C#, its fields end at {end} in C");

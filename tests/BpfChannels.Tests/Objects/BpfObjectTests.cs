@@ -34,6 +34,7 @@ public sealed class BpfObjectTests
         Assert.Equal(BpfMapType.Hash, obj.Maps[1].Type);
         Assert.Equal(64, obj.Maps[1].MaxEntries);
         Assert.Equal(8, obj.Maps[0].ValueSize);
+        Assert.Equal(BpfMapType.Hash, obj.Maps[0].Type);
         BpfProgram compute = obj.GetProgram("compute");
         Assert.Equal(BpfProgramType.Syscall, compute.Type);
         Assert.Equal("syscall", compute.SectionName);
@@ -54,9 +55,9 @@ public sealed class BpfObjectTests
         Assert.Equal(1u, compute.TestRun(ref args));
         Assert.False(results.ContainsKey(7));
 
-        // An array slot always exists, so NoExist is refused; Exist writes it.
-        Assert.Equal(BpfError.AlreadyExists, config.UpdateWithResult(0, new Config { Multiplier = 5, Enabled = 1 }, BpfMapUpdateFlags.NoExist));
-        config.Update(0, new Config { Multiplier = 5, Enabled = 1 }, BpfMapUpdateFlags.Exist);
+        // The configuration is written once: a second NoExist write is refused by the kernel and changes nothing.
+        config.Update(0, new Config { Multiplier = 5, Enabled = 1 }, BpfMapUpdateFlags.NoExist);
+        Assert.Equal(BpfError.AlreadyExists, config.UpdateWithResult(0, new Config { Multiplier = 9, Enabled = 1 }, BpfMapUpdateFlags.NoExist));
         results.Update(99, 1, BpfMapUpdateFlags.NoExist);
 
         Assert.Equal(0u, compute.TestRun(ref args));

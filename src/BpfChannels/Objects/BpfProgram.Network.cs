@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Net.Sockets;
+using static BpfChannels.Interop.Interop.Errno;
+using static BpfChannels.Interop.Interop.Libbpf;
+
+namespace BpfChannels;
+
+public sealed partial class BpfProgram
+{
+    private const int SOL_SOCKET = 1;
+    private const int SO_ATTACH_BPF = 50;
+    private const int SO_DETACH_BPF = 27;
+
+    /// <summary>Attaches an XDP program (SEC("xdp")) to the network interface with index <paramref name="interfaceIndex"/> as a BPF link (5.9+).</summary>
+    /// <param name="interfaceIndex">The interface index (1 is usually the loopback device).</param>
+    /// <returns>The link; dispose it to detach.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The index is not positive.</exception>
+    /// <exception cref="InvalidOperationException">The program is not loaded, or came from a legacy object.</exception>
+    /// <exception cref="BpfException">ENODEV (no such interface), EBUSY (another XDP program is attached) or another error.</exception>
+    public BpfLink AttachXdp(int interfaceIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(interfaceIndex);
+        RequireLibbpf("AttachXdp");
+        nint link = bpf_program__attach_xdp(_program, interfaceIndex);
+        string target = $"xdp ifindex {interfaceIndex}";
+        return link != 0 ? new BpfLink(link, $"{target} <- {Name}") : throw AttachError("bpf_program__attach_xdp", target);
+    }
+
+    /// <summary>Attaches an XDP program to the network interface named <paramref name="interfaceName"/> (for example <c>lo</c> or <c>eth0</c>).</summary>
+    /// <param name="interfaceName">The interface's name.</param>
+    /// <returns>The link; dispose it to detach.</returns>
+    /// <exception cref="ArgumentException">There is no interface of that name.</exception>
+    /// <exception cref="InvalidOperationException">The program is not loaded, or came from a legacy object.</exception>
+    /// <exception cref="BpfException">The kernel refused.</exception>
+    public BpfLink AttachXdp(string interfaceName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(interfaceName);
+        string path = Path.Combine("/sys/class/net", interfaceName, "ifindex");
+        if (interfaceName.Contains('/', StringComparison.Ordinal) || !File.Exists(path))
+        {
+            throw new ArgumentException($"There is no network interface '{interfaceName}' (see /sys/class/net).", nameof(interfaceName));
+        }
+
+        return AttachXdp(int.Parse(File.ReadAllText(path).Trim(), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// Attaches a socket filter program (SEC("socket"), 3.19) to <paramref name="socket"/> (setsockopt SO_ATTACH_BPF);
+    /// the program's return value is how many bytes of each packet the socket keeps (0 drops it).
+    /// </summary>
+    /// <param name="socket">The socket; it must stay open while the filter is attached.</param>
+    /// <returns>A link whose disposal detaches the filter (SO_DETACH_BPF) once; a closed socket needs no detaching.</returns>
+    /// <exception cref="InvalidOperationException">The program is not loaded.</exception>
+    /// <exception cref="BpfException">EINVAL (not a socket filter program) or another error.</exception>
+    public BpfLink AttachSocketFilter(Socket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        using (var lease = new HandleLease(Handle))
+        {
+            try
+            {
+                socket.SetRawSocketOption(SOL_SOCKET, SO_ATTACH_BPF, BitConverter.GetBytes(lease.FileDescriptor));
+            }
+            catch (SocketException e)
+            {
+                throw AttachError(e.SocketErrorCode == SocketError.InvalidArgument || e.NativeErrorCode <= 0 ? EINVAL : e.NativeErrorCode, "SO_ATTACH_BPF", "socket");
+            }
+        }
+
+        return new BpfLink(() => DetachSocketFilter(socket), $"socket filter <- {Name}");
+    }
+
+    private static void DetachSocketFilter(Socket socket)
+    {
+        if (socket.SafeHandle.IsClosed)
+        {
+            return;
+        }
+
+        try
+        {
+            socket.SetRawSocketOption(SOL_SOCKET, SO_DETACH_BPF, BitConverter.GetBytes(0));
+        }
+        catch (ObjectDisposedException)
+        {
+            // The socket was closed meanwhile, which detached the filter with it.
+        }
+    }
+}

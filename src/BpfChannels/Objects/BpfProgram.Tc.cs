@@ -1,0 +1,58 @@
+using static BpfChannels.Interop.Interop.Errno;
+using static BpfChannels.Interop.Interop.Libbpf;
+
+namespace BpfChannels;
+
+public sealed unsafe partial class BpfProgram
+{
+    /// <summary>
+    /// Attaches a tc classifier (SEC("tc") or SEC("classifier"), BPF_PROG_TYPE_SCHED_CLS, direct-action) to the
+    /// ingress or egress of an interface, creating the interface's clsact qdisc when it has none (netlink, 4.5+).
+    /// </summary>
+    /// <param name="interfaceIndex">The interface index (1 is usually the loopback device).</param>
+    /// <param name="direction">Ingress or egress.</param>
+    /// <returns>A link whose disposal removes exactly this filter, once. The clsact qdisc stays: other filters may use it.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The index is not positive or the direction unknown.</exception>
+    /// <exception cref="InvalidOperationException">The program is not loaded.</exception>
+    /// <exception cref="BpfException">ENODEV (no such interface), EINVAL (not a tc program) or another error.</exception>
+    public BpfLink AttachTc(int interfaceIndex, BpfTcDirection direction)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(interfaceIndex);
+        if (direction is not (BpfTcDirection.Ingress or BpfTcDirection.Egress))
+        {
+            throw new ArgumentOutOfRangeException(nameof(direction), direction, "Ingress or Egress.");
+        }
+
+        string target = $"tc {direction.ToString().ToLowerInvariant()} ifindex {interfaceIndex}";
+        var hook = new bpf_tc_hook { sz = (nuint)sizeof(bpf_tc_hook), ifindex = interfaceIndex, attach_point = (int)direction };
+        int result = bpf_tc_hook_create(&hook);
+        if (result < 0 && result != -EEXIST)
+        {
+            throw AttachError(-result, "bpf_tc_hook_create", target);
+        }
+
+        var opts = new bpf_tc_opts { sz = (nuint)sizeof(bpf_tc_opts) };
+        using (var lease = new HandleLease(Handle))
+        {
+            opts.prog_fd = lease.FileDescriptor;
+            result = bpf_tc_attach(&hook, &opts);
+        }
+
+        if (result < 0)
+        {
+            throw AttachError(-result, "bpf_tc_attach", target);
+        }
+
+        // bpf_tc_detach identifies the filter by handle and priority and wants the other fields zero.
+        uint handle = opts.handle;
+        uint priority = opts.priority;
+        bpf_tc_hook detachHook = hook;
+        return new BpfLink(() => DetachTc(detachHook, handle, priority), $"{target} (handle {handle}, priority {priority}) <- {Name}");
+    }
+
+    private static void DetachTc(bpf_tc_hook hook, uint handle, uint priority)
+    {
+        var opts = new bpf_tc_opts { sz = (nuint)sizeof(bpf_tc_opts), handle = handle, priority = priority };
+        _ = bpf_tc_detach(&hook, &opts);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Sockets;
+using BpfChannels.Tests.Support;
+
+namespace BpfChannels.Tests.Objects;
+
+/// <summary>XDP and tc on the loopback device and socket filters, each attached for real and detached by Dispose.</summary>
+public sealed class BpfNetworkAttachTests
+{
+    private static void Send(Socket receiver, int count)
+    {
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        for (int i = 0; i < count; i++)
+        {
+            _ = sender.SendTo([1, 2, 3, (byte)i], receiver.LocalEndPoint!);
+        }
+    }
+
+    private static Socket Receiver()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 300 };
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
+    }
+
+    private static int Drain(Socket socket)
+    {
+        byte[] buffer = new byte[64];
+        int received = 0;
+        try
+        {
+            while (true)
+            {
+                _ = socket.Receive(buffer);
+                received++;
+            }
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+        {
+            return received;
+        }
+    }
+
+    [Fact]
+    public void AttachXdp_Loopback_CountsPacketsUntilDisposed()
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfObject obj = BpfObject.LoadFile(BpfObjectTests.ObjectPath("network"));
+        BpfMap<uint, ulong> counts = obj.GetMap<uint, ulong>("packet_counts");
+        using Socket receiver = Receiver();
+
+        BpfLink link = obj.GetProgram("xdp_count").AttachXdp("lo");
+        Send(receiver, 10);
+        Assert.Equal(10, Drain(receiver));
+        Assert.True(counts[0] >= 10, $"XDP saw {counts[0]} packets on lo, 10 were sent");
+
+        link.Dispose();
+        ulong detached = counts[0];
+        Send(receiver, 10);
+        Assert.Equal(10, Drain(receiver));
+        Assert.Equal(detached, counts[0]);
+    }
+
+    [Fact]
+    public void AttachXdp_UnknownInterface_ThrowsArgumentException()
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfObject obj = BpfObject.LoadFile(BpfObjectTests.ObjectPath("network"));
+        Assert.Throws<ArgumentException>(() => obj.GetProgram("xdp_count").AttachXdp("nosuchif0"));
+        BpfException e = Assert.ThrowsAny<BpfException>(() => obj.GetProgram("xdp_count").AttachXdp(999_999));
+        Assert.Contains("xdp ifindex 999999", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AttachSocketFilter_DropAll_SocketReceivesNothingUntilDisposed()
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfObject obj = BpfObject.LoadFile(BpfObjectTests.ObjectPath("network"));
+        BpfMap<uint, ulong> counts = obj.GetMap<uint, ulong>("packet_counts");
+        using Socket receiver = Receiver();
+
+        BpfLink filter = obj.GetProgram("socket_drop").AttachSocketFilter(receiver);
+        Send(receiver, 3);
+        Assert.Equal(0, Drain(receiver));
+        Assert.Equal(3ul, counts[1]);
+
+        filter.Dispose();
+        filter.Dispose();
+        Send(receiver, 3);
+        Assert.Equal(3, Drain(receiver));
+        Assert.Equal(3ul, counts[1]);
+    }
+
+    [Fact]
+    public void AttachSocketFilter_WrongProgramType_ThrowsInvalidArgument()
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfObject obj = BpfObject.LoadFile(BpfObjectTests.ObjectPath("network"));
+        using Socket receiver = Receiver();
+        BpfException e = Assert.ThrowsAny<BpfException>(() => obj.GetProgram("xdp_count").AttachSocketFilter(receiver));
+        Assert.Equal(BpfError.InvalidArgument, e.Error);
+    }
+
+    [Fact]
+    public void AttachTc_LoopbackIngress_CountsPacketsUntilDisposed()
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfObject obj = BpfObject.LoadFile(BpfObjectTests.ObjectPath("network"));
+        BpfMap<uint, ulong> counts = obj.GetMap<uint, ulong>("packet_counts");
+        using Socket receiver = Receiver();
+
+        BpfLink link = obj.GetProgram("tc_count").AttachTc(1, BpfTcDirection.Ingress);
+        Send(receiver, 10);
+        Assert.Equal(10, Drain(receiver));
+        Assert.True(counts[2] >= 10, $"tc saw {counts[2]} packets on lo ingress, 10 were sent");
+
+        link.Dispose();
+        link.Dispose();
+        ulong detached = counts[2];
+        Send(receiver, 10);
+        Assert.Equal(10, Drain(receiver));
+        Assert.Equal(detached, counts[2]);
+    }
+}

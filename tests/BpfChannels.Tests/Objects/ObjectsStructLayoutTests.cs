@@ -1,0 +1,34 @@
+using BpfChannels.Tests.Interop;
+using static BpfChannels.Interop.Interop.Bpf;
+using static BpfChannels.Interop.Interop.Libbpf;
+
+namespace BpfChannels.Tests.Objects;
+
+/// <summary>Every libbpf opts struct and bpf(2) attr struct of the Objects layer matches the installed C headers, field by field.</summary>
+public sealed class ObjectsStructLayoutTests
+{
+    private static readonly Dictionary<string, Type> Structs = new()
+    {
+        ["bpf_object_open_opts"] = typeof(bpf_object_open_opts),
+        ["bpf_uprobe_opts"] = typeof(bpf_uprobe_opts),
+        ["bpf_tc_hook"] = typeof(bpf_tc_hook),
+        ["bpf_tc_opts"] = typeof(bpf_tc_opts),
+        ["btf_type"] = typeof(btf_type),
+        ["btf_var_secinfo"] = typeof(btf_var_secinfo),
+        ["bpf_attr_test_run"] = typeof(bpf_attr_test_run),
+        ["bpf_attr_raw_tracepoint"] = typeof(bpf_attr_raw_tracepoint),
+        ["bpf_attr_prog_load"] = typeof(bpf_attr_prog_load),
+    };
+
+    // C names whose C# field is named differently (a C union member).
+    private static readonly Dictionary<string, string> Renamed = new() { ["btf_type.size"] = "size_or_type" };
+
+    [Fact]
+    public void ObjectsStructs_MatchInstalledHeaders()
+    {
+        // The opts structs' sz is their C# size: libbpf rejects a struct that claims fields it does not know.
+        var layout = StructLayoutTests.ReadCLayout("Objects/objects_layout.c", "objects_layout");
+        Assert.Equal(Structs.Keys.Order(), layout.Select(l => l.Struct).Distinct().Order());
+        StructLayoutTests.AssertMatches(layout, Structs, Renamed);
+    }
+}
