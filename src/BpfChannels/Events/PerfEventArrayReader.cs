@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
@@ -156,6 +155,14 @@ public sealed unsafe class PerfEventArrayReader : IDisposable
         where T : unmanaged
         => EventStreams.Channel<T>(_disposed.Token, Register, capacity, cancellationToken);
 
+    /// <summary>The samples as an async stream; the loop behind it stops when the enumeration ends.</summary>
+    /// <typeparam name="T">The sample type.</typeparam>
+    /// <param name="cancellationToken">Ends the enumeration.</param>
+    /// <returns>The samples, per CPU in order.</returns>
+    public IAsyncEnumerable<T> ReadAllAsync<T>(CancellationToken cancellationToken = default)
+        where T : unmanaged
+        => EventStreams.ReadAll<T>(_disposed.Token, Register, cancellationToken);
+
     /// <summary>Disables the perf events, unmaps the rings and closes the descriptors.</summary>
     public void Dispose()
     {
@@ -203,9 +210,13 @@ public sealed unsafe class PerfEventArrayReader : IDisposable
         }
 
         long lost = 0;
+        var page = (PerfEvent.perf_event_mmap_page*)buffer.Memory.Pointer;
+        ulong start = page->data_tail;
         try
         {
-            return PerfBufferProtocol.Consume((PerfEvent.perf_event_mmap_page*)buffer.Memory.Pointer, buffer.Memory.Pointer + buffer.DataOffset, _dataSize, ref _scratch, ref sink, ref lost);
+            int count = PerfBufferProtocol.Consume(page, buffer.Memory.Pointer + buffer.DataOffset, _dataSize, ref _scratch, ref sink, ref lost);
+            EventMetrics.Consumed(Name, count, (long)(page->data_tail - start));
+            return count;
         }
         finally
         {

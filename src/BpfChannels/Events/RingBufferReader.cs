@@ -127,7 +127,7 @@ public sealed unsafe class RingBufferReader : IDisposable
     /// </remarks>
     public IObservable<T> ToObservable<T>()
         where T : unmanaged
-        => EventStreams.Observable<T>(_disposed.Token, (loop, onNext) => loop.Add(Handle, Libc.EPOLLIN, () => ConsumeCopies(onNext)));
+        => EventStreams.Observable<T>(_disposed.Token, Register);
 
     /// <summary>The records as a channel filled by an epoll loop on its own thread.</summary>
     /// <typeparam name="T">The record type.</typeparam>
@@ -137,15 +137,16 @@ public sealed unsafe class RingBufferReader : IDisposable
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1.</exception>
     public ChannelReader<T> ToChannelReader<T>(int capacity = 4096, CancellationToken cancellationToken = default)
         where T : unmanaged
-        => EventStreams.Channel<T>(_disposed.Token, (loop, onNext) => loop.Add(Handle, Libc.EPOLLIN, () => ConsumeCopies(onNext)), capacity, cancellationToken);
+        => EventStreams.Channel<T>(_disposed.Token, Register, capacity, cancellationToken);
 
     /// <summary>The records as an async stream (a <see cref="ToChannelReader{T}"/> read to the end).</summary>
     /// <typeparam name="T">The record type.</typeparam>
     /// <param name="cancellationToken">Ends the enumeration.</param>
     /// <returns>The records in order.</returns>
+    /// <remarks>The loop behind the stream stops when the enumeration ends (completed, broken off or cancelled).</remarks>
     public IAsyncEnumerable<T> ReadAllAsync<T>(CancellationToken cancellationToken = default)
         where T : unmanaged
-        => ToChannelReader<T>(cancellationToken: cancellationToken).ReadAllAsync(cancellationToken);
+        => EventStreams.ReadAll<T>(_disposed.Token, Register, cancellationToken);
 
     /// <summary>Unmaps the buffer and closes the reader's descriptor.</summary>
     public void Dispose()
@@ -186,12 +187,13 @@ public sealed unsafe class RingBufferReader : IDisposable
         }
     }
 
-    private int ConsumeCopies<T>(Action<T> onNext)
+    private void Register<T>(EventLoop loop, Action<T> onNext)
         where T : unmanaged
-    {
-        var sink = new RecordSinks.Copy<T>(onNext);
-        return Consume(ref sink);
-    }
+        => loop.Add(Handle, Libc.EPOLLIN, () =>
+        {
+            var sink = new RecordSinks.Copy<T>(onNext);
+            return Consume(ref sink);
+        });
 
     private int Consume<TSink>(ref TSink sink)
         where TSink : struct, IRecordSink
@@ -205,12 +207,9 @@ public sealed unsafe class RingBufferReader : IDisposable
 
         try
         {
+            ulong start = *_consumerPos;
             int count = RingBufferProtocol.Consume(_consumerPos, _producerPos, _data, _mask, ref sink);
-            if (count != 0 && EventMetrics.Records.Enabled)
-            {
-                EventMetrics.Records.Add(count, new KeyValuePair<string, object?>("map", Name));
-            }
-
+            EventMetrics.Consumed(Name, count, (long)(*_consumerPos - start));
             return count;
         }
         finally
