@@ -35,7 +35,11 @@ public sealed unsafe class PerfEventArrayReader : IDisposable
     public PerfEventArrayReader(BpfMap map, int pagesPerCpu = 8)
     {
         ArgumentNullException.ThrowIfNull(map);
-        RingBufferReader.RequireType(map, BpfMapType.PerfEventArray);
+        if (map.Type != BpfMapType.PerfEventArray || map.IsInMemory)
+        {
+            throw new ArgumentException($"{map} is not a kernel {BpfMapType.PerfEventArray} map.", nameof(map));
+        }
+
         if (pagesPerCpu <= 0 || !BitOperations.IsPow2(pagesPerCpu))
         {
             throw new ArgumentException($"Pages per CPU must be a power of two, not {pagesPerCpu}.", nameof(pagesPerCpu));

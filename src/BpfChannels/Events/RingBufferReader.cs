@@ -16,13 +16,7 @@ namespace BpfChannels.Events;
 /// </remarks>
 public sealed unsafe class RingBufferReader : IDisposable
 {
-    private readonly BpfHandle _fd;
-    private readonly MappedMemory _consumer;
-    private readonly MappedMemory _producer;
-    private readonly ulong* _consumerPos;
-    private readonly ulong* _producerPos;
-    private readonly byte* _data;
-    private readonly ulong _mask;
+    private readonly RingMapping _ring;
     private readonly CancellationTokenSource _disposed = new();
     private int _consuming;
 
@@ -34,53 +28,22 @@ public sealed unsafe class RingBufferReader : IDisposable
     /// <exception cref="BpfException">dup or mmap failed.</exception>
     public RingBufferReader(BpfMap map)
     {
-        ArgumentNullException.ThrowIfNull(map);
-        RequireType(map, BpfMapType.RingBuffer);
-        ObjectDisposedException.ThrowIf(map.IsDisposed, map);
-        Name = map.Name;
-        Size = map.MaxEntries;
-        _mask = (ulong)Size - 1;
-        int page = Environment.SystemPageSize;
-        _fd = DuplicateHandle(map);
-        try
-        {
-            // The consumer page is the only one user space may write; the producer page and the data area
-            // (which the kernel maps twice in a row, so records wrapping the end are contiguous) are read-only.
-            _consumer = MappedMemory.Map(_fd, (nuint)page, Libc.PROT_READ | Libc.PROT_WRITE, 0, Name);
-            _producer = MappedMemory.Map(_fd, (nuint)page + (2 * (nuint)Size), Libc.PROT_READ, page, Name);
-        }
-        catch
-        {
-            _consumer?.Dispose();
-            _fd.Dispose();
-            throw;
-        }
-
-        _consumerPos = (ulong*)_consumer.Pointer;
-        _producerPos = (ulong*)_producer.Pointer;
-        _data = _producer.Pointer + page;
+        // The consumer page is the only one this side may write; the producer page and data are read-only.
+        _ring = new RingMapping(map, BpfMapType.RingBuffer);
     }
 
     /// <summary>The map's name.</summary>
-    public string Name { get; }
+    public string Name => _ring.Name;
 
     /// <summary>The size of the data area in bytes (the map's max entries).</summary>
-    public int Size { get; }
+    public int Size => _ring.Size;
 
     /// <summary>The bytes committed or reserved by the kernel and not yet consumed.</summary>
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
-    public long PendingBytes
-    {
-        get
-        {
-            using MappedMemory.Lease consumer = _consumer.Acquire();
-            using MappedMemory.Lease producer = _producer.Acquire();
-            return (long)RingBufferProtocol.Pending(_consumerPos, _producerPos);
-        }
-    }
+    public long PendingBytes => _ring.PendingBytes;
 
     /// <summary>The reader's descriptor of the map (what epoll waits on).</summary>
-    internal BpfHandle Handle => _fd;
+    internal BpfHandle Handle => _ring.Handle;
 
     /// <summary>Hands every committed record to <paramref name="handler"/>, in order, and frees its space.</summary>
     /// <param name="handler">Receives each record in place; the span is valid only during the call.</param>
@@ -157,34 +120,7 @@ public sealed unsafe class RingBufferReader : IDisposable
             _disposed.Cancel();
         }
 
-        _producer.Dispose();
-        _consumer.Dispose();
-        _fd.Dispose();
-    }
-
-    internal static void RequireType(BpfMap map, BpfMapType type)
-    {
-        if (map.Type != type || map.IsInMemory)
-        {
-            throw new ArgumentException($"{map} is not a kernel {type} map.", nameof(map));
-        }
-    }
-
-    internal static BpfHandle DuplicateHandle(BpfMap map)
-    {
-        bool added = false;
-        try
-        {
-            map.Handle.DangerousAddRef(ref added);
-            return BpfHandle.Duplicate(map.Handle.FileDescriptor);
-        }
-        finally
-        {
-            if (added)
-            {
-                map.Handle.DangerousRelease();
-            }
-        }
+        _ring.Dispose();
     }
 
     private void Register<T>(EventLoop loop, Action<T> onNext)
@@ -198,8 +134,7 @@ public sealed unsafe class RingBufferReader : IDisposable
     private int Consume<TSink>(ref TSink sink)
         where TSink : struct, IRecordSink
     {
-        using MappedMemory.Lease consumer = _consumer.Acquire();
-        using MappedMemory.Lease producer = _producer.Acquire();
+        using RingMapping.Lease lease = _ring.Acquire();
         if (Interlocked.Exchange(ref _consuming, 1) != 0)
         {
             throw new InvalidOperationException($"Ring buffer '{Name}' is already being consumed on another thread; a ring buffer has one consumer.");
@@ -207,9 +142,9 @@ public sealed unsafe class RingBufferReader : IDisposable
 
         try
         {
-            ulong start = *_consumerPos;
-            int count = RingBufferProtocol.Consume(_consumerPos, _producerPos, _data, _mask, ref sink);
-            EventMetrics.Consumed(Name, count, (long)(*_consumerPos - start));
+            ulong start = *_ring.ConsumerPos;
+            int count = RingBufferProtocol.Consume(_ring.ConsumerPos, _ring.ProducerPos, _ring.Data, _ring.Mask, ref sink);
+            EventMetrics.Consumed(Name, count, (long)(*_ring.ConsumerPos - start));
             return count;
         }
         finally
