@@ -13,6 +13,23 @@ internal static class EventMetrics
     /// <summary>Records handed to consumers.</summary>
     public static readonly Counter<long> Records = Meter.CreateCounter<long>("bpfchannels.events.records", "{record}", "Records read from ring and perf buffers.");
 
+    /// <summary>Buffer space handed back to the kernel (records with their headers and padding).</summary>
+    public static readonly Counter<long> Bytes = Meter.CreateCounter<long>("bpfchannels.events.bytes", "By", "Bytes of ring and perf buffer space consumed, headers included.");
+
     /// <summary>User ring buffer messages rejected because the buffer was full.</summary>
     public static readonly Counter<long> WriteRejections = Meter.CreateCounter<long>("bpfchannels.events.user_ringbuf.full", "{message}", "User ring buffer reservations refused for lack of space.");
+
+    /// <summary>Counts one drain of a buffer; free when nobody listens.</summary>
+    public static void Consumed(string map, int records, long bytes)
+    {
+        if (records != 0 && Records.Enabled)
+        {
+            Records.Add(records, new KeyValuePair<string, object?>("map", map));
+        }
+
+        if (bytes != 0 && Bytes.Enabled)
+        {
+            Bytes.Add(bytes, new KeyValuePair<string, object?>("map", map));
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Reactive.Disposables;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace BpfChannels.Events;
@@ -63,6 +64,24 @@ internal static class EventStreams
                 stop.Dispose();
             });
         return channel.Reader;
+    }
+
+    /// <summary>A channel read to the end whose loop stops when the enumeration ends, however it ends.</summary>
+    public static async IAsyncEnumerable<T> ReadAll<T>(CancellationToken sourceDisposed, Action<EventLoop, Action<T>> register, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ChannelReader<T> channel = Channel(sourceDisposed, register, 4096, stop.Token);
+        try
+        {
+            await foreach (T item in channel.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return item;
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+        }
     }
 
     private static Thread Start<T>(Action<EventLoop, Action<T>> register, Action<T> onNext, CancellationToken stop, Action<Exception?> completed)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using static BpfChannels.Interop.Interop.PerfEvent;
 
 namespace BpfChannels.Events;
@@ -18,6 +19,7 @@ internal static unsafe class PerfBufferProtocol
     // data_head is loaded with acquire semantics (the kernel publishes it after writing the records, see
     // perf_output_put_handle) and data_tail is published with release semantics after each record has
     // been read, so the kernel never overwrites a record that is still being read.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called rarely, loops long: see RingBufferProtocol.Consume
     public static int Consume<TSink>(perf_event_mmap_page* page, byte* data, ulong size, ref byte[] scratch, ref TSink sink, ref long lost)
         where TSink : struct, IRecordSink
     {

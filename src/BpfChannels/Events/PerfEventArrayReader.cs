@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
@@ -36,7 +35,11 @@ public sealed unsafe class PerfEventArrayReader : IDisposable
     public PerfEventArrayReader(BpfMap map, int pagesPerCpu = 8)
     {
         ArgumentNullException.ThrowIfNull(map);
-        RingBufferReader.RequireType(map, BpfMapType.PerfEventArray);
+        if (map.Type != BpfMapType.PerfEventArray || map.IsInMemory)
+        {
+            throw new ArgumentException($"{map} is not a kernel {BpfMapType.PerfEventArray} map.", nameof(map));
+        }
+
         if (pagesPerCpu <= 0 || !BitOperations.IsPow2(pagesPerCpu))
         {
             throw new ArgumentException($"Pages per CPU must be a power of two, not {pagesPerCpu}.", nameof(pagesPerCpu));
@@ -156,6 +159,14 @@ public sealed unsafe class PerfEventArrayReader : IDisposable
         where T : unmanaged
         => EventStreams.Channel<T>(_disposed.Token, Register, capacity, cancellationToken);
 
+    /// <summary>The samples as an async stream; the loop behind it stops when the enumeration ends.</summary>
+    /// <typeparam name="T">The sample type.</typeparam>
+    /// <param name="cancellationToken">Ends the enumeration.</param>
+    /// <returns>The samples, per CPU in order.</returns>
+    public IAsyncEnumerable<T> ReadAllAsync<T>(CancellationToken cancellationToken = default)
+        where T : unmanaged
+        => EventStreams.ReadAll<T>(_disposed.Token, Register, cancellationToken);
+
     /// <summary>Disables the perf events, unmaps the rings and closes the descriptors.</summary>
     public void Dispose()
     {
@@ -203,9 +214,13 @@ public sealed unsafe class PerfEventArrayReader : IDisposable
         }
 
         long lost = 0;
+        var page = (PerfEvent.perf_event_mmap_page*)buffer.Memory.Pointer;
+        ulong start = page->data_tail;
         try
         {
-            return PerfBufferProtocol.Consume((PerfEvent.perf_event_mmap_page*)buffer.Memory.Pointer, buffer.Memory.Pointer + buffer.DataOffset, _dataSize, ref _scratch, ref sink, ref lost);
+            int count = PerfBufferProtocol.Consume(page, buffer.Memory.Pointer + buffer.DataOffset, _dataSize, ref _scratch, ref sink, ref lost);
+            EventMetrics.Consumed(Name, count, (long)(page->data_tail - start));
+            return count;
         }
         finally
         {

@@ -26,47 +26,52 @@ internal static unsafe class RingBufferProtocol
     // word are loaded with acquire semantics (the kernel commits a record by clearing the busy bit with
     // release semantics, after writing the payload), and the consumer position is published with release
     // semantics after the sink has read the record, so the kernel never reuses space still being read.
+    // One try around the whole loop rather than one per record keeps the positions in registers. The method
+    // is called rarely but loops long, so it is compiled fully optimised at once instead of starting in
+    // tier 0 and running on-stack-replaced code until it has been called often enough to be rejitted.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Consume<TSink>(ulong* consumerPos, ulong* producerPos, byte* data, ulong mask, ref TSink sink)
         where TSink : struct, IRecordSink
     {
         int count = 0;
         ulong cons = Volatile.Read(ref *consumerPos);
-        bool progress;
-        do
+        try
         {
-            progress = false;
-            ulong prod = Volatile.Read(ref *producerPos);
-            while (cons < prod)
+            bool progress;
+            do
             {
-                byte* header = data + (cons & mask);
-                uint len = Volatile.Read(ref *(uint*)header);
-                if ((len & BusyBit) != 0)
+                progress = false;
+                ulong prod = Volatile.Read(ref *producerPos);
+                while (cons < prod)
                 {
-                    return count;
-                }
+                    byte* header = data + (cons & mask);
+                    uint len = Volatile.Read(ref *(uint*)header);
+                    if ((len & BusyBit) != 0)
+                    {
+                        return count;
+                    }
 
-                progress = true;
-                cons += RoundUp(len);
-                if ((len & DiscardBit) == 0)
-                {
-                    try
+                    progress = true;
+                    if ((len & DiscardBit) == 0)
                     {
                         sink.OnRecord(new ReadOnlySpan<byte>(header + HeaderSize, (int)len));
                         count++;
                     }
-                    finally
-                    {
-                        Volatile.Write(ref *consumerPos, cons);
-                    }
-                }
-                else
-                {
+
+                    cons += RoundUp(len);
                     Volatile.Write(ref *consumerPos, cons);
                 }
             }
+            while (progress);
+            return count;
         }
-        while (progress);
-        return count;
+        catch
+        {
+            // The sink threw for the record at 'cons' (still ours: its space is not yet handed back). It
+            // counts as consumed, so one record a handler cannot process does not stall the buffer forever.
+            Volatile.Write(ref *consumerPos, cons + RoundUp(*(uint*)(data + (cons & mask))));
+            throw;
+        }
     }
 
     /// <summary>Bytes between the consumer and producer positions.</summary>

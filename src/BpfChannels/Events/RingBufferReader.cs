@@ -16,13 +16,7 @@ namespace BpfChannels.Events;
 /// </remarks>
 public sealed unsafe class RingBufferReader : IDisposable
 {
-    private readonly BpfHandle _fd;
-    private readonly MappedMemory _consumer;
-    private readonly MappedMemory _producer;
-    private readonly ulong* _consumerPos;
-    private readonly ulong* _producerPos;
-    private readonly byte* _data;
-    private readonly ulong _mask;
+    private readonly RingMapping _ring;
     private readonly CancellationTokenSource _disposed = new();
     private int _consuming;
 
@@ -34,53 +28,22 @@ public sealed unsafe class RingBufferReader : IDisposable
     /// <exception cref="BpfException">dup or mmap failed.</exception>
     public RingBufferReader(BpfMap map)
     {
-        ArgumentNullException.ThrowIfNull(map);
-        RequireType(map, BpfMapType.RingBuffer);
-        ObjectDisposedException.ThrowIf(map.IsDisposed, map);
-        Name = map.Name;
-        Size = map.MaxEntries;
-        _mask = (ulong)Size - 1;
-        int page = Environment.SystemPageSize;
-        _fd = DuplicateHandle(map);
-        try
-        {
-            // The consumer page is the only one user space may write; the producer page and the data area
-            // (which the kernel maps twice in a row, so records wrapping the end are contiguous) are read-only.
-            _consumer = MappedMemory.Map(_fd, (nuint)page, Libc.PROT_READ | Libc.PROT_WRITE, 0, Name);
-            _producer = MappedMemory.Map(_fd, (nuint)page + (2 * (nuint)Size), Libc.PROT_READ, page, Name);
-        }
-        catch
-        {
-            _consumer?.Dispose();
-            _fd.Dispose();
-            throw;
-        }
-
-        _consumerPos = (ulong*)_consumer.Pointer;
-        _producerPos = (ulong*)_producer.Pointer;
-        _data = _producer.Pointer + page;
+        // The consumer page is the only one this side may write; the producer page and data are read-only.
+        _ring = new RingMapping(map, BpfMapType.RingBuffer);
     }
 
     /// <summary>The map's name.</summary>
-    public string Name { get; }
+    public string Name => _ring.Name;
 
     /// <summary>The size of the data area in bytes (the map's max entries).</summary>
-    public int Size { get; }
+    public int Size => _ring.Size;
 
     /// <summary>The bytes committed or reserved by the kernel and not yet consumed.</summary>
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
-    public long PendingBytes
-    {
-        get
-        {
-            using MappedMemory.Lease consumer = _consumer.Acquire();
-            using MappedMemory.Lease producer = _producer.Acquire();
-            return (long)RingBufferProtocol.Pending(_consumerPos, _producerPos);
-        }
-    }
+    public long PendingBytes => _ring.PendingBytes;
 
     /// <summary>The reader's descriptor of the map (what epoll waits on).</summary>
-    internal BpfHandle Handle => _fd;
+    internal BpfHandle Handle => _ring.Handle;
 
     /// <summary>Hands every committed record to <paramref name="handler"/>, in order, and frees its space.</summary>
     /// <param name="handler">Receives each record in place; the span is valid only during the call.</param>
@@ -127,7 +90,7 @@ public sealed unsafe class RingBufferReader : IDisposable
     /// </remarks>
     public IObservable<T> ToObservable<T>()
         where T : unmanaged
-        => EventStreams.Observable<T>(_disposed.Token, (loop, onNext) => loop.Add(Handle, Libc.EPOLLIN, () => ConsumeCopies(onNext)));
+        => EventStreams.Observable<T>(_disposed.Token, Register);
 
     /// <summary>The records as a channel filled by an epoll loop on its own thread.</summary>
     /// <typeparam name="T">The record type.</typeparam>
@@ -137,15 +100,16 @@ public sealed unsafe class RingBufferReader : IDisposable
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1.</exception>
     public ChannelReader<T> ToChannelReader<T>(int capacity = 4096, CancellationToken cancellationToken = default)
         where T : unmanaged
-        => EventStreams.Channel<T>(_disposed.Token, (loop, onNext) => loop.Add(Handle, Libc.EPOLLIN, () => ConsumeCopies(onNext)), capacity, cancellationToken);
+        => EventStreams.Channel<T>(_disposed.Token, Register, capacity, cancellationToken);
 
     /// <summary>The records as an async stream (a <see cref="ToChannelReader{T}"/> read to the end).</summary>
     /// <typeparam name="T">The record type.</typeparam>
     /// <param name="cancellationToken">Ends the enumeration.</param>
     /// <returns>The records in order.</returns>
+    /// <remarks>The loop behind the stream stops when the enumeration ends (completed, broken off or cancelled).</remarks>
     public IAsyncEnumerable<T> ReadAllAsync<T>(CancellationToken cancellationToken = default)
         where T : unmanaged
-        => ToChannelReader<T>(cancellationToken: cancellationToken).ReadAllAsync(cancellationToken);
+        => EventStreams.ReadAll<T>(_disposed.Token, Register, cancellationToken);
 
     /// <summary>Unmaps the buffer and closes the reader's descriptor.</summary>
     public void Dispose()
@@ -156,48 +120,21 @@ public sealed unsafe class RingBufferReader : IDisposable
             _disposed.Cancel();
         }
 
-        _producer.Dispose();
-        _consumer.Dispose();
-        _fd.Dispose();
+        _ring.Dispose();
     }
 
-    internal static void RequireType(BpfMap map, BpfMapType type)
-    {
-        if (map.Type != type || map.IsInMemory)
-        {
-            throw new ArgumentException($"{map} is not a kernel {type} map.", nameof(map));
-        }
-    }
-
-    internal static BpfHandle DuplicateHandle(BpfMap map)
-    {
-        bool added = false;
-        try
-        {
-            map.Handle.DangerousAddRef(ref added);
-            return BpfHandle.Duplicate(map.Handle.FileDescriptor);
-        }
-        finally
-        {
-            if (added)
-            {
-                map.Handle.DangerousRelease();
-            }
-        }
-    }
-
-    private int ConsumeCopies<T>(Action<T> onNext)
+    private void Register<T>(EventLoop loop, Action<T> onNext)
         where T : unmanaged
-    {
-        var sink = new RecordSinks.Copy<T>(onNext);
-        return Consume(ref sink);
-    }
+        => loop.Add(Handle, Libc.EPOLLIN, () =>
+        {
+            var sink = new RecordSinks.Copy<T>(onNext);
+            return Consume(ref sink);
+        });
 
     private int Consume<TSink>(ref TSink sink)
         where TSink : struct, IRecordSink
     {
-        using MappedMemory.Lease consumer = _consumer.Acquire();
-        using MappedMemory.Lease producer = _producer.Acquire();
+        using RingMapping.Lease lease = _ring.Acquire();
         if (Interlocked.Exchange(ref _consuming, 1) != 0)
         {
             throw new InvalidOperationException($"Ring buffer '{Name}' is already being consumed on another thread; a ring buffer has one consumer.");
@@ -205,12 +142,9 @@ public sealed unsafe class RingBufferReader : IDisposable
 
         try
         {
-            int count = RingBufferProtocol.Consume(_consumerPos, _producerPos, _data, _mask, ref sink);
-            if (count != 0 && EventMetrics.Records.Enabled)
-            {
-                EventMetrics.Records.Add(count, new KeyValuePair<string, object?>("map", Name));
-            }
-
+            ulong start = *_ring.ConsumerPos;
+            int count = RingBufferProtocol.Consume(_ring.ConsumerPos, _ring.ProducerPos, _ring.Data, _ring.Mask, ref sink);
+            EventMetrics.Consumed(Name, count, (long)(*_ring.ConsumerPos - start));
             return count;
         }
         finally

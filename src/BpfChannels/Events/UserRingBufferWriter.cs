@@ -17,13 +17,7 @@ namespace BpfChannels.Events;
 /// </remarks>
 public sealed unsafe class UserRingBufferWriter : IDisposable
 {
-    private readonly BpfHandle _fd;
-    private readonly MappedMemory _consumer;
-    private readonly MappedMemory _producer;
-    private readonly ulong* _consumerPos;
-    private readonly ulong* _producerPos;
-    private readonly byte* _data;
-    private readonly ulong _mask;
+    private readonly RingMapping _ring;
     private readonly Lock _reserveLock = new();
     private readonly Lock _waitLock = new();
     private EventLoop? _waiter;
@@ -32,55 +26,26 @@ public sealed unsafe class UserRingBufferWriter : IDisposable
     /// <param name="map">A kernel map of type <see cref="BpfMapType.UserRingBuffer"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="map"/> is null.</exception>
     /// <exception cref="ArgumentException">The map is not a kernel user ring buffer.</exception>
+    /// <exception cref="ObjectDisposedException">The map is disposed.</exception>
     /// <exception cref="BpfException">dup or mmap failed.</exception>
     public UserRingBufferWriter(BpfMap map)
     {
-        ArgumentNullException.ThrowIfNull(map);
-        RingBufferReader.RequireType(map, BpfMapType.UserRingBuffer);
-        ObjectDisposedException.ThrowIf(map.IsDisposed, map);
-        Name = map.Name;
-        Size = map.MaxEntries;
-        _mask = (ulong)Size - 1;
-        int page = Environment.SystemPageSize;
-        _fd = RingBufferReader.DuplicateHandle(map);
-        try
-        {
-            // Mirror image of the kernel-producer ring buffer: the kernel owns the consumer page (read-only
-            // here); user space owns the producer page and writes the data area, mapped twice in a row.
-            _consumer = MappedMemory.Map(_fd, (nuint)page, Libc.PROT_READ, 0, Name);
-            _producer = MappedMemory.Map(_fd, (nuint)page + (2 * (nuint)Size), Libc.PROT_READ | Libc.PROT_WRITE, page, Name);
-        }
-        catch
-        {
-            _consumer?.Dispose();
-            _fd.Dispose();
-            throw;
-        }
-
-        _consumerPos = (ulong*)_consumer.Pointer;
-        _producerPos = (ulong*)_producer.Pointer;
-        _data = _producer.Pointer + page;
+        // The kernel owns the consumer page (read-only here); this side writes the producer page and data.
+        _ring = new RingMapping(map, BpfMapType.UserRingBuffer);
     }
 
     /// <summary>The map's name.</summary>
-    public string Name { get; }
+    public string Name => _ring.Name;
 
     /// <summary>The size of the data area in bytes.</summary>
-    public int Size { get; }
+    public int Size => _ring.Size;
 
     /// <summary>The largest message that fits (the data area less one 8-byte header).</summary>
     public int MaxMessageSize => Size - RingBufferProtocol.HeaderSize;
 
     /// <summary>Bytes written and not yet drained by the kernel (headers and padding included).</summary>
-    public long PendingBytes
-    {
-        get
-        {
-            using MappedMemory.Lease consumer = _consumer.Acquire();
-            using MappedMemory.Lease producer = _producer.Acquire();
-            return (long)RingBufferProtocol.Pending(_consumerPos, _producerPos);
-        }
-    }
+    /// <exception cref="ObjectDisposedException">The writer is disposed.</exception>
+    public long PendingBytes => _ring.PendingBytes;
 
     /// <summary>Reserves <paramref name="size"/> bytes if there is room now.</summary>
     /// <param name="size">The message size, 1 to <see cref="MaxMessageSize"/>.</param>
@@ -91,12 +56,11 @@ public sealed unsafe class UserRingBufferWriter : IDisposable
     public bool TryReserve(int size, out UserRingBufferReservation reservation)
     {
         CheckSize(size);
-        using MappedMemory.Lease consumer = _consumer.Acquire();
-        using MappedMemory.Lease producer = _producer.Acquire();
+        using RingMapping.Lease lease = _ring.Acquire();
         byte* payload;
         lock (_reserveLock)
         {
-            payload = RingBufferProtocol.Reserve(_consumerPos, _producerPos, _data, _mask, (uint)size);
+            payload = RingBufferProtocol.Reserve(_ring.ConsumerPos, _ring.ProducerPos, _ring.Data, _ring.Mask, (uint)size);
         }
 
         if (payload is null)
@@ -140,7 +104,7 @@ public sealed unsafe class UserRingBufferWriter : IDisposable
                 if (_waiter is null)
                 {
                     var waiter = new EventLoop();
-                    waiter.Add(_fd, Libc.EPOLLOUT, static () => 0);
+                    waiter.Add(_ring.Handle, Libc.EPOLLOUT, static () => 0);
                     _waiter = waiter;
                 }
 
@@ -214,9 +178,7 @@ public sealed unsafe class UserRingBufferWriter : IDisposable
             _waiter?.Dispose();
         }
 
-        _producer.Dispose();
-        _consumer.Dispose();
-        _fd.Dispose();
+        _ring.Dispose();
     }
 
     private void CheckSize(int size)
@@ -232,7 +194,7 @@ public sealed unsafe class UserRingBufferWriter : IDisposable
             throw new ArgumentException(reservation.Writer is null ? "The reservation is empty." : "The reservation belongs to another writer.", nameof(reservation));
         }
 
-        using MappedMemory.Lease producer = _producer.Acquire();
+        using RingMapping.Lease lease = _ring.Acquire();
         uint header = Volatile.Read(ref Unsafe.AsRef<uint>(reservation.Payload - RingBufferProtocol.HeaderSize));
         if ((header & RingBufferProtocol.BusyBit) == 0)
         {

@@ -242,6 +242,39 @@ public sealed class RingBufferReaderTests
         Assert.Equal(1, reader.Consume(_ => { }));
     }
 
+    [Fact]
+    public void Consume_MeterListening_ReportsRecordsAndBytesOnBpfChannelsMeter()
+    {
+        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
+        using var reader = new RingBufferReader(obj.GetMap("events"));
+        var args = new EmitArgs { Start = 0, Count = 250, DiscardEvery = 50 };
+        Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
+        int thread = Environment.CurrentManagedThreadId;
+        var totals = new Dictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "BpfChannels")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            // Measurements are reported on the consuming thread; other tests consume on theirs.
+            if (Environment.CurrentManagedThreadId == thread && tags.Length == 1 && (string?)tags[0].Value == "events")
+            {
+                totals[instrument.Name] = totals.GetValueOrDefault(instrument.Name) + value;
+            }
+        });
+        listener.Start();
+
+        Assert.Equal(250, reader.Consume(_ => { }));
+
+        Assert.Equal(250, totals["bpfchannels.events.records"]);
+        Assert.Equal((250 + 5) * 72, totals["bpfchannels.events.bytes"]);
+    }
+
     private unsafe struct Large
     {
         public fixed byte Bytes[65];
