@@ -10,6 +10,18 @@ internal static class MapWorkload
 
     /// <summary>Distinct keys the element operations cycle through, and entries of the snapshot maps.</summary>
     internal const int Keys = 100_000;
+
+    /// <summary>Creates the u32 -> u64 hash of W1 and W2, holding every key.</summary>
+    internal static BpfMap<uint, ulong> CreateFilledHash(string name)
+    {
+        BpfMap<uint, ulong> map = BpfMapFactory.Kernel.CreateHash<uint, ulong>(Keys, name: name);
+        for (uint key = 0; key < Keys; key++)
+        {
+            map.Update(key, key);
+        }
+
+        return map;
+    }
 }
 
 /// <summary>A 64-byte map value (W3, W4).</summary>

@@ -9,14 +9,7 @@ public class UpdateBenchmarks
     private BpfMap<uint, ulong> _map = null!;
 
     [GlobalSetup]
-    public void Setup()
-    {
-        _map = BpfMapFactory.Kernel.CreateHash<uint, ulong>(MapWorkload.Keys, name: "bench_update");
-        for (uint key = 0; key < MapWorkload.Keys; key++)
-        {
-            _map.Update(key, key);
-        }
-    }
+    public void Setup() => _map = MapWorkload.CreateFilledHash("bench_update");
 
     [GlobalCleanup]
     public void Cleanup() => _map.Dispose();

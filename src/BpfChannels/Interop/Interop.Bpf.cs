@@ -23,7 +23,11 @@ internal static partial class Interop
             _ => -1,
         };
 
-        [LibraryImport(Libraries.Libc, EntryPoint = "syscall", SetLastError = true)]
+        // Not SetLastError: that stub clears errno before every call and copies it into the runtime's
+        // per-thread error slot after it, two thread-local round trips per element operation. errno means
+        // something only when syscall() returns -1, so Call reads it then and only then, straight after the
+        // call, exactly as the SetLastError stub itself does (the runtime preserves errno across the return).
+        [LibraryImport(Libraries.Libc, EntryPoint = "syscall")]
         private static unsafe partial long Syscall(long number, long cmd, void* attr, long size);
 
         /// <summary>Issues bpf(<paramref name="cmd"/>, <paramref name="attr"/>, <paramref name="size"/>).</summary>
@@ -32,7 +36,7 @@ internal static partial class Interop
         internal static unsafe int Call(bpf_cmd cmd, void* attr, uint size)
         {
             long result = Syscall(SysBpf, (long)cmd, attr, size);
-            return result < 0 ? -Marshal.GetLastPInvokeError() : (int)result;
+            return result < 0 ? -Marshal.GetLastSystemError() : (int)result;
         }
 
         /// <summary>Issues bpf() with an attr struct of type <typeparamref name="T"/>.</summary>
