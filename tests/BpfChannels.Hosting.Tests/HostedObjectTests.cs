@@ -1,0 +1,56 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using BpfChannels.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BpfChannels.Hosting.Tests;
+
+/// <summary>A hosted app that loads a real BPF object: the kernel side changes the map, the change arrives on the stream.</summary>
+public sealed class HostedObjectTests
+{
+    [StructLayout(LayoutKind.Sequential)]
+    private struct SetArgs
+    {
+        public uint Key;
+        public uint Pad;
+        public ulong Value;
+    }
+
+    [Fact]
+    public async Task TestRun_ProgramWritesMap_ChangeArrivesWithKindAndPreviousValue()
+    {
+        BpfTestEnvironment.RequireBpf();
+        await using var fixture = new HostFixture();
+        fixture.Channels
+            .AddObject("state", "hosted_state.bpf.o")
+            .AddMapChannel<uint, ulong>("state");
+        await fixture.StartAsync();
+        BpfProgram program = fixture.Services.GetRequiredService<BpfObjectHost>().GetObject("state").GetProgram("set_state");
+        MapChannel<uint, ulong> channel = fixture.Registry.GetChannel<uint, ulong>("state");
+        var changes = Channel.CreateUnbounded<MapChange<uint, ulong>>();
+        using IDisposable subscription = channel.Observe().Subscribe(change => changes.Writer.TryWrite(change));
+
+        var args = new SetArgs { Key = 7, Value = 10 };
+        Assert.Equal(0u, program.TestRun(ref args));
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Added, 7, 10, 0), await changes.Reader.NextAsync());
+
+        args = new SetArgs { Key = 7, Value = 20 };
+        Assert.Equal(0u, program.TestRun(ref args));
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Updated, 7, 20, 10), await changes.Reader.NextAsync());
+
+        // A NoExist write through the channel to the key the program wrote comes back EEXIST.
+        MapWriteOutcome<uint, ulong> outcome = await channel.WriteAsync(MapWrite.Update(7u, 1UL, BpfMapUpdateFlags.NoExist), TestContext.Current.CancellationToken);
+        Assert.Equal(BpfError.AlreadyExists, outcome.Error);
+    }
+
+    [Fact]
+    public async Task StartAsync_ObjectFileMissing_FailsFast()
+    {
+        await using var fixture = new HostFixture();
+        fixture.Channels.AddObject("missing", "no_such_object.bpf.o").AddMapChannel<uint, ulong>("state");
+        Exception e = await Assert.ThrowsAnyAsync<Exception>(fixture.StartAsync);
+        Assert.Contains("no_such_object.bpf.o", e.Message);
+    }
+}
