@@ -28,11 +28,13 @@ internal sealed unsafe class InMemoryBpfMap : BpfMap
     private readonly Lock _lock = new();
     private readonly Kind _kind;
 
-    // Hash-like maps (hash, LRU, per-CPU hash, LPM trie, hash of maps): entries indexed by key and
-    // ordered by a sequence number, which is also the batch cursor, so a walk resumes after a deletion.
+    // Hash-like maps (hash, LRU, per-CPU hash, LPM trie, hash of maps): entries indexed by key, kept in a
+    // list in order of their last write (oldest first: the LRU end), each with an increasing sequence
+    // number. The batch cursor is the sequence number to resume from, so a walk survives deletions.
     private readonly Dictionary<byte[], Entry>? _index;
     private readonly Dictionary<byte[], Entry>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
-    private readonly SortedSet<Entry>? _order;
+    private readonly LinkedList<Entry>? _order;
+    private readonly Dictionary<ulong, Entry>? _bySeq;
     private ulong _nextSeq = 1;
 
     // Arrays: one slot per index, each ElementStride bytes (the kernel rounds values up to 8 bytes).
@@ -58,7 +60,8 @@ internal sealed unsafe class InMemoryBpfMap : BpfMap
             case Kind.Lpm:
                 _index = new Dictionary<byte[], Entry>(ByteArrayComparer.Instance);
                 _lookup = _index.GetAlternateLookup<ReadOnlySpan<byte>>();
-                _order = new SortedSet<Entry>(EntryOrder.Instance);
+                _order = new LinkedList<Entry>();
+                _bySeq = [];
                 break;
             case Kind.Array:
                 _elementStride = spec.IsPerCpu ? ValueBufferSize : PerCpuStride(spec.ValueSize);
@@ -257,7 +260,7 @@ internal sealed unsafe class InMemoryBpfMap : BpfMap
                     }
 
                     // Like the kernel: a key that is not in the map yields the first key.
-                    Entry? next = current is null ? _order!.Min : After(current.Seq);
+                    Entry? next = current is null ? First : current.Node.Next?.Value;
                     if (next is null)
                     {
                         return ENOENT;
@@ -360,14 +363,14 @@ internal sealed unsafe class InMemoryBpfMap : BpfMap
 
             // The hash batch: the cursor is the sequence number to resume from.
             ulong start = inBatch.IsEmpty ? 0 : BinaryPrimitives.ReadUInt64LittleEndian(inBatch);
-            Entry? entry = start == 0 ? _order!.Min : AtOrAfter(start);
+            Entry? entry = start == 0 ? First : AtOrAfter(start);
             int n = 0;
             while (entry is not null && n < max)
             {
                 entry.Key.CopyTo(keys.Slice(n * KeySize));
                 entry.Value.CopyTo(values.Slice(n * ValueBufferSize));
                 n++;
-                Entry? following = After(entry.Seq);
+                Entry? following = entry.Node.Next?.Value;
                 if (delete)
                 {
                     Remove(entry);
@@ -499,7 +502,7 @@ internal sealed unsafe class InMemoryBpfMap : BpfMap
         while (copied < max)
         {
             Span<byte> key = keys.Slice(copied * KeySize, KeySize);
-            Entry? next = hasCursor ? FindExactPrefix(cursor) is { } current ? After(current.Seq) : _order!.Min : _order!.Min;
+            Entry? next = hasCursor && FindExactPrefix(cursor) is { } current ? current.Node.Next?.Value : First;
             if (next is null)
             {
                 count = copied;
@@ -634,7 +637,8 @@ internal sealed unsafe class InMemoryBpfMap : BpfMap
             }
 
             // An update is a new element in the kernel: for LRU maps it becomes the most recently used.
-            _ = _order!.Remove(entry);
+            _order!.Remove(entry.Node);
+            _ = _bySeq!.Remove(entry.Seq);
             entry.Seq = _nextSeq++;
             entry.Value = stored;
             if (_kind == Kind.Lpm)
@@ -642,7 +646,8 @@ internal sealed unsafe class InMemoryBpfMap : BpfMap
                 entry.Key = key.ToArray();
             }
 
-            _ = _order.Add(entry);
+            _order.AddLast(entry.Node);
+            _bySeq.Add(entry.Seq, entry);
             return 0;
         }
 
@@ -658,13 +663,14 @@ internal sealed unsafe class InMemoryBpfMap : BpfMap
                 return _kind == Kind.Lpm ? ENOSPC : E2BIG;
             }
 
-            Remove(_order!.Min!);
+            Remove(First!);
         }
 
         byte[] keyBytes = key.ToArray();
         var created = new Entry(keyBytes, stored, _nextSeq++);
         _index.Add(_kind == Kind.Lpm ? NormalizedPrefix(key, PrefixLength(key)) : keyBytes, created);
-        _ = _order!.Add(created);
+        _order!.AddLast(created.Node);
+        _bySeq!.Add(created.Seq, created);
         return 0;
     }
 
@@ -735,7 +741,8 @@ internal sealed unsafe class InMemoryBpfMap : BpfMap
 
     private void Remove(Entry entry)
     {
-        _ = _order!.Remove(entry);
+        _order!.Remove(entry.Node);
+        _ = _bySeq!.Remove(entry.Seq);
         if (_kind == Kind.Lpm)
         {
             _ = _lookup.Remove(NormalizedPrefix(entry.Key, PrefixLength(entry.Key)));
@@ -746,21 +753,27 @@ internal sealed unsafe class InMemoryBpfMap : BpfMap
         }
     }
 
-    private Entry? After(ulong seq) => AtOrAfter(seq + 1);
+    private Entry? First => _order!.First?.Value;
 
+    /// <summary>The entry with sequence number <paramref name="seq"/>, or if it is gone, the next one written after it.</summary>
     private Entry? AtOrAfter(ulong seq)
     {
-        if (_order!.Count == 0 || seq > _order.Max!.Seq)
-        {
-            return null;
-        }
-
-        foreach (Entry entry in _order.GetViewBetween(Entry.Probe(seq), Entry.Probe(ulong.MaxValue)))
+        if (_bySeq!.TryGetValue(seq, out Entry? entry))
         {
             return entry;
         }
 
-        return null;
+        // The cursor's entry was deleted or rewritten since: scan for the oldest entry written after it.
+        Entry? found = null;
+        for (LinkedListNode<Entry>? node = _order!.First; node is not null; node = node.Next)
+        {
+            if (node.Value.Seq > seq && (found is null || node.Value.Seq < found.Seq))
+            {
+                found = node.Value;
+            }
+        }
+
+        return found;
     }
 
     private static uint PrefixLength(ReadOnlySpan<byte> key) => BinaryPrimitives.ReadUInt32LittleEndian(key);
@@ -817,22 +830,23 @@ internal sealed unsafe class InMemoryBpfMap : BpfMap
         return null;
     }
 
-    private sealed class Entry(byte[] key, byte[] value, ulong seq)
+    private sealed class Entry
     {
-        public byte[] Key { get; set; } = key;
+        public Entry(byte[] key, byte[] value, ulong seq)
+        {
+            Key = key;
+            Value = value;
+            Seq = seq;
+            Node = new LinkedListNode<Entry>(this);
+        }
 
-        public byte[] Value { get; set; } = value;
+        public byte[] Key { get; set; }
 
-        public ulong Seq { get; set; } = seq;
+        public byte[] Value { get; set; }
 
-        public static Entry Probe(ulong seq) => new([], [], seq);
-    }
+        public ulong Seq { get; set; }
 
-    private sealed class EntryOrder : IComparer<Entry>
-    {
-        public static readonly EntryOrder Instance = new();
-
-        public int Compare(Entry? x, Entry? y) => x!.Seq.CompareTo(y!.Seq);
+        public LinkedListNode<Entry> Node { get; }
     }
 
     private sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>

@@ -114,6 +114,23 @@ public abstract class MapChannelContractTests
     }
 
     [Fact]
+    public void Poll_HashNothingChanged_ReadsInBatchesAndAllocatesNothing()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(10_000);
+        for (uint i = 0; i < 10_000; i++)
+        {
+            map.Update(i, i);
+        }
+
+        MapChannel<uint, ulong> channel = new(map);
+        using MapChangeReader<uint, ulong> reader = channel.OpenReader();
+        Assert.Equal(10_000, channel.Poll().Changes);
+        map.Update(5, 6);
+        Assert.Equal(1, channel.Poll().Changes);
+        AssertUnchangedPollAllocatesNothing(channel, BpfMapReadStrategy.Batch);
+    }
+
+    [Fact]
     public void Poll_MmapableArrayNothingChanged_ReadsMappedMemoryAndAllocatesNothing()
     {
         using BpfMap<uint, ulong> map = Factory.CreateArray<ulong>(10_000, BpfMapFlags.Mmapable);
