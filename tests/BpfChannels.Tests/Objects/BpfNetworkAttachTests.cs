@@ -4,7 +4,7 @@ using BpfChannels.Tests.Support;
 
 namespace BpfChannels.Tests.Objects;
 
-/// <summary>XDP and tc on the loopback device and socket filters, each attached for real and detached by Dispose.</summary>
+/// <summary>XDP, tc and tcx on the loopback device and socket filters, each attached for real and detached by Dispose.</summary>
 public sealed class BpfNetworkAttachTests
 {
     private static void Send(Socket receiver, int count)
@@ -68,6 +68,10 @@ public sealed class BpfNetworkAttachTests
     [Fact]
     public void AttachTc_LoopbackIngress_CountsPacketsUntilDisposed() =>
         AssertCountsLoopbackPacketsUntilDisposed("tc_count", 2, p => p.AttachTc(1, BpfTcDirection.Ingress));
+
+    [Fact]
+    public void AttachTcx_LoopbackIngress_CountsPacketsUntilDisposed() =>
+        AssertCountsLoopbackPacketsUntilDisposed("tc_count", 2, p => p.AttachTcx(1, BpfTcDirection.Ingress));
 
     [Fact]
     public void AttachXdp_UnknownInterface_ThrowsArgumentException()
