@@ -6,6 +6,26 @@ internal static partial class Interop
 {
     internal static partial class Bpf
     {
+        /// <summary>enum bpf_attach_type: tcx ingress and egress (6.6; newer than the machine's 6.1 linux/bpf.h).</summary>
+        internal const uint BPF_TCX_INGRESS = 46;
+        internal const uint BPF_TCX_EGRESS = 47;
+
+        /// <summary>
+        /// BPF_LINK_CREATE with the tcx member of its union (6.6), which lies where the older "tracing" member
+        /// (target_btf_id, cookie) does; the layout test checks it against that member.
+        /// </summary>
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct bpf_attr_link_create
+        {
+            public uint prog_fd;
+            public uint target_ifindex;
+            public uint attach_type;
+            public uint flags;
+            public uint relative_fd;
+            private readonly uint _pad;
+            public ulong expected_revision;
+        }
+
         /// <summary>BPF_RAW_TRACEPOINT_OPEN (the "raw_tracepoint" member of union bpf_attr).</summary>
         [StructLayout(LayoutKind.Sequential)]
         internal struct bpf_attr_raw_tracepoint

@@ -6,7 +6,8 @@ namespace BpfChannels;
 /// <summary>An attachment of a <see cref="BpfProgram"/> to a hook; disposing it detaches the program exactly once.</summary>
 /// <remarks>
 /// A link is independent of its <see cref="BpfObject"/>: it keeps the program attached after the object is disposed,
-/// until the link is disposed (or, once pinned, until the pin is removed). Thread-safe: concurrent
+/// until the link is disposed (or, once pinned, until the pin is removed). A link that is never disposed has no
+/// finalizer to detach it: the attachment then lasts until the process exits, as with libbpf. Thread-safe: concurrent
 /// <see cref="Dispose"/> calls detach once.
 /// </remarks>
 public sealed unsafe class BpfLink : IDisposable

@@ -1,3 +1,4 @@
+using static BpfChannels.Interop.Interop.Bpf;
 using static BpfChannels.Interop.Interop.Errno;
 using static BpfChannels.Interop.Interop.Libbpf;
 
@@ -48,6 +49,32 @@ public sealed unsafe partial class BpfProgram
         uint priority = opts.priority;
         bpf_tc_hook detachHook = hook;
         return new BpfLink(() => DetachTc(detachHook, handle, priority), $"{target} (handle {handle}, priority {priority}) <- {Name}");
+    }
+
+    /// <summary>
+    /// Attaches a tc program (SEC("tc"), BPF_PROG_TYPE_SCHED_CLS) to the ingress or egress of an interface through tcx
+    /// (BPF_LINK_CREATE, kernel 6.6+): a real BPF link, no qdisc, appended after programs already attached there.
+    /// </summary>
+    /// <param name="interfaceIndex">The interface index (1 is usually the loopback device).</param>
+    /// <param name="direction">Ingress or egress.</param>
+    /// <returns>The link; dispose it to detach.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The index is not positive or the direction unknown.</exception>
+    /// <exception cref="InvalidOperationException">The program is not loaded.</exception>
+    /// <exception cref="BpfException">ENODEV (no such interface), EINVAL (not a tc program, or a kernel before 6.6) or another error.</exception>
+    public BpfLink AttachTcx(int interfaceIndex, BpfTcDirection direction)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(interfaceIndex);
+        uint attachType = direction switch
+        {
+            BpfTcDirection.Ingress => BPF_TCX_INGRESS,
+            BpfTcDirection.Egress => BPF_TCX_EGRESS,
+            _ => throw new ArgumentOutOfRangeException(nameof(direction), direction, "Ingress or Egress."),
+        };
+        string target = $"tcx {direction.ToString().ToLowerInvariant()} ifindex {interfaceIndex}";
+        using var lease = new HandleLease(Handle);
+        var attr = new bpf_attr_link_create { prog_fd = (uint)lease.FileDescriptor, target_ifindex = (uint)interfaceIndex, attach_type = attachType };
+        int fd = Call(bpf_cmd.BPF_LINK_CREATE, ref attr);
+        return fd >= 0 ? new BpfLink(new BpfHandle(fd), $"{target} <- {Name}") : throw AttachError(-fd, "BPF_LINK_CREATE", target);
     }
 
     private static void DetachTc(bpf_tc_hook hook, uint handle, uint priority)

@@ -4,7 +4,7 @@ using BpfChannels.Tests.Support;
 
 namespace BpfChannels.Tests.Objects;
 
-/// <summary>XDP and tc on the loopback device and socket filters, each attached for real and detached by Dispose.</summary>
+/// <summary>XDP, tc and tcx on the loopback device and socket filters, each attached for real and detached by Dispose.</summary>
 public sealed class BpfNetworkAttachTests
 {
     private static void Send(Socket receiver, int count)
@@ -41,25 +41,37 @@ public sealed class BpfNetworkAttachTests
         }
     }
 
-    [Fact]
-    public void AttachXdp_Loopback_CountsPacketsUntilDisposed()
+    private static void AssertCountsLoopbackPacketsUntilDisposed(string program, uint key, Func<BpfProgram, BpfLink> attach)
     {
         BpfTestEnvironment.RequireBpf();
         using BpfObject obj = BpfObject.LoadFile(BpfObjectTests.ObjectPath("network"));
         BpfMap<uint, ulong> counts = obj.GetMap<uint, ulong>("packet_counts");
         using Socket receiver = Receiver();
 
-        BpfLink link = obj.GetProgram("xdp_count").AttachXdp("lo");
+        BpfLink link = attach(obj.GetProgram(program));
         Send(receiver, 10);
         Assert.Equal(10, Drain(receiver));
-        Assert.True(counts[0] >= 10, $"XDP saw {counts[0]} packets on lo, 10 were sent");
+        Assert.True(counts[key] >= 10, $"{link.Description} saw {counts[key]} packets on lo, 10 were sent");
 
         link.Dispose();
-        ulong detached = counts[0];
+        link.Dispose();
+        ulong detached = counts[key];
         Send(receiver, 10);
         Assert.Equal(10, Drain(receiver));
-        Assert.Equal(detached, counts[0]);
+        Assert.Equal(detached, counts[key]);
     }
+
+    [Fact]
+    public void AttachXdp_Loopback_CountsPacketsUntilDisposed() =>
+        AssertCountsLoopbackPacketsUntilDisposed("xdp_count", 0, p => p.AttachXdp("lo"));
+
+    [Fact]
+    public void AttachTc_LoopbackIngress_CountsPacketsUntilDisposed() =>
+        AssertCountsLoopbackPacketsUntilDisposed("tc_count", 2, p => p.AttachTc(1, BpfTcDirection.Ingress));
+
+    [Fact]
+    public void AttachTcx_LoopbackIngress_CountsPacketsUntilDisposed() =>
+        AssertCountsLoopbackPacketsUntilDisposed("tc_count", 2, p => p.AttachTcx(1, BpfTcDirection.Ingress));
 
     [Fact]
     public void AttachXdp_UnknownInterface_ThrowsArgumentException()
@@ -99,26 +111,5 @@ public sealed class BpfNetworkAttachTests
         using Socket receiver = Receiver();
         BpfException e = Assert.ThrowsAny<BpfException>(() => obj.GetProgram("xdp_count").AttachSocketFilter(receiver));
         Assert.Equal(BpfError.InvalidArgument, e.Error);
-    }
-
-    [Fact]
-    public void AttachTc_LoopbackIngress_CountsPacketsUntilDisposed()
-    {
-        BpfTestEnvironment.RequireBpf();
-        using BpfObject obj = BpfObject.LoadFile(BpfObjectTests.ObjectPath("network"));
-        BpfMap<uint, ulong> counts = obj.GetMap<uint, ulong>("packet_counts");
-        using Socket receiver = Receiver();
-
-        BpfLink link = obj.GetProgram("tc_count").AttachTc(1, BpfTcDirection.Ingress);
-        Send(receiver, 10);
-        Assert.Equal(10, Drain(receiver));
-        Assert.True(counts[2] >= 10, $"tc saw {counts[2]} packets on lo ingress, 10 were sent");
-
-        link.Dispose();
-        link.Dispose();
-        ulong detached = counts[2];
-        Send(receiver, 10);
-        Assert.Equal(10, Drain(receiver));
-        Assert.Equal(detached, counts[2]);
     }
 }

@@ -17,11 +17,17 @@ public sealed class ObjectsStructLayoutTests
         ["btf_var_secinfo"] = typeof(btf_var_secinfo),
         ["bpf_attr_test_run"] = typeof(bpf_attr_test_run),
         ["bpf_attr_raw_tracepoint"] = typeof(bpf_attr_raw_tracepoint),
+        ["bpf_attr_link_create"] = typeof(bpf_attr_link_create),
         ["bpf_attr_prog_load"] = typeof(bpf_attr_prog_load),
     };
 
-    // C names whose C# field is named differently (a C union member).
-    private static readonly Dictionary<string, string> Renamed = new() { ["btf_type.size"] = "size_or_type" };
+    // C names whose C# field is named differently (a C union member, or tcx's fields over the 6.1 header's tracing member).
+    private static readonly Dictionary<string, string> Renamed = new()
+    {
+        ["btf_type.size"] = "size_or_type",
+        ["bpf_attr_link_create.target_btf_id"] = "relative_fd",
+        ["bpf_attr_link_create.cookie"] = "expected_revision",
+    };
 
     [Fact]
     public void ObjectsStructs_MatchInstalledHeaders()

@@ -68,6 +68,14 @@ int main(void)
 	A(bpf_attr_test_run, test.cpu);
 	A(bpf_attr_test_run, test.batch_size);
 
+	/* tcx (6.6) overlays the "tracing" member: relative_fd on target_btf_id, expected_revision on cookie. */
+	A(bpf_attr_link_create, link_create.prog_fd);
+	A(bpf_attr_link_create, link_create.target_ifindex);
+	A(bpf_attr_link_create, link_create.attach_type);
+	A(bpf_attr_link_create, link_create.flags);
+	A(bpf_attr_link_create, link_create.tracing.target_btf_id);
+	A(bpf_attr_link_create, link_create.tracing.cookie);
+
 	A(bpf_attr_raw_tracepoint, raw_tracepoint.name);
 	A(bpf_attr_raw_tracepoint, raw_tracepoint.prog_fd);
 
