@@ -16,6 +16,7 @@ internal sealed class BpfRingBufferStream<T> : BpfRingBufferStream
 {
     private readonly RingBufferReader _reader;
     private readonly IDisposable _connection;
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public BpfRingBufferStream(string name, BpfMap map)
     {
@@ -23,6 +24,7 @@ internal sealed class BpfRingBufferStream<T> : BpfRingBufferStream
         IConnectableObservable<T> published = _reader.ToObservable<T>().Publish();
         Records = published.AsObservable();
         Name = name;
+        _ = published.Subscribe(_ => { }, _ => _ended.TrySetResult(), () => _ended.TrySetResult());
         _connection = published.Connect();
     }
 
@@ -33,7 +35,10 @@ internal sealed class BpfRingBufferStream<T> : BpfRingBufferStream
 
     public override void Dispose()
     {
-        _connection.Dispose();
+        // Disposing the reader completes its stream on the loop thread, and every subscriber sees OnCompleted.
+        // Disposing the connection before that has happened would detach them silently, so it waits first.
         _reader.Dispose();
+        _ = _ended.Task.Wait(TimeSpan.FromSeconds(5));
+        _connection.Dispose();
     }
 }

@@ -46,6 +46,43 @@ public sealed class HostedObjectTests
     }
 
     [Fact]
+    public async Task AddRingBuffer_ProgramEmits_RecordsReachObserverAndReader()
+    {
+        BpfTestEnvironment.RequireBpf();
+        await using var fixture = new HostFixture();
+        fixture.Channels.AddObject("state", "hosted_state.bpf.o").AddRingBuffer<ulong>("notes");
+        await fixture.StartAsync();
+        BpfProgram emit = fixture.Services.GetRequiredService<BpfObjectHost>().GetObject("state").GetProgram("emit_note");
+        var ringBuffers = fixture.Services.GetRequiredService<BpfRingBufferHost>();
+        var observed = Channel.CreateUnbounded<ulong>();
+        using IDisposable subscription = ringBuffers.Observe<ulong>("notes").Subscribe(value => observed.Writer.TryWrite(value));
+        ChannelReader<ulong> reader = ringBuffers.OpenReader<ulong>("notes");
+
+        for (ulong value = 1; value <= 3; value++)
+        {
+            var args = new SetArgs { Value = value * 100 };
+            Assert.Equal(0u, emit.TestRun(ref args));
+        }
+
+        foreach (ulong expected in new ulong[] { 100, 200, 300 })
+        {
+            Assert.Equal(expected, await observed.Reader.NextAsync());
+            Assert.Equal(expected, await reader.NextAsync());
+        }
+
+        Assert.Throws<InvalidCastException>(() => ringBuffers.Observe<uint>("notes"));
+        Assert.Throws<KeyNotFoundException>(() => ringBuffers.Observe<ulong>("nothing"));
+
+        // Stopping the host completes the reader.
+        var completed = new TaskCompletionSource();
+        using IDisposable end = ringBuffers.Observe<ulong>("notes").Subscribe(_ => { }, e => completed.TrySetException(e), () => completed.TrySetResult());
+        await fixture.StopAsync();
+        Assert.Throws<ObjectDisposedException>(() => ringBuffers.Observe<ulong>("notes"));
+        await completed.Task.WaitAsync(HostFixture.Patience, TestContext.Current.CancellationToken);
+        await reader.Completion.WaitAsync(HostFixture.Patience, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task StartAsync_ObjectFileMissing_FailsFast()
     {
         await using var fixture = new HostFixture();

@@ -22,4 +22,18 @@ int set_state(struct set_args *args)
 	return bpf_map_update_elem(&state, &key, &value, BPF_ANY);
 }
 
+
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 64 * 1024);
+} notes SEC(".maps");
+
+/* Sends ctx->value as one 8-byte record. */
+SEC("syscall")
+int emit_note(struct set_args *args)
+{
+	__u64 value = args->value;
+	return bpf_ringbuf_output(&notes, &value, sizeof(value), 0);
+}
 char LICENSE[] SEC("license") = "GPL";
