@@ -146,23 +146,7 @@ public sealed class EventLoop : IDisposable
     {
         if (!_disposed)
         {
-            bool added = false;
-            try
-            {
-                _wakeup.DangerousAddRef(ref added);
-                _ = Libc.EventFdSignal((int)_wakeup.DangerousGetHandle());
-            }
-            catch (ObjectDisposedException)
-            {
-                // Disposed concurrently: nobody is left to wake.
-            }
-            finally
-            {
-                if (added)
-                {
-                    _wakeup.DangerousRelease();
-                }
-            }
+            UseWakeup(signal: true);
         }
     }
 
@@ -275,7 +259,7 @@ public sealed class EventLoop : IDisposable
             ulong token = Libc.EpollEventData(_events, i);
             if (token == WakeupToken)
             {
-                DrainWakeup();
+                UseWakeup(signal: false);
                 continue;
             }
 
@@ -300,17 +284,18 @@ public sealed class EventLoop : IDisposable
         return records;
     }
 
-    private void DrainWakeup()
+    private void UseWakeup(bool signal)
     {
         bool added = false;
         try
         {
             _wakeup.DangerousAddRef(ref added);
-            _ = Libc.EventFdDrain((int)_wakeup.DangerousGetHandle());
+            int fd = (int)_wakeup.DangerousGetHandle();
+            _ = signal ? Libc.EventFdSignal(fd) : Libc.EventFdDrain(fd);
         }
         catch (ObjectDisposedException)
         {
-            // Disposed while polling: the loop is ending.
+            // Disposed concurrently: nobody is left to wake, and the loop is ending.
         }
         finally
         {

@@ -85,11 +85,7 @@ public sealed class PerfEventArrayReaderTests
         Assert.Equal(reader.BufferCount, loop.Count);
 
         Assert.Equal(0u, Emit(obj, 1, 10));
-        long deadline = Environment.TickCount64 + 30_000;
-        while (seqs.Count < 10 && Environment.TickCount64 < deadline)
-        {
-            loop.PollOnce(TimeSpan.FromMilliseconds(100));
-        }
+        Polling.Until(loop, () => seqs.Count >= 10);
 
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (ulong)i), seqs);
     }

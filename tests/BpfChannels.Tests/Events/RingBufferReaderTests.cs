@@ -7,8 +7,6 @@ namespace BpfChannels.Tests.Events;
 /// <summary>The ring buffer reader against the kernel: records written by a program driven with BPF_PROG_TEST_RUN.</summary>
 public sealed class RingBufferReaderTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-
     [Fact]
     public void Constructor_MapIsNotARingBuffer_ThrowsArgumentException()
     {
@@ -72,11 +70,7 @@ public sealed class RingBufferReaderTests
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
-        long deadline = Environment.TickCount64 + (long)Deadline.TotalMilliseconds;
-        while (received < Total && Environment.TickCount64 < deadline)
-        {
-            loop.PollOnce(TimeSpan.FromMilliseconds(100));
-        }
+        Polling.Until(loop, () => received >= Total);
 
         Assert.Equal(0u, await producer);
         Assert.Equal(Total, received);
@@ -132,11 +126,7 @@ public sealed class RingBufferReaderTests
         var toSide = new EmitArgs { Start = 5000, Count = 700, Target = 1 };
         Assert.Equal(0u, emit.TestRun(ref toMain));
         Assert.Equal(0u, emit.TestRun(ref toSide));
-        long deadline = Environment.TickCount64 + (long)Deadline.TotalMilliseconds;
-        while ((mainSeqs.Count < 1000 || sideSeqs.Count < 700) && Environment.TickCount64 < deadline)
-        {
-            loop.PollOnce(TimeSpan.FromMilliseconds(100));
-        }
+        Polling.Until(loop, () => mainSeqs.Count >= 1000 && sideSeqs.Count >= 700);
 
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => (ulong)i), mainSeqs);
         Assert.Equal(Enumerable.Range(5000, 700).Select(i => (ulong)i), sideSeqs);
@@ -172,7 +162,7 @@ public sealed class RingBufferReaderTests
         {
             var args = new EmitArgs { Start = 7, Count = 2000, DiscardEvery = 3 };
             Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
-            Assert.True(done.Wait(Deadline), $"only {seqs.Count} of 2000 records arrived");
+            Assert.True(done.Wait(Polling.Deadline), $"only {seqs.Count} of 2000 records arrived");
         }
 
         Assert.Equal(Enumerable.Range(7, 2000).Select(i => (ulong)i), seqs);
@@ -189,7 +179,7 @@ public sealed class RingBufferReaderTests
 
         reader.Dispose();
 
-        Assert.True(completed.Wait(Deadline));
+        Assert.True(completed.Wait(Polling.Deadline));
     }
 
     [Fact]
@@ -197,7 +187,7 @@ public sealed class RingBufferReaderTests
     {
         using BpfObject obj = EventPrograms.Load("ringbuf_emit");
         using var reader = new RingBufferReader(obj.GetMap("events"));
-        using var cts = new CancellationTokenSource(Deadline);
+        using var cts = new CancellationTokenSource(Polling.Deadline);
         var args = new EmitArgs { Start = 100, Count = 500 };
         Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
         ulong expected = 100;
@@ -225,7 +215,7 @@ public sealed class RingBufferReaderTests
 
         reader.Dispose();
 
-        await channel.Completion.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        await channel.Completion.WaitAsync(Polling.Deadline, TestContext.Current.CancellationToken);
         Assert.False(channel.TryRead(out _));
     }
 
