@@ -89,4 +89,25 @@ public sealed class PerfEventArrayReaderTests
 
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (ulong)i), seqs);
     }
+
+    [Fact]
+    public async Task ReadAllAsync_ProgramOutputsSamples_EnumeratesThemInOrder()
+    {
+        using BpfObject obj = EventPrograms.Load("perf_emit");
+        using var reader = new PerfEventArrayReader(obj.GetMap("samples"));
+        using var cts = new CancellationTokenSource(Polling.Deadline);
+        Assert.Equal(0u, Emit(obj, 500, 50));
+        ulong expected = 500;
+
+        await foreach (ulong seq in reader.ReadAllAsync<ulong>(cts.Token))
+        {
+            Assert.Equal(expected, seq);
+            if (++expected == 550)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(550UL, expected);
+    }
 }
