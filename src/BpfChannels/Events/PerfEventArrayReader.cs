@@ -85,7 +85,7 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
                     throw;
                 }
 
-                buffers.Add(new Buffer(cpu, handle, memory, page));
+                buffers.Add(new Buffer(handle, memory, page));
                 int error = PerfEvent.Ioctl(fd, PerfEvent.PERF_EVENT_IOC_ENABLE);
                 if (error < 0)
                 {
@@ -206,10 +206,8 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
         }
     }
 
-    private sealed class Buffer(int cpu, SafeFileHandle handle, MappedMemory memory, int dataOffset) : IDisposable
+    private sealed class Buffer(SafeFileHandle handle, MappedMemory memory, int dataOffset) : IDisposable
     {
-        public int Cpu { get; } = cpu;
-
         public SafeFileHandle Handle { get; } = handle;
 
         public MappedMemory Memory { get; } = memory;
