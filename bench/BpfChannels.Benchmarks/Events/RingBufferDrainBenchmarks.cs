@@ -61,6 +61,13 @@ public class RingBufferDrainBenchmarks
         return Check(_reader.Consume(_spanHandler), _sum);
     }
 
+    [Benchmark(OperationsPerInvoke = RingBufferFill.Records, Description = "RingBufferReader.Consume(ref IRecordHandler)")]
+    public ulong StructHandler()
+    {
+        var handler = new SumHandler();
+        return Check(_reader.Consume(ref handler), handler.Sum);
+    }
+
     [Benchmark(OperationsPerInvoke = RingBufferFill.Records, Description = "RingBufferReader.Consume<T>(in T)")]
     public ulong Typed()
     {
@@ -96,6 +103,13 @@ public class RingBufferDrainBenchmarks
         return count == RingBufferFill.Records && sum == Expected
             ? sum
             : throw new InvalidOperationException($"Drained {count} records summing to {sum}, expected {RingBufferFill.Records} summing to {Expected}.");
+    }
+
+    private struct SumHandler : IRecordHandler
+    {
+        public ulong Sum;
+
+        public void OnRecord(ReadOnlySpan<byte> record) => Sum += MemoryMarshal.Read<ulong>(record);
     }
 
     [StructLayout(LayoutKind.Sequential, Size = RingBufferFill.RecordSize)]

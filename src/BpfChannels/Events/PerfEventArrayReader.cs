@@ -176,7 +176,7 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
     }
 
     private int ConsumeBuffer<TSink>(int index, ref TSink sink)
-        where TSink : struct, IRecordSink
+        where TSink : struct, IRecordHandler
     {
         Buffer buffer = _buffers[index];
         using MappedMemory.Lease lease = buffer.Memory.Acquire();

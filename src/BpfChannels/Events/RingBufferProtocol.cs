@@ -31,7 +31,7 @@ internal static unsafe class RingBufferProtocol
     // tier 0 and running on-stack-replaced code until it has been called often enough to be rejitted.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Consume<TSink>(ulong* consumerPos, ulong* producerPos, byte* data, ulong mask, ref TSink sink)
-        where TSink : struct, IRecordSink
+        where TSink : struct, IRecordHandler
     {
         int count = 0;
         ulong cons = Volatile.Read(ref *consumerPos);

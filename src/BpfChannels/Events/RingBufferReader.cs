@@ -57,8 +57,18 @@ public sealed unsafe class RingBufferReader : EventBufferReader
     {
         ArgumentNullException.ThrowIfNull(handler);
         var sink = new RecordSinks.Span(handler);
-        return Consume(ref sink);
+        return ConsumeCore(ref sink);
     }
+
+    /// <summary>Hands every committed record to a struct <paramref name="handler"/>, with no delegate call per record.</summary>
+    /// <typeparam name="THandler">The handler type; the drain loop is compiled for it.</typeparam>
+    /// <param name="handler">The handler; its state is updated in place.</param>
+    /// <returns>The number of records handled.</returns>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is consuming this ring buffer.</exception>
+    public int Consume<THandler>(ref THandler handler)
+        where THandler : struct, IRecordHandler
+        => ConsumeCore(ref handler);
 
     /// <summary>Hands every committed record to <paramref name="handler"/> as a <typeparamref name="T"/>.</summary>
     /// <typeparam name="T">The record type.</typeparam>
@@ -73,7 +83,7 @@ public sealed unsafe class RingBufferReader : EventBufferReader
     {
         ArgumentNullException.ThrowIfNull(handler);
         var sink = new RecordSinks.Typed<T>(handler);
-        return Consume(ref sink);
+        return ConsumeCore(ref sink);
     }
 
     /// <summary>Completes the streams, unmaps the buffer and closes the reader's descriptor.</summary>
@@ -91,11 +101,11 @@ public sealed unsafe class RingBufferReader : EventBufferReader
         => loop.Add(Handle, Libc.EPOLLIN, () =>
         {
             var sink = new RecordSinks.Copy<T>(onNext);
-            return Consume(ref sink);
+            return ConsumeCore(ref sink);
         });
 
-    private int Consume<TSink>(ref TSink sink)
-        where TSink : struct, IRecordSink
+    private int ConsumeCore<TSink>(ref TSink sink)
+        where TSink : struct, IRecordHandler
     {
         using RingMapping.Lease lease = _ring.Acquire();
         if (Interlocked.Exchange(ref _consuming, 1) != 0)

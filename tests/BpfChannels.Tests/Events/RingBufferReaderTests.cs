@@ -109,6 +109,21 @@ public sealed class RingBufferReaderTests
     }
 
     [Fact]
+    public void Consume_StructHandler_UpdatesHandlerStateInPlace()
+    {
+        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
+        using var reader = new RingBufferReader(obj.GetMap("events"));
+        var args = new EmitArgs { Start = 10, Count = 100, DiscardEvery = 7 };
+        Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
+        var handler = new SeqSum();
+
+        Assert.Equal(100, reader.Consume(ref handler));
+
+        Assert.Equal(100, handler.Count);
+        Assert.Equal((ulong)Enumerable.Range(10, 100).Sum(), handler.Sum);
+    }
+
+    [Fact]
     public void PollOnce_TwoRingBuffersInOneLoop_EachHandlerGetsOnlyItsRecords()
     {
         using BpfObject obj = EventPrograms.Load("ringbuf_emit");
@@ -263,6 +278,18 @@ public sealed class RingBufferReaderTests
 
         Assert.Equal(250, totals["bpfchannels.events.records"]);
         Assert.Equal((250 + 5) * 72, totals["bpfchannels.events.bytes"]);
+    }
+
+    private struct SeqSum : IRecordHandler
+    {
+        public int Count;
+        public ulong Sum;
+
+        public void OnRecord(ReadOnlySpan<byte> record)
+        {
+            Count++;
+            Sum += BitConverter.ToUInt64(record);
+        }
     }
 
     private unsafe struct Large
