@@ -90,10 +90,9 @@ public sealed class RingBufferReaderTests
     [Fact]
     public void Consume_SpanHandler_SkipsDiscardedAndSeesExactRecordLength()
     {
-        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
-        using var reader = new RingBufferReader(obj.GetMap("events"));
-        var args = new EmitArgs { Start = 1000, Count = 300, DiscardEvery = 1 };
-        Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
+        using var ring = new RingEmitter();
+        RingBufferReader reader = ring.Reader;
+        ring.Emit(1000, 300, 1);
         var lengths = new HashSet<int>();
         var seqs = new List<ulong>();
 
@@ -111,10 +110,9 @@ public sealed class RingBufferReaderTests
     [Fact]
     public void Consume_StructHandler_UpdatesHandlerStateInPlace()
     {
-        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
-        using var reader = new RingBufferReader(obj.GetMap("events"));
-        var args = new EmitArgs { Start = 10, Count = 100, DiscardEvery = 7 };
-        Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
+        using var ring = new RingEmitter();
+        RingBufferReader reader = ring.Reader;
+        ring.Emit(10, 100, 7);
         var handler = new SeqSum();
 
         Assert.Equal(100, reader.Consume(ref handler));
@@ -162,8 +160,8 @@ public sealed class RingBufferReaderTests
     [Fact]
     public void ToObservable_ProgramEmits_ObserverReceivesRecordsInOrder()
     {
-        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
-        using var reader = new RingBufferReader(obj.GetMap("events"));
+        using var ring = new RingEmitter();
+        RingBufferReader reader = ring.Reader;
         var seqs = new List<ulong>();
         using var done = new ManualResetEventSlim();
         using (reader.ToObservable<RingRecord>().Subscribe(r =>
@@ -175,8 +173,7 @@ public sealed class RingBufferReaderTests
             }
         }))
         {
-            var args = new EmitArgs { Start = 7, Count = 2000, DiscardEvery = 3 };
-            Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
+            ring.Emit(7, 2000, 3);
             Assert.True(done.Wait(Polling.Deadline), $"only {seqs.Count} of 2000 records arrived");
         }
 
@@ -200,11 +197,10 @@ public sealed class RingBufferReaderTests
     [Fact]
     public async Task ReadAllAsync_ProgramEmits_EnumeratesRecordsInOrder()
     {
-        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
-        using var reader = new RingBufferReader(obj.GetMap("events"));
+        using var ring = new RingEmitter();
+        RingBufferReader reader = ring.Reader;
         using var cts = new CancellationTokenSource(Polling.Deadline);
-        var args = new EmitArgs { Start = 100, Count = 500 };
-        Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
+        ring.Emit(100, 500);
         ulong expected = 100;
 
         await foreach (RingRecord record in reader.ReadAllAsync<RingRecord>(cts.Token))
@@ -237,10 +233,9 @@ public sealed class RingBufferReaderTests
     [Fact]
     public void Consume_TypedRecordShorterThanType_ThrowsInvalidDataAndConsumesIt()
     {
-        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
-        using var reader = new RingBufferReader(obj.GetMap("events"));
-        var args = new EmitArgs { Start = 0, Count = 2 };
-        Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
+        using var ring = new RingEmitter();
+        RingBufferReader reader = ring.Reader;
+        ring.Emit(0, 2);
 
         Assert.Throws<InvalidDataException>(() => reader.Consume((in Large _) => { }));
 
@@ -250,10 +245,9 @@ public sealed class RingBufferReaderTests
     [Fact]
     public void Consume_MeterListening_ReportsRecordsAndBytesOnBpfChannelsMeter()
     {
-        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
-        using var reader = new RingBufferReader(obj.GetMap("events"));
-        var args = new EmitArgs { Start = 0, Count = 250, DiscardEvery = 50 };
-        Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
+        using var ring = new RingEmitter();
+        RingBufferReader reader = ring.Reader;
+        ring.Emit(0, 250, 50);
         int thread = Environment.CurrentManagedThreadId;
         var totals = new Dictionary<string, long>();
         using var listener = new System.Diagnostics.Metrics.MeterListener();
