@@ -25,6 +25,7 @@ public sealed class EventLoop : IDisposable
     private Func<int>?[] _sources = new Func<int>?[4];
     private int _count;
     private int _running;
+    private volatile bool _sweep;
     private volatile bool _disposed;
 
     /// <summary>Creates an empty loop (an epoll instance and an eventfd used to wake it).</summary>
@@ -146,23 +147,7 @@ public sealed class EventLoop : IDisposable
     {
         if (!_disposed)
         {
-            bool added = false;
-            try
-            {
-                _wakeup.DangerousAddRef(ref added);
-                _ = Libc.EventFdSignal((int)_wakeup.DangerousGetHandle());
-            }
-            catch (ObjectDisposedException)
-            {
-                // Disposed concurrently: nobody is left to wake.
-            }
-            finally
-            {
-                if (added)
-                {
-                    _wakeup.DangerousRelease();
-                }
-            }
+            UseWakeup(signal: true);
         }
     }
 
@@ -195,6 +180,7 @@ public sealed class EventLoop : IDisposable
             _sources[index] = drain;
             Register(fd, events, (ulong)index);
             Volatile.Write(ref _count, index + 1);
+            _sweep = true;
         }
     }
 
@@ -240,6 +226,14 @@ public sealed class EventLoop : IDisposable
 
     private int PollCore(int milliseconds)
     {
+        // A perf event's poll reports data once per wakeup and epoll re-polls before reporting, so events
+        // written before a buffer joined the loop would never be reported: drain new buffers once first.
+        int swept = _sweep ? Sweep() : 0;
+        if (swept > 0)
+        {
+            return swept;
+        }
+
         bool added = false;
         int n;
         try
@@ -275,42 +269,62 @@ public sealed class EventLoop : IDisposable
             ulong token = Libc.EpollEventData(_events, i);
             if (token == WakeupToken)
             {
-                DrainWakeup();
+                UseWakeup(signal: false);
                 continue;
             }
 
             Debug.Assert(token < (ulong)sources.Length, "epoll returned a token that was never registered");
-            Func<int>? drain = sources[(int)token];
-            if (drain is null)
-            {
-                continue;
-            }
-
-            try
-            {
-                records += drain();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The reader was disposed while registered: its descriptor left the epoll set when it closed.
-                sources[(int)token] = null;
-            }
+            records += Drain(sources, (int)token);
         }
 
         return records;
     }
 
-    private void DrainWakeup()
+    private int Sweep()
+    {
+        _sweep = false;
+        int records = 0;
+        Func<int>?[] sources = Volatile.Read(ref _sources);
+        for (int i = 0; i < sources.Length; i++)
+        {
+            records += Drain(sources, i);
+        }
+
+        return records;
+    }
+
+    private static int Drain(Func<int>?[] sources, int index)
+    {
+        Func<int>? drain = sources[index];
+        if (drain is null)
+        {
+            return 0;
+        }
+
+        try
+        {
+            return drain();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The reader was disposed while registered: its descriptor left the epoll set when it closed.
+            sources[index] = null;
+            return 0;
+        }
+    }
+
+    private void UseWakeup(bool signal)
     {
         bool added = false;
         try
         {
             _wakeup.DangerousAddRef(ref added);
-            _ = Libc.EventFdDrain((int)_wakeup.DangerousGetHandle());
+            int fd = (int)_wakeup.DangerousGetHandle();
+            _ = signal ? Libc.EventFdSignal(fd) : Libc.EventFdDrain(fd);
         }
         catch (ObjectDisposedException)
         {
-            // Disposed while polling: the loop is ending.
+            // Disposed concurrently: nobody is left to wake, and the loop is ending.
         }
         finally
         {

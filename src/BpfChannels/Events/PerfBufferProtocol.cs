@@ -21,7 +21,7 @@ internal static unsafe class PerfBufferProtocol
     // been read, so the kernel never overwrites a record that is still being read.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called rarely, loops long: see RingBufferProtocol.Consume
     public static int Consume<TSink>(perf_event_mmap_page* page, byte* data, ulong size, ref byte[] scratch, ref TSink sink, ref long lost)
-        where TSink : struct, IRecordSink
+        where TSink : struct, IRecordHandler
     {
         ulong mask = size - 1;
         ulong head = Volatile.Read(ref page->data_head);

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Threading.Channels;
 using Microsoft.Win32.SafeHandles;
 using static BpfChannels.Interop.Interop;
 
@@ -17,10 +16,9 @@ namespace BpfChannels.Events;
 /// The raw sample the kernel hands over is padded to keep records 8-byte aligned, so a sample may be up to
 /// 7 bytes longer than what the program wrote.
 /// </remarks>
-public sealed unsafe class PerfEventArrayReader : IDisposable
+public sealed unsafe class PerfEventArrayReader : EventBufferReader
 {
     private readonly Buffer[] _buffers;
-    private readonly CancellationTokenSource _disposed = new();
     private readonly ulong _dataSize;
     private byte[] _scratch = new byte[256];
     private long _lost;
@@ -87,7 +85,7 @@ public sealed unsafe class PerfEventArrayReader : IDisposable
                     throw;
                 }
 
-                buffers.Add(new Buffer(cpu, handle, memory, page));
+                buffers.Add(new Buffer(handle, memory, page));
                 int error = PerfEvent.Ioctl(fd, PerfEvent.PERF_EVENT_IOC_ENABLE);
                 if (error < 0)
                 {
@@ -142,42 +140,17 @@ public sealed unsafe class PerfEventArrayReader : IDisposable
         return count;
     }
 
-    /// <summary>The samples as an observable (see <see cref="RingBufferReader.ToObservable{T}"/>).</summary>
-    /// <typeparam name="T">The sample type.</typeparam>
-    /// <returns>A cold observable; one subscription at a time.</returns>
-    public IObservable<T> ToObservable<T>()
-        where T : unmanaged
-        => EventStreams.Observable<T>(_disposed.Token, Register);
-
-    /// <summary>The samples as a channel filled by an epoll loop on its own thread.</summary>
-    /// <typeparam name="T">The sample type.</typeparam>
-    /// <param name="capacity">How many samples may wait in the channel before the loop stops reading (the kernel then counts lost samples).</param>
-    /// <param name="cancellationToken">Stops the loop and completes the channel.</param>
-    /// <returns>The reader side.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1.</exception>
-    public ChannelReader<T> ToChannelReader<T>(int capacity = 4096, CancellationToken cancellationToken = default)
-        where T : unmanaged
-        => EventStreams.Channel<T>(_disposed.Token, Register, capacity, cancellationToken);
-
-    /// <summary>The samples as an async stream; the loop behind it stops when the enumeration ends.</summary>
-    /// <typeparam name="T">The sample type.</typeparam>
-    /// <param name="cancellationToken">Ends the enumeration.</param>
-    /// <returns>The samples, per CPU in order.</returns>
-    public IAsyncEnumerable<T> ReadAllAsync<T>(CancellationToken cancellationToken = default)
-        where T : unmanaged
-        => EventStreams.ReadAll<T>(_disposed.Token, Register, cancellationToken);
-
-    /// <summary>Disables the perf events, unmaps the rings and closes the descriptors.</summary>
-    public void Dispose()
+    /// <summary>Completes the streams, disables the perf events, unmaps the rings and closes the descriptors.</summary>
+    /// <param name="disposing">Whether the call comes from <see cref="EventBufferReader.Dispose()"/>.</param>
+    protected override void Dispose(bool disposing)
     {
-        if (!_disposed.IsCancellationRequested)
+        base.Dispose(disposing);
+        if (disposing)
         {
-            _disposed.Cancel();
-        }
-
-        foreach (Buffer buffer in _buffers)
-        {
-            buffer.Dispose();
+            foreach (Buffer buffer in _buffers)
+            {
+                buffer.Dispose();
+            }
         }
     }
 
@@ -189,8 +162,7 @@ public sealed unsafe class PerfEventArrayReader : IDisposable
         return ConsumeBuffer(index, ref sink);
     }
 
-    private void Register<T>(EventLoop loop, Action<T> onNext)
-        where T : unmanaged
+    private protected override void Register<T>(EventLoop loop, Action<T> onNext)
     {
         for (int i = 0; i < _buffers.Length; i++)
         {
@@ -204,7 +176,7 @@ public sealed unsafe class PerfEventArrayReader : IDisposable
     }
 
     private int ConsumeBuffer<TSink>(int index, ref TSink sink)
-        where TSink : struct, IRecordSink
+        where TSink : struct, IRecordHandler
     {
         Buffer buffer = _buffers[index];
         using MappedMemory.Lease lease = buffer.Memory.Acquire();
@@ -234,10 +206,8 @@ public sealed unsafe class PerfEventArrayReader : IDisposable
         }
     }
 
-    private sealed class Buffer(int cpu, SafeFileHandle handle, MappedMemory memory, int dataOffset) : IDisposable
+    private sealed class Buffer(SafeFileHandle handle, MappedMemory memory, int dataOffset) : IDisposable
     {
-        public int Cpu { get; } = cpu;
-
         public SafeFileHandle Handle { get; } = handle;
 
         public MappedMemory Memory { get; } = memory;

@@ -22,20 +22,20 @@ internal static class RecordSinks
     private static void ThrowTooShort(int length, int size, Type type) =>
         throw new InvalidDataException($"A {length}-byte record is too short for {type.Name} ({size} bytes).");
 
-    internal readonly struct Span(RecordHandler handler) : IRecordSink
+    internal readonly struct Span(RecordHandler handler) : IRecordHandler
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void OnRecord(ReadOnlySpan<byte> record) => handler(record);
     }
 
-    internal readonly struct Typed<T>(RecordHandler<T> handler) : IRecordSink
+    internal readonly struct Typed<T>(RecordHandler<T> handler) : IRecordHandler
         where T : unmanaged
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void OnRecord(ReadOnlySpan<byte> record) => handler(in As<T>(record));
     }
 
-    internal readonly struct Copy<T>(Action<T> handler) : IRecordSink
+    internal readonly struct Copy<T>(Action<T> handler) : IRecordHandler
         where T : unmanaged
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

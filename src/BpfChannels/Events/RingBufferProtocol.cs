@@ -22,56 +22,67 @@ internal static unsafe class RingBufferProtocol
     /// Hands every committed record between the consumer and producer positions to <paramref name="sink"/>
     /// and returns how many it handed over. Stops at the first busy (reserved, not yet committed) record.
     /// </summary>
+    /// <remarks>
+    /// If the sink throws, its record counts as consumed (so one record a handler cannot process does not
+    /// stall the buffer forever) and the exception propagates.
+    /// </remarks>
+    public static int Consume<TSink>(ulong* consumerPos, ulong* producerPos, byte* data, ulong mask, ref TSink sink)
+        where TSink : struct, IRecordHandler
+    {
+        try
+        {
+            return Drain(consumerPos, producerPos, data, mask, ref sink);
+        }
+        catch
+        {
+            // The consumer position is published after every record, so it points at the record whose sink
+            // threw; that space is still ours until the position moves past it.
+            ulong cons = *consumerPos;
+            Volatile.Write(ref *consumerPos, cons + RoundUp(*(uint*)(data + (cons & mask))));
+            throw;
+        }
+    }
+
     // Memory ordering, as in libbpf's ringbuf_process_ring: the producer position and each record's length
     // word are loaded with acquire semantics (the kernel commits a record by clearing the busy bit with
     // release semantics, after writing the payload), and the consumer position is published with release
     // semantics after the sink has read the record, so the kernel never reuses space still being read.
-    // One try around the whole loop rather than one per record keeps the positions in registers. The method
-    // is called rarely but loops long, so it is compiled fully optimised at once instead of starting in
-    // tier 0 and running on-stack-replaced code until it has been called often enough to be rejitted.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int Consume<TSink>(ulong* consumerPos, ulong* producerPos, byte* data, ulong mask, ref TSink sink)
-        where TSink : struct, IRecordSink
+    // The loop has no exception handler (that is in the caller): locals live into a handler are kept on
+    // the stack, which would cost loads and stores per record. It is called rarely but loops long, so it
+    // is compiled fully optimised at once instead of running on-stack-replaced tier-0 code.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static int Drain<TSink>(ulong* consumerPos, ulong* producerPos, byte* data, ulong mask, ref TSink sink)
+        where TSink : struct, IRecordHandler
     {
         int count = 0;
         ulong cons = Volatile.Read(ref *consumerPos);
-        try
+        bool progress;
+        do
         {
-            bool progress;
-            do
+            progress = false;
+            ulong prod = Volatile.Read(ref *producerPos);
+            while (cons < prod)
             {
-                progress = false;
-                ulong prod = Volatile.Read(ref *producerPos);
-                while (cons < prod)
+                byte* header = data + (cons & mask);
+                uint len = Volatile.Read(ref *(uint*)header);
+                if ((len & BusyBit) != 0)
                 {
-                    byte* header = data + (cons & mask);
-                    uint len = Volatile.Read(ref *(uint*)header);
-                    if ((len & BusyBit) != 0)
-                    {
-                        return count;
-                    }
-
-                    progress = true;
-                    if ((len & DiscardBit) == 0)
-                    {
-                        sink.OnRecord(new ReadOnlySpan<byte>(header + HeaderSize, (int)len));
-                        count++;
-                    }
-
-                    cons += RoundUp(len);
-                    Volatile.Write(ref *consumerPos, cons);
+                    return count;
                 }
+
+                progress = true;
+                if ((len & DiscardBit) == 0)
+                {
+                    sink.OnRecord(new ReadOnlySpan<byte>(header + HeaderSize, (int)len));
+                    count++;
+                }
+
+                cons += RoundUp(len);
+                Volatile.Write(ref *consumerPos, cons);
             }
-            while (progress);
-            return count;
         }
-        catch
-        {
-            // The sink threw for the record at 'cons' (still ours: its space is not yet handed back). It
-            // counts as consumed, so one record a handler cannot process does not stall the buffer forever.
-            Volatile.Write(ref *consumerPos, cons + RoundUp(*(uint*)(data + (cons & mask))));
-            throw;
-        }
+        while (progress);
+        return count;
     }
 
     /// <summary>Bytes between the consumer and producer positions.</summary>

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Threading.Channels;
 using static BpfChannels.Interop.Interop;
 
 namespace BpfChannels.Events;
@@ -14,10 +13,9 @@ namespace BpfChannels.Events;
 /// <see cref="Dispose"/> is thread-safe and unmaps the buffer once no <c>Consume</c> call is using it.
 /// The reader holds its own duplicate of the map's descriptor, so the <see cref="BpfMap"/> may be disposed first.
 /// </remarks>
-public sealed unsafe class RingBufferReader : IDisposable
+public sealed unsafe class RingBufferReader : EventBufferReader
 {
     private readonly RingMapping _ring;
-    private readonly CancellationTokenSource _disposed = new();
     private int _consuming;
 
     /// <summary>Maps the ring buffer <paramref name="map"/>.</summary>
@@ -59,8 +57,18 @@ public sealed unsafe class RingBufferReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(handler);
         var sink = new RecordSinks.Span(handler);
-        return Consume(ref sink);
+        return ConsumeCore(ref sink);
     }
+
+    /// <summary>Hands every committed record to a struct <paramref name="handler"/>, with no delegate call per record.</summary>
+    /// <typeparam name="THandler">The handler type; the drain loop is compiled for it.</typeparam>
+    /// <param name="handler">The handler; its state is updated in place.</param>
+    /// <returns>The number of records handled.</returns>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is consuming this ring buffer.</exception>
+    public int Consume<THandler>(ref THandler handler)
+        where THandler : struct, IRecordHandler
+        => ConsumeCore(ref handler);
 
     /// <summary>Hands every committed record to <paramref name="handler"/> as a <typeparamref name="T"/>.</summary>
     /// <typeparam name="T">The record type.</typeparam>
@@ -75,64 +83,29 @@ public sealed unsafe class RingBufferReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(handler);
         var sink = new RecordSinks.Typed<T>(handler);
-        return Consume(ref sink);
+        return ConsumeCore(ref sink);
     }
 
-    /// <summary>
-    /// The records as an observable: each subscription runs an epoll loop on its own thread and calls
-    /// <c>OnNext</c> for every record, copied into a <typeparamref name="T"/>.
-    /// </summary>
-    /// <typeparam name="T">The record type.</typeparam>
-    /// <returns>A cold observable; only one subscription may be active at a time (the buffer has one consumer).</returns>
-    /// <remarks>
-    /// Disposing the subscription stops the loop without <c>OnCompleted</c>; disposing the reader completes it.
-    /// A failure (including an exception from <c>OnNext</c>) ends the stream with <c>OnError</c>.
-    /// </remarks>
-    public IObservable<T> ToObservable<T>()
-        where T : unmanaged
-        => EventStreams.Observable<T>(_disposed.Token, Register);
-
-    /// <summary>The records as a channel filled by an epoll loop on its own thread.</summary>
-    /// <typeparam name="T">The record type.</typeparam>
-    /// <param name="capacity">How many records may wait in the channel; when it is full the loop stops consuming, so the ring buffer fills and the kernel's reservations fail (explicit backpressure).</param>
-    /// <param name="cancellationToken">Stops the loop and completes the channel.</param>
-    /// <returns>The reader side; it completes when the token is cancelled or the reader is disposed, with the error if the loop failed.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1.</exception>
-    public ChannelReader<T> ToChannelReader<T>(int capacity = 4096, CancellationToken cancellationToken = default)
-        where T : unmanaged
-        => EventStreams.Channel<T>(_disposed.Token, Register, capacity, cancellationToken);
-
-    /// <summary>The records as an async stream (a <see cref="ToChannelReader{T}"/> read to the end).</summary>
-    /// <typeparam name="T">The record type.</typeparam>
-    /// <param name="cancellationToken">Ends the enumeration.</param>
-    /// <returns>The records in order.</returns>
-    /// <remarks>The loop behind the stream stops when the enumeration ends (completed, broken off or cancelled).</remarks>
-    public IAsyncEnumerable<T> ReadAllAsync<T>(CancellationToken cancellationToken = default)
-        where T : unmanaged
-        => EventStreams.ReadAll<T>(_disposed.Token, Register, cancellationToken);
-
-    /// <summary>Unmaps the buffer and closes the reader's descriptor.</summary>
-    public void Dispose()
+    /// <summary>Completes the streams, unmaps the buffer and closes the reader's descriptor.</summary>
+    /// <param name="disposing">Whether the call comes from <see cref="EventBufferReader.Dispose()"/>.</param>
+    protected override void Dispose(bool disposing)
     {
-        if (!_disposed.IsCancellationRequested)
+        base.Dispose(disposing);
+        if (disposing)
         {
-            // Completes the streams first: their loops stop, then the mappings go once no Consume uses them.
-            _disposed.Cancel();
+            _ring.Dispose();
         }
-
-        _ring.Dispose();
     }
 
-    private void Register<T>(EventLoop loop, Action<T> onNext)
-        where T : unmanaged
+    private protected override void Register<T>(EventLoop loop, Action<T> onNext)
         => loop.Add(Handle, Libc.EPOLLIN, () =>
         {
             var sink = new RecordSinks.Copy<T>(onNext);
-            return Consume(ref sink);
+            return ConsumeCore(ref sink);
         });
 
-    private int Consume<TSink>(ref TSink sink)
-        where TSink : struct, IRecordSink
+    private int ConsumeCore<TSink>(ref TSink sink)
+        where TSink : struct, IRecordHandler
     {
         using RingMapping.Lease lease = _ring.Acquire();
         if (Interlocked.Exchange(ref _consuming, 1) != 0)

@@ -85,12 +85,29 @@ public sealed class PerfEventArrayReaderTests
         Assert.Equal(reader.BufferCount, loop.Count);
 
         Assert.Equal(0u, Emit(obj, 1, 10));
-        long deadline = Environment.TickCount64 + 30_000;
-        while (seqs.Count < 10 && Environment.TickCount64 < deadline)
-        {
-            loop.PollOnce(TimeSpan.FromMilliseconds(100));
-        }
+        Polling.Until(loop, () => seqs.Count >= 10);
 
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (ulong)i), seqs);
+    }
+
+    [Fact]
+    public async Task ReadAllAsync_ProgramOutputsSamples_EnumeratesThemInOrder()
+    {
+        using BpfObject obj = EventPrograms.Load("perf_emit");
+        using var reader = new PerfEventArrayReader(obj.GetMap("samples"));
+        using var cts = new CancellationTokenSource(Polling.Deadline);
+        Assert.Equal(0u, Emit(obj, 500, 50));
+        ulong expected = 500;
+
+        await foreach (ulong seq in reader.ReadAllAsync<ulong>(cts.Token))
+        {
+            Assert.Equal(expected, seq);
+            if (++expected == 550)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(550UL, expected);
     }
 }

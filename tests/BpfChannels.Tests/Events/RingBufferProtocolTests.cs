@@ -153,7 +153,7 @@ public sealed unsafe class RingBufferProtocolTests
         Assert.True(RingBufferProtocol.Reserve(ring.ConsumerPos, ring.ProducerPos, ring.Data, ring.Mask, 100) != null);
     }
 
-    private readonly struct Throwing : IRecordSink
+    private readonly struct Throwing : IRecordHandler
     {
         public void OnRecord(ReadOnlySpan<byte> record) => throw new InvalidOperationException("handler failed");
     }

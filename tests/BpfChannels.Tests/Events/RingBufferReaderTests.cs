@@ -7,8 +7,6 @@ namespace BpfChannels.Tests.Events;
 /// <summary>The ring buffer reader against the kernel: records written by a program driven with BPF_PROG_TEST_RUN.</summary>
 public sealed class RingBufferReaderTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-
     [Fact]
     public void Constructor_MapIsNotARingBuffer_ThrowsArgumentException()
     {
@@ -72,11 +70,7 @@ public sealed class RingBufferReaderTests
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
-        long deadline = Environment.TickCount64 + (long)Deadline.TotalMilliseconds;
-        while (received < Total && Environment.TickCount64 < deadline)
-        {
-            loop.PollOnce(TimeSpan.FromMilliseconds(100));
-        }
+        Polling.Until(loop, () => received >= Total);
 
         Assert.Equal(0u, await producer);
         Assert.Equal(Total, received);
@@ -96,10 +90,9 @@ public sealed class RingBufferReaderTests
     [Fact]
     public void Consume_SpanHandler_SkipsDiscardedAndSeesExactRecordLength()
     {
-        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
-        using var reader = new RingBufferReader(obj.GetMap("events"));
-        var args = new EmitArgs { Start = 1000, Count = 300, DiscardEvery = 1 };
-        Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
+        using var ring = new RingEmitter();
+        RingBufferReader reader = ring.Reader;
+        ring.Emit(1000, 300, 1);
         var lengths = new HashSet<int>();
         var seqs = new List<ulong>();
 
@@ -112,6 +105,20 @@ public sealed class RingBufferReaderTests
         Assert.Equal(300, count);
         Assert.Equal([64], lengths);
         Assert.Equal(Enumerable.Range(1000, 300).Select(i => (ulong)i), seqs);
+    }
+
+    [Fact]
+    public void Consume_StructHandler_UpdatesHandlerStateInPlace()
+    {
+        using var ring = new RingEmitter();
+        RingBufferReader reader = ring.Reader;
+        ring.Emit(10, 100, 7);
+        var handler = new SeqSum();
+
+        Assert.Equal(100, reader.Consume(ref handler));
+
+        Assert.Equal(100, handler.Count);
+        Assert.Equal((ulong)Enumerable.Range(10, 100).Sum(), handler.Sum);
     }
 
     [Fact]
@@ -132,11 +139,7 @@ public sealed class RingBufferReaderTests
         var toSide = new EmitArgs { Start = 5000, Count = 700, Target = 1 };
         Assert.Equal(0u, emit.TestRun(ref toMain));
         Assert.Equal(0u, emit.TestRun(ref toSide));
-        long deadline = Environment.TickCount64 + (long)Deadline.TotalMilliseconds;
-        while ((mainSeqs.Count < 1000 || sideSeqs.Count < 700) && Environment.TickCount64 < deadline)
-        {
-            loop.PollOnce(TimeSpan.FromMilliseconds(100));
-        }
+        Polling.Until(loop, () => mainSeqs.Count >= 1000 && sideSeqs.Count >= 700);
 
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => (ulong)i), mainSeqs);
         Assert.Equal(Enumerable.Range(5000, 700).Select(i => (ulong)i), sideSeqs);
@@ -157,8 +160,8 @@ public sealed class RingBufferReaderTests
     [Fact]
     public void ToObservable_ProgramEmits_ObserverReceivesRecordsInOrder()
     {
-        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
-        using var reader = new RingBufferReader(obj.GetMap("events"));
+        using var ring = new RingEmitter();
+        RingBufferReader reader = ring.Reader;
         var seqs = new List<ulong>();
         using var done = new ManualResetEventSlim();
         using (reader.ToObservable<RingRecord>().Subscribe(r =>
@@ -170,9 +173,8 @@ public sealed class RingBufferReaderTests
             }
         }))
         {
-            var args = new EmitArgs { Start = 7, Count = 2000, DiscardEvery = 3 };
-            Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
-            Assert.True(done.Wait(Deadline), $"only {seqs.Count} of 2000 records arrived");
+            ring.Emit(7, 2000, 3);
+            Assert.True(done.Wait(Polling.Deadline), $"only {seqs.Count} of 2000 records arrived");
         }
 
         Assert.Equal(Enumerable.Range(7, 2000).Select(i => (ulong)i), seqs);
@@ -189,17 +191,16 @@ public sealed class RingBufferReaderTests
 
         reader.Dispose();
 
-        Assert.True(completed.Wait(Deadline));
+        Assert.True(completed.Wait(Polling.Deadline));
     }
 
     [Fact]
     public async Task ReadAllAsync_ProgramEmits_EnumeratesRecordsInOrder()
     {
-        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
-        using var reader = new RingBufferReader(obj.GetMap("events"));
-        using var cts = new CancellationTokenSource(Deadline);
-        var args = new EmitArgs { Start = 100, Count = 500 };
-        Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
+        using var ring = new RingEmitter();
+        RingBufferReader reader = ring.Reader;
+        using var cts = new CancellationTokenSource(Polling.Deadline);
+        ring.Emit(100, 500);
         ulong expected = 100;
 
         await foreach (RingRecord record in reader.ReadAllAsync<RingRecord>(cts.Token))
@@ -225,17 +226,16 @@ public sealed class RingBufferReaderTests
 
         reader.Dispose();
 
-        await channel.Completion.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        await channel.Completion.WaitAsync(Polling.Deadline, TestContext.Current.CancellationToken);
         Assert.False(channel.TryRead(out _));
     }
 
     [Fact]
     public void Consume_TypedRecordShorterThanType_ThrowsInvalidDataAndConsumesIt()
     {
-        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
-        using var reader = new RingBufferReader(obj.GetMap("events"));
-        var args = new EmitArgs { Start = 0, Count = 2 };
-        Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
+        using var ring = new RingEmitter();
+        RingBufferReader reader = ring.Reader;
+        ring.Emit(0, 2);
 
         Assert.Throws<InvalidDataException>(() => reader.Consume((in Large _) => { }));
 
@@ -245,10 +245,9 @@ public sealed class RingBufferReaderTests
     [Fact]
     public void Consume_MeterListening_ReportsRecordsAndBytesOnBpfChannelsMeter()
     {
-        using BpfObject obj = EventPrograms.Load("ringbuf_emit");
-        using var reader = new RingBufferReader(obj.GetMap("events"));
-        var args = new EmitArgs { Start = 0, Count = 250, DiscardEvery = 50 };
-        Assert.Equal(0u, obj.GetProgram("emit_records").TestRun(ref args));
+        using var ring = new RingEmitter();
+        RingBufferReader reader = ring.Reader;
+        ring.Emit(0, 250, 50);
         int thread = Environment.CurrentManagedThreadId;
         var totals = new Dictionary<string, long>();
         using var listener = new System.Diagnostics.Metrics.MeterListener();
@@ -273,6 +272,18 @@ public sealed class RingBufferReaderTests
 
         Assert.Equal(250, totals["bpfchannels.events.records"]);
         Assert.Equal((250 + 5) * 72, totals["bpfchannels.events.bytes"]);
+    }
+
+    private struct SeqSum : IRecordHandler
+    {
+        public int Count;
+        public ulong Sum;
+
+        public void OnRecord(ReadOnlySpan<byte> record)
+        {
+            Count++;
+            Sum += BitConverter.ToUInt64(record);
+        }
     }
 
     private unsafe struct Large
