@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace BpfChannels.Benchmarks.Maps;
 
 /// <summary>The sizes of the map workloads and the value type of the snapshot workloads.</summary>
@@ -22,11 +20,4 @@ internal static class MapWorkload
 
         return map;
     }
-}
-
-/// <summary>A 64-byte map value (W3, W4).</summary>
-[StructLayout(LayoutKind.Sequential, Size = 64)]
-public struct Value64
-{
-    public ulong First;
 }
