@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 
 namespace BpfChannels.Benchmarks.Channels;
 
@@ -8,8 +9,12 @@ namespace BpfChannels.Benchmarks.Channels;
 /// baseline for the same work is a BPF_MAP_LOOKUP_BATCH loop plus memcmp against the previous copy.
 /// </summary>
 [MemoryDiagnoser]
-public class MapChannelPollBenchmarks
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public unsafe class MapChannelPollBenchmarks
 {
+    private const int Capacity = Entries + (Entries >> 3) + 64; // the managed batch read's first chunk, for a like-for-like C read
+
     private const int Entries = 100_000;
     private const int ChangedEvery = 100;
 
@@ -19,6 +24,11 @@ public class MapChannelPollBenchmarks
     private uint[] _changedKeys = null!;
     private ulong[] _changedValues = null!;
     private ulong _generation;
+    private byte[] _keys = null!;
+    private byte[] _values = null!;
+    private byte[] _previousKeys = null!;
+    private byte[] _previousValues = null!;
+    private int _previousCount;
 
     [GlobalSetup]
     public void Setup()
@@ -41,9 +51,16 @@ public class MapChannelPollBenchmarks
         _reader = _channel.OpenReader();
         _channel.Poll();
         Drain();
+
+        _keys = new byte[Capacity * sizeof(uint)];
+        _values = new byte[Capacity * sizeof(ulong)];
+        _previousKeys = new byte[_keys.Length];
+        _previousValues = new byte[_values.Length];
+        _previousCount = 0;
+        _ = PollC(); // the C side's previous read
     }
 
-    [IterationSetup(Target = nameof(PollOnePercentChanged))]
+    [IterationSetup(Targets = [nameof(PollOnePercentChanged), nameof(BatchMemcmpOnePercentChanged)])]
     public void ChangeOnePercent()
     {
         Drain();
@@ -56,20 +73,54 @@ public class MapChannelPollBenchmarks
         _map.UpdateBatch(_changedKeys, _changedValues);
     }
 
-    [IterationSetup(Target = nameof(PollNothingChanged))]
+    [IterationSetup(Targets = [nameof(PollNothingChanged), nameof(BatchMemcmpNothingChanged)])]
     public void ChangeNothing() => Drain();
 
     /// <summary>Read 100,000 entries, find the 1,000 changed values, deliver them as Updated changes.</summary>
     /// <returns>The number of changes found.</returns>
     [Benchmark]
+    [BenchmarkCategory("OnePercentChanged")]
     [InvocationCount(1)]
     public int PollOnePercentChanged() => _channel.Poll().Changes;
+
+    /// <summary>C: batch lookup of 100,000 entries and memcmp with the previous read, 1% changed.</summary>
+    /// <returns>The number of changed entries.</returns>
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("OnePercentChanged")]
+    [InvocationCount(1)]
+    public int BatchMemcmpOnePercentChanged() => PollC();
 
     /// <summary>Read 100,000 entries and find nothing changed; must allocate nothing.</summary>
     /// <returns>The number of changes found (0).</returns>
     [Benchmark]
+    [BenchmarkCategory("NothingChanged")]
     [InvocationCount(1)]
     public int PollNothingChanged() => _channel.Poll().Changes;
+
+    /// <summary>C: batch lookup of 100,000 entries and memcmp with the previous read, nothing changed.</summary>
+    /// <returns>The number of changed entries (0).</returns>
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("NothingChanged")]
+    [InvocationCount(1)]
+    public int BatchMemcmpNothingChanged() => PollC();
+
+    private int PollC()
+    {
+        fixed (byte* keys = _keys)
+        fixed (byte* values = _values)
+        fixed (byte* previousKeys = _previousKeys)
+        fixed (byte* previousValues = _previousValues)
+        fixed (int* previousCount = &_previousCount)
+        {
+            int changed = ChannelsNative.Poll(_map.Map.Handle.FileDescriptor, keys, values, previousKeys, previousValues, previousCount, sizeof(uint), sizeof(ulong), Capacity, (uint)Capacity);
+            if (changed < 0)
+            {
+                throw new InvalidOperationException($"C baseline poll failed with errno {-changed}.");
+            }
+
+            return changed;
+        }
+    }
 
     [GlobalCleanup]
     public void Cleanup()
