@@ -26,7 +26,7 @@ internal sealed partial class SyscallCounterWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         SyscallCounterOptions settings = options.Value;
-        BpfLink link;
+        BpfLink? link = null;
         IDisposable follow;
         try
         {
@@ -45,6 +45,7 @@ internal sealed partial class SyscallCounterWorker(
         }
         catch (Exception e)
         {
+            link?.Dispose();
             status.SetFailed(e);
             throw;
         }

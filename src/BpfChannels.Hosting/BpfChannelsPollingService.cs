@@ -122,8 +122,9 @@ internal sealed class BpfChannelsPollingService(
 
     internal static TimeSpan Backoff(TimeSpan interval, int failures, TimeSpan max)
     {
+        // In ticks and without overflow: interval * 2^failures, at most the cap.
         TimeSpan cap = max > interval ? max : interval;
-        double factor = Math.Pow(2, Math.Min(failures, 30));
-        return interval * factor > cap ? cap : interval * factor;
+        int shift = Math.Clamp(failures, 0, 62);
+        return interval.Ticks > (cap.Ticks >> shift) ? cap : TimeSpan.FromTicks(interval.Ticks << shift);
     }
 }

@@ -17,6 +17,7 @@ public sealed class BpfObjectHost : IDisposable
     private readonly Lock _lock = new();
     private Dictionary<string, BpfObject>? _objects;
     private bool _disposed;
+    private readonly bool _logsLibbpf;
 
     internal BpfObjectHost(IEnumerable<BpfObjectRegistration> registrations, IOptions<BpfChannelsOptions> options, ILoggerFactory? loggers)
     {
@@ -27,6 +28,7 @@ public sealed class BpfObjectHost : IDisposable
         {
             ILogger libbpf = loggers.CreateLogger("BpfChannels.Libbpf");
             BpfLibbpfLog.SetHandler((level, message) => LogLibbpf(libbpf, level, message));
+            _logsLibbpf = true;
         }
     }
 
@@ -84,6 +86,11 @@ public sealed class BpfObjectHost : IDisposable
             }
 
             _disposed = true;
+            if (_logsLibbpf)
+            {
+                BpfLibbpfLog.SetHandler(null);
+            }
+
             foreach (BpfObject obj in _objects?.Values ?? Enumerable.Empty<BpfObject>())
             {
                 obj.Dispose();

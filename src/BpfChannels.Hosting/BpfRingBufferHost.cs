@@ -19,6 +19,7 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     private readonly BpfMapSource[] _sources;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, BpfRingBufferStream> _streams = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
     private bool _stopped;
 
     internal BpfRingBufferHost(IServiceProvider services, IEnumerable<BpfRingBufferRegistration> registrations, IEnumerable<BpfMapSource> sources)
@@ -50,12 +51,21 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         var channel = System.Threading.Channels.Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { FullMode = fullMode, SingleWriter = true });
+        CancellationToken stopping = _stopping.Token;
         _ = Stream<T>(name).Records.Subscribe(
             record =>
             {
                 if (!channel.Writer.TryWrite(record) && fullMode == BoundedChannelFullMode.Wait)
                 {
-                    channel.Writer.WriteAsync(record).AsTask().GetAwaiter().GetResult();
+                    try
+                    {
+                        // Holding the loop thread here is the backpressure; stopping the host releases it.
+                        channel.Writer.WriteAsync(record, stopping).AsTask().GetAwaiter().GetResult();
+                    }
+                    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                    {
+                        channel.Writer.TryComplete();
+                    }
                 }
             },
             error => channel.Writer.TryComplete(error),
@@ -87,6 +97,7 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        _stopping.Cancel();
         lock (_lock)
         {
             _stopped = true;

@@ -96,6 +96,10 @@ public sealed class PollingServiceTests
         Assert.Equal(max, BpfChannelsPollingService.Backoff(Second, 5, max));
         Assert.Equal(max, BpfChannelsPollingService.Backoff(Second, 1_000, max));
         Assert.Equal(TimeSpan.FromMinutes(2), BpfChannelsPollingService.Backoff(TimeSpan.FromMinutes(2), 3, max));
+
+        // Long intervals and many failures stay at the cap instead of overflowing TimeSpan.
+        Assert.Equal(TimeSpan.FromDays(1), BpfChannelsPollingService.Backoff(TimeSpan.FromHours(1), 40, TimeSpan.FromDays(1)));
+        Assert.Equal(TimeSpan.FromHours(8), BpfChannelsPollingService.Backoff(TimeSpan.FromHours(1), 3, TimeSpan.FromDays(1)));
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
     // Diffing compares values this many entries at a time before looking at single entries.
     private const int DiffChunk = 32;
 
+    private bool _stale;
     private readonly MapChannelOptions _options;
     private readonly PerCpuProjection<TValue>? _projection;
     private readonly BpfMapSnapshot? _raw;
@@ -166,6 +167,12 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
     /// <returns>The reader; dispose it to unsubscribe. It completes when the channel completes.</returns>
     public MapChangeReader<TKey, TValue> OpenReader(Func<TKey, bool>? keyFilter = null)
     {
+        if (Volatile.Read(ref _stale) && !Volatile.Read(ref _completed))
+        {
+            // Polls were skipped while nobody listened: list what the map holds now, not what it held then.
+            _ = PollCore(force: true);
+        }
+
         lock (_gate)
         {
             var listing = new BpfMapSnapshot(_current.KeySize, _current.ValueSize);
@@ -248,7 +255,9 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
         => _writes.WriteAsync(write, cancellationToken);
 
     /// <inheritdoc/>
-    public override MapPollResult Poll()
+    public override MapPollResult Poll() => PollCore(force: false);
+
+    private MapPollResult PollCore(bool force)
     {
         lock (_pollLock)
         {
@@ -257,10 +266,14 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
                 throw new InvalidOperationException($"The channel of map '{Name}' is completed.");
             }
 
-            if (!IsObserved)
+            if (!IsObserved && !force)
             {
+                // Skipped: the state is now older than the interval promises, so the next subscriber reads first.
+                Volatile.Write(ref _stale, true);
                 return new MapPollResult(false, _current.Count, 0, _current.Strategy);
             }
+
+            Volatile.Write(ref _stale, false);
 
             // Only polls touch _next, so the syscalls run outside _gate; a failed read leaves the state as it was.
             if (_projection is null)

@@ -49,9 +49,14 @@ internal sealed class MapWriteProcessor<TKey, TValue>
 
     public long Failures => Interlocked.Read(ref _failures);
 
-    public async Task<MapWriteOutcome<TKey, TValue>> WriteAsync(MapWrite<TKey, TValue> write, CancellationToken cancellationToken)
+    public Task<MapWriteOutcome<TKey, TValue>> WriteAsync(MapWrite<TKey, TValue> write, CancellationToken cancellationToken)
     {
-        write.Validate();
+        write.Validate(); // thrown to the caller, not stored in the task
+        return WriteCoreAsync(write, cancellationToken);
+    }
+
+    private async Task<MapWriteOutcome<TKey, TValue>> WriteCoreAsync(MapWrite<TKey, TValue> write, CancellationToken cancellationToken)
+    {
         var outcome = new TaskCompletionSource<MapWriteOutcome<TKey, TValue>>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _queue.Writer.WriteAsync(new Pending(write, outcome), cancellationToken).ConfigureAwait(false);
         return await outcome.Task.ConfigureAwait(false);

@@ -22,7 +22,7 @@ public sealed class EventLoop : IDisposable
     private readonly SafeFileHandle _wakeup;
     private readonly Lock _lock = new();
     private readonly byte[] _events = new byte[64 * Libc.EpollEventSize];
-    private Func<int>?[] _sources = new Func<int>?[4];
+    private Source?[] _sources = new Source?[4];
     private int _count;
     private int _running;
     private volatile bool _sweep;
@@ -160,8 +160,21 @@ public sealed class EventLoop : IDisposable
             return;
         }
 
-        Wake();
+        // Disposed first, then woken: a Run that wakes re-checks the flag and leaves instead of waiting again.
         _disposed = true;
+        UseWakeup(signal: true);
+        Source?[] sources;
+        lock (_lock)
+        {
+            sources = _sources;
+            _sources = new Source?[sources.Length];
+        }
+
+        foreach (Source? source in sources)
+        {
+            source?.Fd.DangerousRelease();
+        }
+
         _wakeup.Dispose();
         _epoll.Dispose();
     }
@@ -177,8 +190,14 @@ public sealed class EventLoop : IDisposable
                 Array.Resize(ref _sources, index * 2);
             }
 
-            _sources[index] = drain;
             Register(fd, events, (ulong)index);
+
+            // The loop holds the descriptor open while it is registered: closing a dup of a map's descriptor
+            // does not take it out of the epoll set (the map's own descriptor keeps the file open), so the
+            // loop must remove it itself, with a descriptor that is still valid.
+            bool added = false;
+            fd.DangerousAddRef(ref added);
+            _sources[index] = new Source(fd, drain);
             Volatile.Write(ref _count, index + 1);
             _sweep = true;
         }
@@ -263,7 +282,7 @@ public sealed class EventLoop : IDisposable
         }
 
         int records = 0;
-        Func<int>?[] sources = Volatile.Read(ref _sources);
+        Source?[] sources = Volatile.Read(ref _sources);
         for (int i = 0; i < n; i++)
         {
             ulong token = Libc.EpollEventData(_events, i);
@@ -274,7 +293,7 @@ public sealed class EventLoop : IDisposable
             }
 
             Debug.Assert(token < (ulong)sources.Length, "epoll returned a token that was never registered");
-            records += Drain(sources, (int)token);
+            records += Drain((int)token);
         }
 
         return records;
@@ -284,34 +303,65 @@ public sealed class EventLoop : IDisposable
     {
         _sweep = false;
         int records = 0;
-        Func<int>?[] sources = Volatile.Read(ref _sources);
-        for (int i = 0; i < sources.Length; i++)
+        int count = Volatile.Read(ref _count);
+        for (int i = 0; i < count; i++)
         {
-            records += Drain(sources, i);
+            records += Drain(i);
         }
 
         return records;
     }
 
-    private static int Drain(Func<int>?[] sources, int index)
+    private int Drain(int index)
     {
-        Func<int>? drain = sources[index];
-        if (drain is null)
+        Source? source = Volatile.Read(ref _sources)[index];
+        if (source is null)
         {
             return 0;
         }
 
         try
         {
-            return drain();
+            return source.Drain();
         }
-        catch (ObjectDisposedException)
+        catch (ObjectDisposedException) when (source.Fd.IsClosed)
         {
-            // The reader was disposed while registered: its descriptor left the epoll set when it closed.
-            sources[index] = null;
+            // The reader was disposed while registered: take its descriptor out of the epoll set (else a
+            // level-triggered ready buffer would wake the loop forever), then let the descriptor close.
+            lock (_lock)
+            {
+                _sources[index] = null;
+            }
+
+            Unregister(source);
             return 0;
         }
     }
+
+    private void Unregister(Source source)
+    {
+        bool added = false;
+        try
+        {
+            _epoll.DangerousAddRef(ref added);
+            _ = Libc.EpollCtl((int)_epoll.DangerousGetHandle(), Libc.EPOLL_CTL_DEL, (int)source.Fd.DangerousGetHandle(), 0, 0);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The loop itself is closing: the epoll set goes with it.
+        }
+        finally
+        {
+            if (added)
+            {
+                _epoll.DangerousRelease();
+            }
+
+            source.Fd.DangerousRelease();
+        }
+    }
+
+    private sealed record Source(SafeHandle Fd, Func<int> Drain);
 
     private void UseWakeup(bool signal)
     {

@@ -76,7 +76,19 @@ public abstract partial class BpfMap
 
     private unsafe int ReadMapped(BpfMapSnapshot snapshot)
     {
-        byte* data = GetMappedMemory(out _);
+        byte* data = AcquireMappedMemory(writable: false, out _);
+        try
+        {
+            return CopyMapped(snapshot, data);
+        }
+        finally
+        {
+            ReleaseMappedMemory();
+        }
+    }
+
+    private unsafe int CopyMapped(BpfMapSnapshot snapshot, byte* data)
+    {
         int count = MaxEntries;
         bool keysReady = snapshot.Capacity >= count && snapshot.Count == count && snapshot.Strategy == BpfMapReadStrategy.MemoryMapped;
         snapshot.Reset(count);

@@ -291,8 +291,16 @@ public abstract partial class BpfMap : IDisposable
 
     internal abstract int DeleteBatchCore(ReadOnlySpan<byte> keys, ref int count, ulong elemFlags);
 
-    /// <summary>The map's memory mapping for <see cref="BpfMapFlags.Mmapable"/> arrays, mapped on first use.</summary>
-    internal abstract unsafe byte* GetMappedMemory(out nuint length);
+    /// <summary>
+    /// Takes a lease on the map's memory mapping (<see cref="BpfMapFlags.Mmapable"/> arrays, mapped on first use): the
+    /// mapping stays until every lease is released, even if the map is disposed meanwhile.
+    /// </summary>
+    /// <param name="writable">Whether the caller writes through the mapping (a snapshot only reads).</param>
+    /// <param name="length">The mapping's length.</param>
+    internal abstract unsafe byte* AcquireMappedMemory(bool writable, out nuint length);
+
+    /// <summary>Releases a lease taken by <see cref="AcquireMappedMemory"/>.</summary>
+    internal abstract void ReleaseMappedMemory();
 
     /// <summary>Builds the exception for errno <paramref name="errno"/> of <paramref name="command"/> on this map.</summary>
     internal BpfException Error(int errno, string command) => BpfErrors.Create(errno, command, Name.Length == 0 ? $"unnamed {Type} map" : Name);

@@ -16,10 +16,14 @@ public sealed unsafe class BpfMmapArray<T> : IDisposable
     where T : unmanaged
 {
     private readonly int _stride;
+    private byte* _base;
 
     /// <summary>Creates a mapped view of an Mmapable array.</summary>
     /// <param name="map">An <see cref="BpfMapType.Array"/> created with <see cref="BpfMapFlags.Mmapable"/>.</param>
     /// <exception cref="ArgumentException">The map is not an Mmapable array, or <typeparamref name="T"/> has the wrong size.</exception>
+    /// <exception cref="ObjectDisposedException">The map is disposed.</exception>
+    /// <exception cref="InvalidOperationException">The map can only be mapped read-only (frozen, read-only for user space, or opened read-only).</exception>
+    /// <exception cref="BpfException">The kernel refused the mapping.</exception>
     public BpfMmapArray(BpfMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
@@ -36,6 +40,7 @@ public sealed unsafe class BpfMmapArray<T> : IDisposable
 
         Map = map;
         _stride = BpfMap.PerCpuStride(map.ValueSize);
+        _base = map.AcquireMappedMemory(writable: true, out _);
     }
 
     /// <summary>The untyped map (element syscalls still work on it).</summary>
@@ -72,11 +77,20 @@ public sealed unsafe class BpfMmapArray<T> : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => Map.Dispose();
+    public void Dispose()
+    {
+        if (_base != null)
+        {
+            _base = null;
+            Map.ReleaseMappedMemory();
+        }
+
+        Map.Dispose();
+    }
 
     private byte* Base()
     {
-        ObjectDisposedException.ThrowIf(Map.IsDisposed, Map);
-        return Map.GetMappedMemory(out _);
+        ObjectDisposedException.ThrowIf(Map.IsDisposed || _base == null, Map);
+        return _base;
     }
 }

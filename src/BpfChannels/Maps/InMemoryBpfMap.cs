@@ -447,7 +447,12 @@ internal sealed unsafe class InMemoryBpfMap : BpfMap
         }
     }
 
-    internal override byte* GetMappedMemory(out nuint length)
+    internal override void ReleaseMappedMemory()
+    {
+        // The pinned array lives as long as the twin; nothing to release.
+    }
+
+    internal override byte* AcquireMappedMemory(bool writable, out nuint length)
     {
         if (Type != BpfMapType.Array || (Flags & BpfMapFlags.Mmapable) == 0)
         {
@@ -457,7 +462,7 @@ internal sealed unsafe class InMemoryBpfMap : BpfMap
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _mapped = true;
+            _mapped |= writable;
             length = (nuint)_array!.Length;
             return (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_array));
         }

@@ -13,6 +13,8 @@ internal sealed unsafe class KernelBpfMap : BpfMap
     private readonly object _mapLock = new();
     private byte* _mapped;
     private nuint _mappedLength;
+    private bool _mappedWritable;
+    private int _leases;
 
     internal KernelBpfMap(BpfHandle handle, BpfMapSpec spec)
         : base(spec)
@@ -135,37 +137,61 @@ internal sealed unsafe class KernelBpfMap : BpfMap
         }
     }
 
-    internal override byte* GetMappedMemory(out nuint length)
+    internal override byte* AcquireMappedMemory(bool writable, out nuint length)
     {
-        if (_mapped == null)
+        lock (_mapLock)
         {
-            lock (_mapLock)
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            if (_mapped == null)
             {
-                if (_mapped == null)
-                {
-                    MapMemory();
-                }
+                MapMemory();
+            }
+
+            if (writable && !_mappedWritable)
+            {
+                throw new InvalidOperationException($"Map '{Name}' can only be mapped read-only here (it is frozen, read-only for user space, or its descriptor was opened read-only); read it with ReadSnapshot.");
+            }
+
+            _leases++;
+            length = _mappedLength;
+            return _mapped;
+        }
+    }
+
+    internal override void ReleaseMappedMemory()
+    {
+        lock (_mapLock)
+        {
+            if (--_leases == 0 && _handle.IsClosed)
+            {
+                Unmap();
             }
         }
-
-        length = _mappedLength;
-        return _mapped;
     }
 
     protected override void Dispose(bool disposing)
     {
         lock (_mapLock)
         {
-            if (_mapped != null)
+            // A reader still copying out of the mapping (a poll racing shutdown) keeps it until it releases it.
+            if (_leases == 0)
             {
-                _ = Interop.Interop.Libc.Munmap(_mapped, _mappedLength);
-                _mapped = null;
+                Unmap();
+            }
+
+            if (disposing)
+            {
+                _handle.Dispose();
             }
         }
+    }
 
-        if (disposing)
+    private void Unmap()
+    {
+        if (_mapped != null)
         {
-            _handle.Dispose();
+            _ = Interop.Interop.Libc.Munmap(_mapped, _mappedLength);
+            _mapped = null;
         }
     }
 
@@ -176,19 +202,28 @@ internal sealed unsafe class KernelBpfMap : BpfMap
             throw new InvalidOperationException($"Map '{Name}' is not an Mmapable array (create it with BpfMapFlags.Mmapable).");
         }
 
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
         nuint page = (nuint)Environment.SystemPageSize;
         nuint size = (nuint)PerCpuStride(ValueSize) * (nuint)MaxEntries;
         size = (size + page - 1) & ~(page - 1);
-        int prot = Interop.Interop.Libc.PROT_READ | ((Flags & BpfMapFlags.ReadOnly) != 0 ? 0 : Interop.Interop.Libc.PROT_WRITE);
         bool added = false;
         try
         {
             _handle.DangerousAddRef(ref added);
-            void* p = Interop.Interop.Libc.Mmap(null, size, prot, Interop.Interop.Libc.MAP_SHARED, _handle.FileDescriptor, 0);
-            if ((nint)p == Interop.Interop.Libc.MAP_FAILED)
+            void* p = (Flags & BpfMapFlags.ReadOnly) != 0 ? MapFailed : Mmap(size, Interop.Interop.Libc.PROT_READ | Interop.Interop.Libc.PROT_WRITE);
+            int errno = p == MapFailed ? Marshal.GetLastPInvokeError() : 0;
+            _mappedWritable = p != MapFailed;
+
+            // The kernel refuses a writable mapping of a frozen map (EPERM), of a map programs may only read,
+            // and through a read-only descriptor (EACCES); a snapshot needs only to read.
+            if (p == MapFailed && ((Flags & BpfMapFlags.ReadOnly) != 0 || errno is Interop.Interop.Errno.EACCES or Interop.Interop.Errno.EPERM))
             {
-                throw BpfErrors.Create(Marshal.GetLastPInvokeError(), "mmap", Name);
+                p = Mmap(size, Interop.Interop.Libc.PROT_READ);
+                errno = p == MapFailed ? Marshal.GetLastPInvokeError() : 0;
+            }
+
+            if (p == MapFailed)
+            {
+                throw BpfErrors.Create(errno, "mmap", Name);
             }
 
             _mappedLength = size;
@@ -202,6 +237,10 @@ internal sealed unsafe class KernelBpfMap : BpfMap
             }
         }
     }
+
+    private static void* MapFailed => (void*)Interop.Interop.Libc.MAP_FAILED;
+
+    private void* Mmap(nuint size, int prot) => Interop.Interop.Libc.Mmap(null, size, prot, Interop.Interop.Libc.MAP_SHARED, _handle.FileDescriptor, 0);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Elem(bpf_cmd cmd, byte* key, byte* value, ulong flags)

@@ -165,6 +165,30 @@ public abstract class MapChannelContractTests
     }
 
     [Fact]
+    public void OpenReader_AfterIdlePolls_ListsTheMapAsItIsNow()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        map.Update(1, 10);
+        MapChannel<uint, ulong> channel = new(map);
+        using (MapChangeReader<uint, ulong> first = channel.OpenReader())
+        {
+            Assert.True(channel.Poll().Polled);
+        }
+
+        // Nobody listens: polls are skipped while the map changes.
+        map.Update(1, 11);
+        map.Update(2, 20);
+        Assert.False(channel.Poll().Polled);
+
+        using MapChangeReader<uint, ulong> late = channel.OpenReader();
+        Assert.Equal(
+            [new MapChange<uint, ulong>(MapChangeKind.Added, 1, 11, 0), new MapChange<uint, ulong>(MapChangeKind.Added, 2, 20, 0)],
+            Drain(late).OrderBy(c => c.Key));
+        Assert.True(channel.TryGet(2, out ulong value));
+        Assert.Equal(20UL, value);
+    }
+
+    [Fact]
     public void OpenReader_KeyFilter_DeliversOnlyThatKey()
     {
         using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);

@@ -1,3 +1,4 @@
+using System.Reflection;
 using BpfChannels.Tests.Support;
 
 namespace BpfChannels.Tests.Objects;
@@ -29,16 +30,10 @@ public sealed class BpfProgramItemTests : IDisposable
 
     private static string TargetsPath()
     {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "src", "BpfChannels", "build", "BpfChannels.targets");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("src/BpfChannels/build/BpfChannels.targets not found above the test output.");
+        string root = typeof(BpfProgramItemTests).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "RepositoryRoot").Value!;
+        string targets = Path.Combine(root, "src", "BpfChannels", "build", "BpfChannels.targets");
+        return File.Exists(targets) ? targets : throw new InvalidOperationException($"{targets} does not exist.");
     }
 
     private string Build(out int exitCode, IDictionary<string, string>? environment = null) =>
