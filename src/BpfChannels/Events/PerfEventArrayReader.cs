@@ -23,6 +23,8 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
     private byte[] _scratch = new byte[256];
     private long _lost;
     private int _consuming;
+    private readonly BpfMap _map;
+    private readonly List<uint> _stored = [];
 
     /// <summary>Opens a perf event and a ring of <paramref name="pagesPerCpu"/> pages for every possible CPU and stores them in <paramref name="map"/>.</summary>
     /// <param name="map">A kernel map of type <see cref="BpfMapType.PerfEventArray"/>.</param>
@@ -44,6 +46,10 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
         }
 
         Name = map.Name;
+
+        // A map entry holds its perf event open: the reader removes its entries when it is disposed (as
+        // libbpf's perf_buffer__free does), through its own descriptor, so the caller may dispose the map first.
+        _map = DuplicateMap(map);
         int page = Environment.SystemPageSize;
         _dataSize = (ulong)pagesPerCpu * (ulong)page;
         int cpus = Math.Min(BpfSystem.PossibleCpuCount, map.MaxEntries);
@@ -93,11 +99,13 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
                 }
 
                 uint key = (uint)cpu;
-                int errno = map.UpdateCore(MemoryMarshal.AsBytes(new ReadOnlySpan<uint>(in key)), MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in fd)), 0);
+                int errno = _map.UpdateCore(MemoryMarshal.AsBytes(new ReadOnlySpan<uint>(in key)), MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in fd)), 0);
                 if (errno != 0)
                 {
                     throw map.Error(errno, "BPF_MAP_UPDATE_ELEM");
                 }
+
+                _stored.Add(key);
             }
         }
         catch
@@ -107,6 +115,7 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
                 buffer.Dispose();
             }
 
+            RemoveEntries();
             throw;
         }
 
@@ -151,6 +160,46 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
             {
                 buffer.Dispose();
             }
+
+            RemoveEntries();
+        }
+    }
+
+    private static BpfMap DuplicateMap(BpfMap map)
+    {
+        BpfHandle handle = map.Handle;
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return BpfMap.FromHandle(BpfHandle.Duplicate(handle.FileDescriptor));
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    private void RemoveEntries()
+    {
+        lock (_stored)
+        {
+            if (_map.IsDisposed)
+            {
+                return;
+            }
+
+            foreach (uint key in _stored)
+            {
+                uint cpu = key;
+                _ = _map.DeleteCore(MemoryMarshal.AsBytes(new ReadOnlySpan<uint>(in cpu)));
+            }
+
+            _stored.Clear();
+            _map.Dispose();
         }
     }
 

@@ -24,6 +24,23 @@ public sealed class PerfEventArrayReaderTests
     }
 
     [Fact]
+    public void Dispose_Reader_RemovesItsEntriesFromTheMap()
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfMap map = BpfMap.Create(new BpfMapSpec { Type = BpfMapType.PerfEventArray, KeySize = 4, ValueSize = 4 });
+        byte[] cpu0 = new byte[4];
+        using (new PerfEventArrayReader(map, 1))
+        {
+        }
+
+        // Deleting finds nothing: the reader removed the entry that held its perf event open.
+        Assert.False(map.TryDelete(cpu0));
+        var reader = new PerfEventArrayReader(map, 1);
+        Assert.True(map.TryDelete(cpu0)); // present while the reader lives
+        reader.Dispose();
+    }
+
+    [Fact]
     public void Consume_ProgramOutputsSamples_AllArriveInOrderWithContent()
     {
         using BpfObject obj = EventPrograms.Load("perf_emit");
