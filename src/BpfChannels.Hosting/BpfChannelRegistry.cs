@@ -115,6 +115,12 @@ public sealed class BpfChannelRegistry : IAsyncDisposable, IDisposable
             catch (Exception e)
             {
                 Log.OpenFailed(_logger, e);
+                foreach (MapChannelState built in channels.Values)
+                {
+                    // Each channel already runs its write loop: complete it before its map goes.
+                    built.Channel.CompleteAsync(e).GetAwaiter().GetResult();
+                }
+
                 foreach (BpfMap map in opened)
                 {
                     map.Dispose();

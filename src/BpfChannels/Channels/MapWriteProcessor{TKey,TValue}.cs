@@ -12,6 +12,7 @@ internal sealed class MapWriteProcessor<TKey, TValue>
     where TKey : unmanaged
     where TValue : unmanaged
 {
+    private bool _outcomesCompleted;
     private readonly BpfMap _map;
     private readonly Channel<Pending> _queue;
     private readonly Pending[] _batch;
@@ -68,9 +69,15 @@ internal sealed class MapWriteProcessor<TKey, TValue>
     {
         lock (_observersLock)
         {
-            _observers = [.. _observers, observer];
+            if (!_outcomesCompleted)
+            {
+                _observers = [.. _observers, observer];
+                return new Unsubscriber(this, observer);
+            }
         }
 
+        // The stream is already over: a late subscriber is told so at once.
+        observer.OnCompleted();
         return new Unsubscriber(this, observer);
     }
 
@@ -113,7 +120,14 @@ internal sealed class MapWriteProcessor<TKey, TValue>
         }
 
         // Nothing is queued any more; tell outcome observers the stream is over.
-        foreach (IObserver<MapWriteOutcome<TKey, TValue>> observer in _observers)
+        IObserver<MapWriteOutcome<TKey, TValue>>[] observers;
+        lock (_observersLock)
+        {
+            _outcomesCompleted = true;
+            observers = _observers;
+        }
+
+        foreach (IObserver<MapWriteOutcome<TKey, TValue>> observer in observers)
         {
             try
             {
@@ -195,10 +209,17 @@ internal sealed class MapWriteProcessor<TKey, TValue>
                 return;
             }
 
-            if (done == 0 && err is ENOTSUPP or EOPNOTSUPP)
+            if ((done == 0 && err is ENOTSUPP or EOPNOTSUPP) || err == EBADF)
             {
-                // Map types without batch support: every later write goes one at a time.
-                _batchUnsupported = true;
+                // Map types without batch support (or a closed map): this and every later write go one at a
+                // time, each with its own outcome.
+                _batchUnsupported |= err != EBADF;
+                for (; start < n; start++)
+                {
+                    ApplySingle(_batch[start]);
+                }
+
+                return;
             }
 
             // The batch stopped at element 'start'; applying it alone gives its own errno (or applies it, if

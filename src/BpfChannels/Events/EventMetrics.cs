@@ -5,6 +5,9 @@ namespace BpfChannels.Events;
 /// <summary>The event readers' instruments on the "BpfChannels" meter (names are stable).</summary>
 internal static class EventMetrics
 {
+    /// <summary>The tag naming the map on every measurement, the same as the Hosting package's instruments use.</summary>
+    public const string MapTag = "bpf.map.name";
+
     public static readonly Meter Meter = new("BpfChannels");
 
     /// <summary>Samples the kernel dropped because a perf ring was full.</summary>
@@ -24,12 +27,12 @@ internal static class EventMetrics
     {
         if (records != 0 && Records.Enabled)
         {
-            Records.Add(records, new KeyValuePair<string, object?>("map", map));
+            Records.Add(records, new KeyValuePair<string, object?>(EventMetrics.MapTag, map));
         }
 
         if (bytes != 0 && Bytes.Enabled)
         {
-            Bytes.Add(bytes, new KeyValuePair<string, object?>("map", map));
+            Bytes.Add(bytes, new KeyValuePair<string, object?>(EventMetrics.MapTag, map));
         }
     }
 }

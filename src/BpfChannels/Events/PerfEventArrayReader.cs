@@ -248,7 +248,7 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
             if (lost != 0)
             {
                 Interlocked.Add(ref _lost, lost);
-                EventMetrics.LostSamples.Add(lost, new KeyValuePair<string, object?>("map", Name));
+                EventMetrics.LostSamples.Add(lost, new KeyValuePair<string, object?>(EventMetrics.MapTag, Name));
             }
 
             Volatile.Write(ref _consuming, 0);
