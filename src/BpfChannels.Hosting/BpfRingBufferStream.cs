@@ -21,7 +21,7 @@ internal sealed class BpfRingBufferStream<T> : BpfRingBufferStream
     public BpfRingBufferStream(string name, BpfMap map)
     {
         _reader = new RingBufferReader(map);
-        IConnectableObservable<T> published = _reader.ToObservable<T>().Publish();
+        IConnectableObservable<T> published = _reader.Observe<T>().Publish();
         Records = published.AsObservable();
         Name = name;
         _ = published.Subscribe(_ => { }, _ => _ended.TrySetResult(), () => _ended.TrySetResult());

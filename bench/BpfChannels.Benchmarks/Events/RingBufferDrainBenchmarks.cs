@@ -75,13 +75,13 @@ public class RingBufferDrainBenchmarks
         return Check(_reader.Consume(_typedHandler), _sum);
     }
 
-    [Benchmark(OperationsPerInvoke = RingBufferFill.Records, Description = "ToObservable<T>().Subscribe")]
+    [Benchmark(OperationsPerInvoke = RingBufferFill.Records, Description = "Observe<T>().Subscribe")]
     public ulong Observable()
     {
         ulong sum = 0;
         int count = 0;
         using var done = new ManualResetEventSlim();
-        using (_reader.ToObservable<Record64>().Subscribe(record =>
+        using (_reader.Observe<Record64>().Subscribe(record =>
         {
             sum += record.Seq;
             if (++count == RingBufferFill.Records)

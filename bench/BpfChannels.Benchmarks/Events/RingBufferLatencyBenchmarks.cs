@@ -43,7 +43,7 @@ public class RingBufferLatencyBenchmarks
     public void SetupObservable()
     {
         Open();
-        _subscription = _reader.ToObservable<ulong>().Subscribe(Received);
+        _subscription = _reader.Observe<ulong>().Subscribe(Received);
     }
 
     [Benchmark(Description = "stamp -> EventLoop span handler")]

@@ -30,7 +30,7 @@ public abstract class EventBufferReader : IDisposable
     /// disposing the reader completes the stream. A failure (including an exception from <c>OnNext</c> or an
     /// event shorter than <typeparamref name="T"/>) ends the stream with <c>OnError</c>.
     /// </remarks>
-    public IObservable<T> ToObservable<T>()
+    public IObservable<T> Observe<T>()
         where T : unmanaged
         => EventStreams.Observable<T>(_disposed.Token, Register);
 
@@ -40,7 +40,7 @@ public abstract class EventBufferReader : IDisposable
     /// <param name="cancellationToken">Stops the loop and completes the channel.</param>
     /// <returns>The reader side; it completes when the token is cancelled or the reader is disposed, with the error if the loop failed.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1.</exception>
-    public ChannelReader<T> ToChannelReader<T>(int capacity = 4096, CancellationToken cancellationToken = default)
+    public ChannelReader<T> OpenReader<T>(int capacity = 4096, CancellationToken cancellationToken = default)
         where T : unmanaged
         => EventStreams.Channel<T>(_disposed.Token, Register, capacity, cancellationToken);
 

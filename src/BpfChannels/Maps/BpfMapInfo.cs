@@ -182,15 +182,28 @@ public sealed record BpfMapInfo
     /// <summary>Reads one field of /proc/self/fdinfo for a descriptor (for example <c>frozen</c>), or null.</summary>
     internal static string? ReadFdInfo(BpfHandle handle, string field)
     {
-        string prefix = field + ":";
-        foreach (string line in File.ReadLines($"/proc/self/fdinfo/{handle.FileDescriptor}"))
+        // Held open while it is read: a concurrent close and reuse of the number would describe another file.
+        bool added = false;
+        try
         {
-            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            handle.DangerousAddRef(ref added);
+            string prefix = field + ":";
+            foreach (string line in File.ReadLines($"/proc/self/fdinfo/{handle.FileDescriptor}"))
             {
-                return line.AsSpan(prefix.Length).Trim().ToString();
+                if (line.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return line.AsSpan(prefix.Length).Trim().ToString();
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
             }
         }
-
-        return null;
     }
 }

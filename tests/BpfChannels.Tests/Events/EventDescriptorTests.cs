@@ -36,7 +36,7 @@ public sealed class EventDescriptorTests
             loop.Add(reader, _ => { });
             loop.Add(perfReader, _ => { });
             Assert.Equal(0, loop.PollOnce(TimeSpan.Zero));
-            using (reader.ToObservable<long>().Subscribe(_ => { }))
+            using (reader.Observe<long>().Subscribe(_ => { }))
             {
             }
 

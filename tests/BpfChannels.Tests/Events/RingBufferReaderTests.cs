@@ -158,13 +158,13 @@ public sealed class RingBufferReaderTests
     }
 
     [Fact]
-    public void ToObservable_ProgramEmits_ObserverReceivesRecordsInOrder()
+    public void Observe_ProgramEmits_ObserverReceivesRecordsInOrder()
     {
         using var ring = new RingEmitter();
         RingBufferReader reader = ring.Reader;
         var seqs = new List<ulong>();
         using var done = new ManualResetEventSlim();
-        using (reader.ToObservable<RingRecord>().Subscribe(r =>
+        using (reader.Observe<RingRecord>().Subscribe(r =>
         {
             seqs.Add(r.Seq);
             if (seqs.Count == 2000)
@@ -181,13 +181,13 @@ public sealed class RingBufferReaderTests
     }
 
     [Fact]
-    public void ToObservable_ReaderDisposed_CompletesStream()
+    public void Observe_ReaderDisposed_CompletesStream()
     {
         BpfTestEnvironment.RequireBpf();
         using BpfMap map = BpfMap.Create(new BpfMapSpec { Type = BpfMapType.RingBuffer, MaxEntries = 4096 });
         var reader = new RingBufferReader(map);
         using var completed = new ManualResetEventSlim();
-        using IDisposable subscription = reader.ToObservable<long>().Subscribe(_ => { }, completed.Set);
+        using IDisposable subscription = reader.Observe<long>().Subscribe(_ => { }, completed.Set);
 
         reader.Dispose();
 
@@ -217,12 +217,12 @@ public sealed class RingBufferReaderTests
     }
 
     [Fact]
-    public async Task ToChannelReader_ReaderDisposed_ChannelCompletes()
+    public async Task OpenReader_ReaderDisposed_ChannelCompletes()
     {
         BpfTestEnvironment.RequireBpf();
         using BpfMap map = BpfMap.Create(new BpfMapSpec { Type = BpfMapType.RingBuffer, MaxEntries = 4096 });
         var reader = new RingBufferReader(map);
-        ChannelReader<long> channel = reader.ToChannelReader<long>(16, TestContext.Current.CancellationToken);
+        ChannelReader<long> channel = reader.OpenReader<long>(16, TestContext.Current.CancellationToken);
 
         reader.Dispose();
 
