@@ -26,9 +26,12 @@ public abstract class EventBufferReader : IDisposable
     /// <typeparam name="T">The event type, laid out as the BPF program writes it.</typeparam>
     /// <returns>A cold observable; one subscription at a time.</returns>
     /// <remarks>
-    /// <c>OnNext</c> calls never overlap. Disposing the subscription stops the loop without <c>OnCompleted</c>;
-    /// disposing the reader completes the stream. A failure (including an exception from <c>OnNext</c> or an
-    /// event shorter than <typeparamref name="T"/>) ends the stream with <c>OnError</c>.
+    /// <c>OnNext</c> calls never overlap. Disposing the subscription stops the loop without <c>OnCompleted</c>
+    /// (and waits for the loop thread, so do not dispose it while holding a lock that <c>OnNext</c> takes);
+    /// disposing the reader completes the stream. A failure of the loop (an event shorter than
+    /// <typeparamref name="T"/>, an epoll error) ends the stream with <c>OnError</c>. An exception thrown by
+    /// <c>OnNext</c> itself ends the subscription: the observer is detached and receives nothing more, so
+    /// handle exceptions inside <c>OnNext</c>.
     /// </remarks>
     public IObservable<T> Observe<T>()
         where T : unmanaged
