@@ -233,7 +233,8 @@ public abstract partial class BpfMap
                     throw _map.Error(err, "BPF_MAP_GET_NEXT_KEY");
                 }
 
-                if (_restartProne && _snapshot.WalkIndex.IndexOf(slot, _snapshot.KeyBuffer) >= 0)
+                uint hash = _restartProne ? ByteKeySet.Hash(slot) : 0;
+                if (_restartProne && _snapshot.WalkIndex.IndexOf(slot, _snapshot.KeyBuffer, hash) >= 0)
                 {
                     // A key already yielded: the kernel restarted the walk (the cursor was deleted). Resume
                     // after the newest yielded key that still exists; if that, too, leads back into seen keys,
@@ -269,7 +270,7 @@ public abstract partial class BpfMap
 
                 if (_restartProne)
                 {
-                    _snapshot.WalkIndex.Add(slot, Count, _snapshot.KeyBuffer);
+                    _snapshot.WalkIndex.Add(hash, Count);
                 }
 
                 slot.CopyTo(_cursor);

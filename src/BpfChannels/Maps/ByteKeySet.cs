@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace BpfChannels;
@@ -7,10 +8,14 @@ namespace BpfChannels;
 /// An open-addressing index over fixed-size byte keys stored contiguously elsewhere (a snapshot's key
 /// buffer). Entry i is the i-th key of that buffer. Allocates only when it grows.
 /// </summary>
+/// <remarks>
+/// Each slot holds the key's 32-bit hash beside its entry number, so a probe for a key that is not there
+/// (the common case in a walk) rarely reads the key buffer: only a full hash match is compared byte by byte.
+/// </remarks>
 internal sealed class ByteKeySet
 {
-    private int[] _slots = new int[16];
-    private int _mask = 15;
+    private ulong[] _slots = new ulong[16]; // (hash << 32) | (entry + 1); 0 is empty
+    private int _shift = 28;                  // slot = hash >> _shift: the hash's high bits, the well-mixed ones
     private int _count;
 
     internal int Count => _count;
@@ -25,54 +30,56 @@ internal sealed class ByteKeySet
 
         if (_slots.Length < capacity)
         {
-            _slots = new int[capacity];
+            _slots = new ulong[capacity];
         }
         else
         {
             Array.Clear(_slots);
         }
 
-        _mask = _slots.Length - 1;
+        _shift = 32 - BitOperations.Log2((uint)_slots.Length);
         _count = 0;
     }
 
     /// <summary>Finds <paramref name="key"/> among <paramref name="keys"/>; returns its entry or -1.</summary>
-    internal int IndexOf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> keys)
+    internal int IndexOf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> keys) => IndexOf(key, keys, Hash(key));
+
+    /// <summary>Finds <paramref name="key"/>, whose <see cref="Hash"/> is <paramref name="hash"/>; returns its entry or -1.</summary>
+    internal int IndexOf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> keys, uint hash)
     {
         int size = key.Length;
-        int slot = Hash(key) & _mask;
+        int mask = _slots.Length - 1;
+        int slot = (int)(hash >> _shift);
         while (true)
         {
-            int entry = _slots[slot] - 1;
-            if (entry < 0)
+            ulong stored = _slots[slot];
+            if (stored == 0)
             {
                 return -1;
             }
 
-            if (keys.Slice(entry * size, size).SequenceEqual(key))
+            int entry = (int)(uint)stored - 1;
+            if ((uint)(stored >> 32) == hash && keys.Slice(entry * size, size).SequenceEqual(key))
             {
                 return entry;
             }
 
-            slot = (slot + 1) & _mask;
+            slot = (slot + 1) & mask;
         }
     }
 
     /// <summary>Adds entry <paramref name="entry"/> (whose bytes are <paramref name="key"/>); the caller ensures it is absent.</summary>
-    internal void Add(ReadOnlySpan<byte> key, int entry, ReadOnlySpan<byte> keys)
+    internal void Add(ReadOnlySpan<byte> key, int entry) => Add(Hash(key), entry);
+
+    /// <summary>Adds entry <paramref name="entry"/> whose key hashes to <paramref name="hash"/>; the caller ensures it is absent.</summary>
+    internal void Add(uint hash, int entry)
     {
         if ((_count + 1) * 2 > _slots.Length)
         {
-            Grow(key.Length, keys);
+            Grow();
         }
 
-        int slot = Hash(key) & _mask;
-        while (_slots[slot] != 0)
-        {
-            slot = (slot + 1) & _mask;
-        }
-
-        _slots[slot] = entry + 1;
+        Place(((ulong)hash << 32) | (uint)(entry + 1));
         _count++;
     }
 
@@ -82,58 +89,52 @@ internal sealed class ByteKeySet
         Clear(count);
         for (int i = 0; i < count; i++)
         {
-            ReadOnlySpan<byte> key = keys.Slice(i * keySize, keySize);
-            int slot = Hash(key) & _mask;
-            while (_slots[slot] != 0)
-            {
-                slot = (slot + 1) & _mask;
-            }
-
-            _slots[slot] = i + 1;
+            Place(((ulong)Hash(keys.Slice(i * keySize, keySize)) << 32) | (uint)(i + 1));
         }
 
         _count = count;
     }
 
+    /// <summary>A well-mixed 32-bit hash of a key (multiplicative for 4- and 8-byte keys).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int Hash(ReadOnlySpan<byte> key)
+    internal static uint Hash(ReadOnlySpan<byte> key)
     {
         switch (key.Length)
         {
             case 4:
-                return (int)((BinaryPrimitives.ReadUInt32LittleEndian(key) * 0x9E3779B1u) >> 7);
+                return BinaryPrimitives.ReadUInt32LittleEndian(key) * 0x9E3779B1u;
             case 8:
-                ulong v = BinaryPrimitives.ReadUInt64LittleEndian(key) * 0x9E3779B97F4A7C15ul;
-                return (int)(v >> 29);
+                return (uint)((BinaryPrimitives.ReadUInt64LittleEndian(key) * 0x9E3779B97F4A7C15ul) >> 32);
             default:
                 var hash = default(HashCode);
                 hash.AddBytes(key);
-                return hash.ToHashCode();
+                return (uint)hash.ToHashCode() * 0x9E3779B1u;
         }
     }
 
-    private void Grow(int keySize, ReadOnlySpan<byte> keys)
+    private void Place(ulong value)
     {
-        int count = _count;
-        int[] old = _slots;
-        _slots = new int[old.Length * 2];
-        _mask = _slots.Length - 1;
-        foreach (int stored in old)
+        int mask = _slots.Length - 1;
+        int slot = (int)((uint)(value >> 32) >> _shift);
+        while (_slots[slot] != 0)
         {
-            if (stored == 0)
-            {
-                continue;
-            }
-
-            int slot = Hash(keys.Slice((stored - 1) * keySize, keySize)) & _mask;
-            while (_slots[slot] != 0)
-            {
-                slot = (slot + 1) & _mask;
-            }
-
-            _slots[slot] = stored;
+            slot = (slot + 1) & mask;
         }
 
-        _count = count;
+        _slots[slot] = value;
+    }
+
+    private void Grow()
+    {
+        ulong[] old = _slots;
+        _slots = new ulong[old.Length * 2];
+        _shift--;
+        foreach (ulong stored in old)
+        {
+            if (stored != 0)
+            {
+                Place(stored);
+            }
+        }
     }
 }
