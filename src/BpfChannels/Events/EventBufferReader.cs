@@ -14,6 +14,13 @@ namespace BpfChannels.Events;
 public abstract class EventBufferReader : IDisposable
 {
     private readonly CancellationTokenSource _disposed = new();
+    private Func<bool>? _isDisposedCheck;
+
+    /// <summary>Whether <see cref="Dispose()"/> has begun (set before any mapping or descriptor goes).</summary>
+    internal bool IsDisposed => _disposed.IsCancellationRequested;
+
+    /// <summary><see cref="IsDisposed"/> as the check an <see cref="EventLoop"/> makes when a drain finds the reader gone.</summary>
+    internal Func<bool> IsDisposedCheck => _isDisposedCheck ??= () => IsDisposed;
 
     private protected EventBufferReader()
     {

@@ -58,7 +58,7 @@ public sealed class EventLoop : IDisposable
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(handler);
-        Add(reader.Handle, Libc.EPOLLIN, () => reader.Consume(handler));
+        Add(reader.IsDisposedCheck, reader.Handle, Libc.EPOLLIN, () => reader.Consume(handler));
     }
 
     /// <summary>Drains <paramref name="reader"/> into a typed <paramref name="handler"/> whenever it has records.</summary>
@@ -72,7 +72,7 @@ public sealed class EventLoop : IDisposable
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(handler);
-        Add(reader.Handle, Libc.EPOLLIN, () => reader.Consume(handler));
+        Add(reader.IsDisposedCheck, reader.Handle, Libc.EPOLLIN, () => reader.Consume(handler));
     }
 
     /// <summary>Drains every CPU's buffer of <paramref name="reader"/> into <paramref name="handler"/> when it has samples.</summary>
@@ -87,7 +87,7 @@ public sealed class EventLoop : IDisposable
         for (int i = 0; i < reader.BufferCount; i++)
         {
             int index = i;
-            Add(reader.BufferHandle(i), Libc.EPOLLIN, () => reader.ConsumeBuffer(index, handler));
+            Add(reader.IsDisposedCheck, reader.BufferHandle(i), Libc.EPOLLIN, () => reader.ConsumeBuffer(index, handler));
         }
     }
 
@@ -179,7 +179,7 @@ public sealed class EventLoop : IDisposable
         _epoll.Dispose();
     }
 
-    internal void Add(SafeHandle fd, uint events, Func<int> drain)
+    internal void Add(Func<bool> ownerDisposed, SafeHandle fd, uint events, Func<int> drain)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         lock (_lock)
@@ -195,9 +195,9 @@ public sealed class EventLoop : IDisposable
             // The loop holds the descriptor open while it is registered: closing a dup of a map's descriptor
             // does not take it out of the epoll set (the map's own descriptor keeps the file open), so the
             // loop must remove it itself, with a descriptor that is still valid.
-            bool added = false;
-            fd.DangerousAddRef(ref added);
-            _sources[index] = new Source(fd, drain);
+            bool held = false;
+            fd.DangerousAddRef(ref held); // released in Unregister or Dispose, not at the end of this call
+            _sources[index] = new Source(ownerDisposed, fd, drain);
             Volatile.Write(ref _count, index + 1);
             _sweep = true;
         }
@@ -208,29 +208,12 @@ public sealed class EventLoop : IDisposable
 
     private void Register(SafeHandle fd, uint events, ulong token)
     {
-        bool addedEpoll = false;
-        bool addedFd = false;
-        try
+        using var epoll = new HandleLease(_epoll);
+        using var target = new HandleLease(fd);
+        int error = Libc.EpollCtl(epoll.FileDescriptor, Libc.EPOLL_CTL_ADD, target.FileDescriptor, events, token);
+        if (error < 0)
         {
-            _epoll.DangerousAddRef(ref addedEpoll);
-            fd.DangerousAddRef(ref addedFd);
-            int error = Libc.EpollCtl((int)_epoll.DangerousGetHandle(), Libc.EPOLL_CTL_ADD, (int)fd.DangerousGetHandle(), events, token);
-            if (error < 0)
-            {
-                throw BpfErrors.Create(-error, "epoll_ctl", null);
-            }
-        }
-        finally
-        {
-            if (addedFd)
-            {
-                fd.DangerousRelease();
-            }
-
-            if (addedEpoll)
-            {
-                _epoll.DangerousRelease();
-            }
+            throw BpfErrors.Create(-error, "epoll_ctl", null);
         }
     }
 
@@ -253,27 +236,19 @@ public sealed class EventLoop : IDisposable
             return swept;
         }
 
-        bool added = false;
         int n;
         try
         {
-            _epoll.DangerousAddRef(ref added);
+            using var epoll = new HandleLease(_epoll);
             do
             {
-                n = Libc.EpollWait((int)_epoll.DangerousGetHandle(), _events, milliseconds);
+                n = Libc.EpollWait(epoll.FileDescriptor, _events, milliseconds);
             }
             while (n == -Errno.EINTR);
         }
         catch (ObjectDisposedException)
         {
             return 0;
-        }
-        finally
-        {
-            if (added)
-            {
-                _epoll.DangerousRelease();
-            }
         }
 
         if (n < 0)
@@ -324,7 +299,7 @@ public sealed class EventLoop : IDisposable
         {
             return source.Drain();
         }
-        catch (ObjectDisposedException) when (source.Fd.IsClosed)
+        catch (ObjectDisposedException) when (source.OwnerDisposed())
         {
             // The reader was disposed while registered: take its descriptor out of the epoll set (else a
             // level-triggered ready buffer would wake the loop forever), then let the descriptor close.
@@ -340,11 +315,10 @@ public sealed class EventLoop : IDisposable
 
     private void Unregister(Source source)
     {
-        bool added = false;
         try
         {
-            _epoll.DangerousAddRef(ref added);
-            _ = Libc.EpollCtl((int)_epoll.DangerousGetHandle(), Libc.EPOLL_CTL_DEL, (int)source.Fd.DangerousGetHandle(), 0, 0);
+            using var epoll = new HandleLease(_epoll);
+            _ = Libc.EpollCtl(epoll.FileDescriptor, Libc.EPOLL_CTL_DEL, (int)source.Fd.DangerousGetHandle(), 0, 0);
         }
         catch (ObjectDisposedException)
         {
@@ -352,36 +326,22 @@ public sealed class EventLoop : IDisposable
         }
         finally
         {
-            if (added)
-            {
-                _epoll.DangerousRelease();
-            }
-
-            source.Fd.DangerousRelease();
+            source.Fd.DangerousRelease(); // the reference taken when the source was added
         }
     }
 
-    private sealed record Source(SafeHandle Fd, Func<int> Drain);
+    private sealed record Source(Func<bool> OwnerDisposed, SafeHandle Fd, Func<int> Drain);
 
     private void UseWakeup(bool signal)
     {
-        bool added = false;
         try
         {
-            _wakeup.DangerousAddRef(ref added);
-            int fd = (int)_wakeup.DangerousGetHandle();
-            _ = signal ? Libc.EventFdSignal(fd) : Libc.EventFdDrain(fd);
+            using var wakeup = new HandleLease(_wakeup);
+            _ = signal ? Libc.EventFdSignal(wakeup.FileDescriptor) : Libc.EventFdDrain(wakeup.FileDescriptor);
         }
         catch (ObjectDisposedException)
         {
             // Disposed concurrently: nobody is left to wake, and the loop is ending.
-        }
-        finally
-        {
-            if (added)
-            {
-                _wakeup.DangerousRelease();
-            }
         }
     }
 }

@@ -168,19 +168,8 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
     private static BpfMap DuplicateMap(BpfMap map)
     {
         BpfHandle handle = map.Handle;
-        bool added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            return BpfMap.FromHandle(BpfHandle.Duplicate(handle.FileDescriptor));
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
+        using var lease = new HandleLease(handle);
+        return BpfMap.FromHandle(BpfHandle.Duplicate(handle.FileDescriptor));
     }
 
     private void RemoveEntries()
@@ -216,7 +205,7 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
         for (int i = 0; i < _buffers.Length; i++)
         {
             int index = i;
-            loop.Add(_buffers[i].Handle, Libc.EPOLLIN, () =>
+            loop.Add(IsDisposedCheck, _buffers[i].Handle, Libc.EPOLLIN, () =>
             {
                 var sink = new RecordSinks.Copy<T>(onNext);
                 return ConsumeBuffer(index, ref sink);
@@ -265,13 +254,19 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
 
         public void Dispose()
         {
-            if (!Handle.IsClosed)
+            try
             {
-                _ = PerfEvent.Ioctl((int)Handle.DangerousGetHandle(), PerfEvent.PERF_EVENT_IOC_DISABLE);
+                using var lease = new HandleLease(Handle);
+                _ = PerfEvent.Ioctl(lease.FileDescriptor, PerfEvent.PERF_EVENT_IOC_DISABLE);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Already closed by a concurrent Dispose: the event is gone.
             }
 
-            Memory.Dispose();
+            // The descriptor before the mapping, so an event loop that finds the mapping gone sees a closed source.
             Handle.Dispose();
+            Memory.Dispose();
         }
     }
 }

@@ -98,7 +98,7 @@ public sealed unsafe class RingBufferReader : EventBufferReader
     }
 
     private protected override void Register<T>(EventLoop loop, Action<T> onNext)
-        => loop.Add(Handle, Libc.EPOLLIN, () =>
+        => loop.Add(IsDisposedCheck, Handle, Libc.EPOLLIN, () =>
         {
             var sink = new RecordSinks.Copy<T>(onNext);
             return ConsumeCore(ref sink);

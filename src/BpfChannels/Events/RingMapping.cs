@@ -76,26 +76,16 @@ internal sealed unsafe class RingMapping : IDisposable
 
     public void Dispose()
     {
+        // The descriptor first: an event loop that then finds the mappings gone sees a closed source, not a fault.
+        Handle.Dispose();
         _producer.Dispose();
         _consumer.Dispose();
-        Handle.Dispose();
     }
 
     internal static BpfHandle DuplicateHandle(BpfMap map)
     {
-        bool added = false;
-        try
-        {
-            map.Handle.DangerousAddRef(ref added);
-            return BpfHandle.Duplicate(map.Handle.FileDescriptor);
-        }
-        finally
-        {
-            if (added)
-            {
-                map.Handle.DangerousRelease();
-            }
-        }
+        using var lease = new HandleLease(map.Handle);
+        return BpfHandle.Duplicate(map.Handle.FileDescriptor);
     }
 
     internal readonly struct Lease(MappedMemory.Lease consumer, MappedMemory.Lease producer) : IDisposable

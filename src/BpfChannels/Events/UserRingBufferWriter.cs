@@ -104,7 +104,7 @@ public sealed unsafe class UserRingBufferWriter : IDisposable
                 if (_waiter is null)
                 {
                     var waiter = new EventLoop();
-                    waiter.Add(_ring.Handle, Libc.EPOLLOUT, static () => 0);
+                    waiter.Add(static () => false, _ring.Handle, Libc.EPOLLOUT, static () => 0);
                     _waiter = waiter;
                 }
 

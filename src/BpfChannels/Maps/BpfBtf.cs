@@ -66,33 +66,22 @@ public sealed class BpfBtf : IDisposable
     /// <exception cref="BpfException">The kernel reported an error.</exception>
     public unsafe byte[] GetRawData()
     {
-        bool added = false;
-        try
+        using var lease = new HandleLease(Handle);
+        bpf_btf_info info = default;
+        int result = GetInfo(&info);
+        if (result < 0)
         {
-            Handle.DangerousAddRef(ref added);
-            bpf_btf_info info = default;
-            int result = GetInfo(&info);
-            if (result < 0)
-            {
-                throw BpfErrors.Create(-result, "BPF_OBJ_GET_INFO_BY_FD", "BTF");
-            }
-
-            byte[] data = new byte[info.btf_size];
-            fixed (byte* p = data)
-            {
-                info = new bpf_btf_info { btf = (ulong)p, btf_size = (uint)data.Length };
-                result = GetInfo(&info);
-            }
-
-            return result < 0 ? throw BpfErrors.Create(-result, "BPF_OBJ_GET_INFO_BY_FD", "BTF") : data;
+            throw BpfErrors.Create(-result, "BPF_OBJ_GET_INFO_BY_FD", "BTF");
         }
-        finally
+
+        byte[] data = new byte[info.btf_size];
+        fixed (byte* p = data)
         {
-            if (added)
-            {
-                Handle.DangerousRelease();
-            }
+            info = new bpf_btf_info { btf = (ulong)p, btf_size = (uint)data.Length };
+            result = GetInfo(&info);
         }
+
+        return result < 0 ? throw BpfErrors.Create(-result, "BPF_OBJ_GET_INFO_BY_FD", "BTF") : data;
     }
 
     /// <inheritdoc/>

@@ -106,25 +106,14 @@ public abstract partial class BpfMap
         }
 
         byte[] bytes = NullTerminated(full);
-        bool added = false;
-        try
+        using var lease = new HandleLease(handle);
+        fixed (byte* p = bytes)
         {
-            handle.DangerousAddRef(ref added);
-            fixed (byte* p = bytes)
+            var attr = new bpf_attr_obj { pathname = (ulong)p, bpf_fd = (uint)handle.FileDescriptor };
+            int result = Call(bpf_cmd.BPF_OBJ_PIN, ref attr);
+            if (result < 0)
             {
-                var attr = new bpf_attr_obj { pathname = (ulong)p, bpf_fd = (uint)handle.FileDescriptor };
-                int result = Call(bpf_cmd.BPF_OBJ_PIN, ref attr);
-                if (result < 0)
-                {
-                    throw BpfErrors.Create(-result, "BPF_OBJ_PIN", full);
-                }
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
+                throw BpfErrors.Create(-result, "BPF_OBJ_PIN", full);
             }
         }
 

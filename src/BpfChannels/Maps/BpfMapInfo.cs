@@ -77,44 +77,33 @@ public sealed record BpfMapInfo
         }
 
         bpf_map_info info = default;
-        bool added = false;
-        try
+        using var lease = new HandleLease(handle);
+        bpf_attr_info attr = default;
+        attr.bpf_fd = (uint)handle.FileDescriptor;
+        attr.info_len = (uint)sizeof(bpf_map_info);
+        attr.info = (ulong)&info;
+        int result = Call(bpf_cmd.BPF_OBJ_GET_INFO_BY_FD, ref attr);
+        if (result < 0)
         {
-            handle.DangerousAddRef(ref added);
-            bpf_attr_info attr = default;
-            attr.bpf_fd = (uint)handle.FileDescriptor;
-            attr.info_len = (uint)sizeof(bpf_map_info);
-            attr.info = (ulong)&info;
-            int result = Call(bpf_cmd.BPF_OBJ_GET_INFO_BY_FD, ref attr);
-            if (result < 0)
-            {
-                throw BpfErrors.Create(-result, "BPF_OBJ_GET_INFO_BY_FD", $"fd {handle.FileDescriptor}");
-            }
+            throw BpfErrors.Create(-result, "BPF_OBJ_GET_INFO_BY_FD", $"fd {handle.FileDescriptor}");
+        }
 
-            return new BpfMapInfo
-            {
-                Id = info.id,
-                Type = (BpfMapType)info.type,
-                Name = Encoding.ASCII.GetString(new ReadOnlySpan<byte>(info.name, BPF_OBJ_NAME_LEN)).TrimEnd('\0'),
-                KeySize = (int)info.key_size,
-                ValueSize = (int)info.value_size,
-                MaxEntries = (int)info.max_entries,
-                Flags = (BpfMapFlags)info.map_flags,
-                IsFrozen = ReadFdInfo(handle, "frozen") == "1",
-                BtfId = info.btf_id,
-                BtfKeyTypeId = info.btf_key_type_id,
-                BtfValueTypeId = info.btf_value_type_id,
-                MapExtra = info.map_extra,
-                InterfaceIndex = (int)info.ifindex,
-            };
-        }
-        finally
+        return new BpfMapInfo
         {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
+            Id = info.id,
+            Type = (BpfMapType)info.type,
+            Name = Encoding.ASCII.GetString(new ReadOnlySpan<byte>(info.name, BPF_OBJ_NAME_LEN)).TrimEnd('\0'),
+            KeySize = (int)info.key_size,
+            ValueSize = (int)info.value_size,
+            MaxEntries = (int)info.max_entries,
+            Flags = (BpfMapFlags)info.map_flags,
+            IsFrozen = ReadFdInfo(handle, "frozen") == "1",
+            BtfId = info.btf_id,
+            BtfKeyTypeId = info.btf_key_type_id,
+            BtfValueTypeId = info.btf_value_type_id,
+            MapExtra = info.map_extra,
+            InterfaceIndex = (int)info.ifindex,
+        };
     }
 
     /// <summary>The ids of every map on the system (BPF_MAP_GET_NEXT_ID, 4.13).</summary>
@@ -183,27 +172,16 @@ public sealed record BpfMapInfo
     internal static string? ReadFdInfo(BpfHandle handle, string field)
     {
         // Held open while it is read: a concurrent close and reuse of the number would describe another file.
-        bool added = false;
-        try
+        using var lease = new HandleLease(handle);
+        string prefix = field + ":";
+        foreach (string line in File.ReadLines($"/proc/self/fdinfo/{handle.FileDescriptor}"))
         {
-            handle.DangerousAddRef(ref added);
-            string prefix = field + ":";
-            foreach (string line in File.ReadLines($"/proc/self/fdinfo/{handle.FileDescriptor}"))
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
             {
-                if (line.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    return line.AsSpan(prefix.Length).Trim().ToString();
-                }
+                return line.AsSpan(prefix.Length).Trim().ToString();
             }
+        }
 
-            return null;
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
+        return null;
     }
 }

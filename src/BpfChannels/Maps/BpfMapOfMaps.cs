@@ -57,20 +57,9 @@ public sealed class BpfMapOfMaps<TKey> : IDisposable
         }
 
         BpfHandle handle = inner.Handle;
-        bool added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            int fd = handle.FileDescriptor;
-            Map.Update(KeyBytes(in key), MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in fd)), flags);
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
+        using var lease = new HandleLease(handle);
+        int fd = handle.FileDescriptor;
+        Map.Update(KeyBytes(in key), MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in fd)), flags);
     }
 
     /// <summary>Gets the id of the inner map at <paramref name="key"/>.</summary>

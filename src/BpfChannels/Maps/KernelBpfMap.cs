@@ -10,11 +10,9 @@ namespace BpfChannels;
 internal sealed unsafe class KernelBpfMap : BpfMap
 {
     private readonly BpfHandle _handle;
-    private readonly object _mapLock = new();
-    private byte* _mapped;
-    private nuint _mappedLength;
+    private readonly Lock _mapLock = new();
+    private MappedMemory? _mapping;
     private bool _mappedWritable;
-    private int _leases;
 
     internal KernelBpfMap(BpfHandle handle, BpfMapSpec spec)
         : base(spec)
@@ -92,21 +90,10 @@ internal sealed unsafe class KernelBpfMap : BpfMap
 
     internal override int FreezeCore()
     {
-        bool added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-            var attr = new bpf_attr_map_fd { map_fd = (uint)_handle.FileDescriptor };
-            int result = Call(BPF_MAP_FREEZE, ref attr);
-            return result < 0 ? -result : 0;
-        }
-        finally
-        {
-            if (added)
-            {
-                _handle.DangerousRelease();
-            }
-        }
+        using var lease = new HandleLease(_handle);
+        var attr = new bpf_attr_map_fd { map_fd = (uint)lease.FileDescriptor };
+        int result = Call(BPF_MAP_FREEZE, ref attr);
+        return result < 0 ? -result : 0;
     }
 
     internal override int LookupBatchCore(bool delete, ReadOnlySpan<byte> inBatch, Span<byte> outBatch, Span<byte> keys, Span<byte> values, ref int count, ulong elemFlags)
@@ -142,43 +129,28 @@ internal sealed unsafe class KernelBpfMap : BpfMap
         lock (_mapLock)
         {
             ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-            if (_mapped == null)
-            {
-                MapMemory();
-            }
-
+            _mapping ??= MapMemory();
             if (writable && !_mappedWritable)
             {
                 throw new InvalidOperationException($"Map '{Name}' can only be mapped read-only here (it is frozen, read-only for user space, or its descriptor was opened read-only); read it with ReadSnapshot.");
             }
 
-            _leases++;
-            length = _mappedLength;
-            return _mapped;
+            // The mapping is a SafeHandle: a reference held here keeps it mapped, even across Dispose, until released.
+            bool added = false;
+            _mapping.DangerousAddRef(ref added);
+            length = _mapping.Length;
+            return _mapping.Pointer;
         }
     }
 
-    internal override void ReleaseMappedMemory()
-    {
-        lock (_mapLock)
-        {
-            if (--_leases == 0 && _handle.IsClosed)
-            {
-                Unmap();
-            }
-        }
-    }
+    internal override void ReleaseMappedMemory() => _mapping!.DangerousRelease();
 
     protected override void Dispose(bool disposing)
     {
         lock (_mapLock)
         {
-            // A reader still copying out of the mapping (a poll racing shutdown) keeps it until it releases it.
-            if (_leases == 0)
-            {
-                Unmap();
-            }
-
+            // Unmapped now, or when the last reader still copying out of it (a poll racing shutdown) releases it.
+            _mapping?.Dispose();
             if (disposing)
             {
                 _handle.Dispose();
@@ -186,16 +158,7 @@ internal sealed unsafe class KernelBpfMap : BpfMap
         }
     }
 
-    private void Unmap()
-    {
-        if (_mapped != null)
-        {
-            _ = Interop.Interop.Libc.Munmap(_mapped, _mappedLength);
-            _mapped = null;
-        }
-    }
-
-    private void MapMemory()
+    private MappedMemory MapMemory()
     {
         if (Type != BpfMapType.Array || (Flags & BpfMapFlags.Mmapable) == 0)
         {
@@ -205,95 +168,52 @@ internal sealed unsafe class KernelBpfMap : BpfMap
         nuint page = (nuint)Environment.SystemPageSize;
         nuint size = (nuint)PerCpuStride(ValueSize) * (nuint)MaxEntries;
         size = (size + page - 1) & ~(page - 1);
-        bool added = false;
-        try
+        int errno = Interop.Interop.Errno.EACCES;
+        MappedMemory? mapping = (Flags & BpfMapFlags.ReadOnly) != 0
+            ? null
+            : MappedMemory.TryMap(_handle, size, Interop.Interop.Libc.PROT_READ | Interop.Interop.Libc.PROT_WRITE, 0, out errno);
+        _mappedWritable = mapping is not null;
+
+        // The kernel refuses a writable mapping of a frozen map (EPERM), of a map programs may only read, and
+        // through a read-only descriptor (EACCES); a snapshot needs only to read.
+        if (mapping is null && errno is Interop.Interop.Errno.EACCES or Interop.Interop.Errno.EPERM)
         {
-            _handle.DangerousAddRef(ref added);
-            void* p = (Flags & BpfMapFlags.ReadOnly) != 0 ? MapFailed : Mmap(size, Interop.Interop.Libc.PROT_READ | Interop.Interop.Libc.PROT_WRITE);
-            int errno = p == MapFailed ? Marshal.GetLastPInvokeError() : 0;
-            _mappedWritable = p != MapFailed;
-
-            // The kernel refuses a writable mapping of a frozen map (EPERM), of a map programs may only read,
-            // and through a read-only descriptor (EACCES); a snapshot needs only to read.
-            if (p == MapFailed && ((Flags & BpfMapFlags.ReadOnly) != 0 || errno is Interop.Interop.Errno.EACCES or Interop.Interop.Errno.EPERM))
-            {
-                p = Mmap(size, Interop.Interop.Libc.PROT_READ);
-                errno = p == MapFailed ? Marshal.GetLastPInvokeError() : 0;
-            }
-
-            if (p == MapFailed)
-            {
-                throw BpfErrors.Create(errno, "mmap", Name);
-            }
-
-            _mappedLength = size;
-            _mapped = (byte*)p;
+            mapping = MappedMemory.TryMap(_handle, size, Interop.Interop.Libc.PROT_READ, 0, out errno);
         }
-        finally
-        {
-            if (added)
-            {
-                _handle.DangerousRelease();
-            }
-        }
+
+        return mapping ?? throw BpfErrors.Create(errno, "mmap", Name);
     }
-
-    private static void* MapFailed => (void*)Interop.Interop.Libc.MAP_FAILED;
-
-    private void* Mmap(nuint size, int prot) => Interop.Interop.Libc.Mmap(null, size, prot, Interop.Interop.Libc.MAP_SHARED, _handle.FileDescriptor, 0);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Elem(bpf_cmd cmd, byte* key, byte* value, ulong flags)
     {
-        bool added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-            bpf_attr_map_elem attr = default;
-            attr.map_fd = (uint)_handle.FileDescriptor;
-            attr.key = (ulong)key;
-            attr.value = (ulong)value;
-            attr.flags = flags;
-            int result = Call(cmd, &attr, (uint)sizeof(bpf_attr_map_elem));
-            return result < 0 ? -result : 0;
-        }
-        finally
-        {
-            if (added)
-            {
-                _handle.DangerousRelease();
-            }
-        }
+        using var lease = new HandleLease(_handle);
+        bpf_attr_map_elem attr = default;
+        attr.map_fd = (uint)lease.FileDescriptor;
+        attr.key = (ulong)key;
+        attr.value = (ulong)value;
+        attr.flags = flags;
+        int result = Call(cmd, &attr, (uint)sizeof(bpf_attr_map_elem));
+        return result < 0 ? -result : 0;
     }
 
     private int Batch(bpf_cmd cmd, byte* inBatch, byte* outBatch, byte* keys, byte* values, ref int count, ulong elemFlags)
     {
-        bool added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-            bpf_attr_batch attr = default;
-            attr.in_batch = (ulong)inBatch;
-            attr.out_batch = (ulong)outBatch;
-            attr.keys = (ulong)keys;
-            attr.values = (ulong)values;
-            attr.count = (uint)count;
-            attr.map_fd = (uint)_handle.FileDescriptor;
-            attr.elem_flags = elemFlags;
-            int result = Call(cmd, &attr, (uint)sizeof(bpf_attr_batch));
+        using var lease = new HandleLease(_handle);
+        bpf_attr_batch attr = default;
+        attr.in_batch = (ulong)inBatch;
+        attr.out_batch = (ulong)outBatch;
+        attr.keys = (ulong)keys;
+        attr.values = (ulong)values;
+        attr.count = (uint)count;
+        attr.map_fd = (uint)lease.FileDescriptor;
+        attr.elem_flags = elemFlags;
+        int result = Call(cmd, &attr, (uint)sizeof(bpf_attr_batch));
 
-            // The kernel writes count back only once it has started on the elements; a write batch that
-            // fails partway stops before the last element, so an unchanged full count means none was applied.
-            bool rejectedUpFront = result < 0 && attr.count == (uint)count && keys != null && outBatch == null;
-            count = rejectedUpFront ? 0 : (int)attr.count;
-            return result < 0 ? -result : 0;
-        }
-        finally
-        {
-            if (added)
-            {
-                _handle.DangerousRelease();
-            }
-        }
+        // The kernel writes count back only once it has started on the elements; a write batch that
+        // fails partway stops before the last element, so an unchanged full count means none was applied.
+        bool rejectedUpFront = result < 0 && attr.count == (uint)count && keys != null && outBatch == null;
+        count = rejectedUpFront ? 0 : (int)attr.count;
+        return result < 0 ? -result : 0;
     }
 }

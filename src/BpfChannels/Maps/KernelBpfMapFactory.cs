@@ -34,42 +34,16 @@ internal sealed class KernelBpfMapFactory : BpfMapFactory
             Encoding.ASCII.GetBytes(name, new Span<byte>(attr.map_name, BPF_OBJ_NAME_LEN - 1));
         }
 
-        BpfHandle? inner = spec.InnerMap?.Handle;
-        BpfHandle? btf = spec.Btf;
-        bool innerAdded = false, btfAdded = false;
-        try
+        using var inner = new HandleLease(spec.InnerMap?.Handle);
+        using var btf = new HandleLease(spec.Btf);
+        attr.inner_map_fd = (uint)inner.FileDescriptor;
+        attr.btf_fd = (uint)btf.FileDescriptor;
+        int fd = Call(bpf_cmd.BPF_MAP_CREATE, ref attr);
+        if (fd < 0)
         {
-            if (inner is not null)
-            {
-                inner.DangerousAddRef(ref innerAdded);
-                attr.inner_map_fd = (uint)inner.FileDescriptor;
-            }
-
-            if (btf is not null)
-            {
-                btf.DangerousAddRef(ref btfAdded);
-                attr.btf_fd = (uint)btf.FileDescriptor;
-            }
-
-            int fd = Call(bpf_cmd.BPF_MAP_CREATE, ref attr);
-            if (fd < 0)
-            {
-                throw BpfErrors.Create(-fd, "BPF_MAP_CREATE", spec.Name ?? spec.Type.ToString());
-            }
-
-            return new KernelBpfMap(new BpfHandle(fd), spec);
+            throw BpfErrors.Create(-fd, "BPF_MAP_CREATE", spec.Name ?? spec.Type.ToString());
         }
-        finally
-        {
-            if (innerAdded)
-            {
-                inner!.DangerousRelease();
-            }
 
-            if (btfAdded)
-            {
-                btf!.DangerousRelease();
-            }
-        }
+        return new KernelBpfMap(new BpfHandle(fd), spec);
     }
 }

@@ -97,7 +97,13 @@ public sealed class UserRingBufferWriterTests
             TestContext.Current.CancellationToken);
 
         Assert.True(writer.TryWrite(MemoryMarshal.AsBytes([new Message { Slot = 5, Value = 1 }]), TimeSpan.FromSeconds(30)));
-        Assert.Equal(4096 / 24, await drainer);
+
+        // The drain empties the full buffer, and may already see the message written as soon as room appeared;
+        // either way every message is drained exactly once.
+        long drained = await drainer;
+        Assert.InRange(drained, 4096 / 24, (4096 / 24) + 1);
+        drained += Drain(obj);
+        Assert.Equal((4096 / 24) + 1, drained);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using static BpfChannels.Interop.Interop;
 
-namespace BpfChannels.Events;
+namespace BpfChannels;
 
 /// <summary>A shared memory mapping of a descriptor, unmapped exactly once (on dispose or finalization).</summary>
 internal sealed unsafe class MappedMemory : SafeHandle
@@ -21,26 +21,15 @@ internal sealed unsafe class MappedMemory : SafeHandle
 
     /// <summary>mmap(NULL, length, prot, MAP_SHARED, fd, offset), or an exception naming <paramref name="what"/>.</summary>
     public static MappedMemory Map(SafeHandle fd, nuint length, int prot, long offset, string what)
-    {
-        bool added = false;
-        try
-        {
-            fd.DangerousAddRef(ref added);
-            void* p = Libc.Mmap(null, length, prot, Libc.MAP_SHARED, (int)fd.DangerousGetHandle(), offset);
-            if ((nint)p == Libc.MAP_FAILED)
-            {
-                throw BpfErrors.Create(Marshal.GetLastPInvokeError(), "mmap", what);
-            }
+        => TryMap(fd, length, prot, offset, out int errno) ?? throw BpfErrors.Create(errno, "mmap", what);
 
-            return new MappedMemory((nint)p, length);
-        }
-        finally
-        {
-            if (added)
-            {
-                fd.DangerousRelease();
-            }
-        }
+    /// <summary>Maps <paramref name="length"/> bytes of <paramref name="fd"/> shared, or returns null with the errno.</summary>
+    public static MappedMemory? TryMap(SafeHandle fd, nuint length, int prot, long offset, out int errno)
+    {
+        using var lease = new HandleLease(fd);
+        void* p = Libc.Mmap(null, length, prot, Libc.MAP_SHARED, lease.FileDescriptor, offset);
+        errno = (nint)p == Libc.MAP_FAILED ? Marshal.GetLastPInvokeError() : 0;
+        return errno == 0 ? new MappedMemory((nint)p, length) : null;
     }
 
     /// <summary>Keeps the mapping alive until the lease is disposed.</summary>
