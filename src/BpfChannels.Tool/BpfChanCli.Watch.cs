@@ -40,31 +40,14 @@ internal static partial class BpfChanCli
 
     private static int Diff(Options options, MapFormat format, BpfMapSnapshot before, BpfMapSnapshot after, TextWriter stdout)
     {
-        int changes = 0;
-        for (int i = 0; i < after.Count; i++)
-        {
-            int old = before.IndexOf(after.KeyAt(i));
-            if (old < 0)
-            {
-                stdout.WriteLine(EntryLine(options, format, "Added", after.KeyAt(i), after.ValueAt(i), default));
-                changes++;
-            }
-            else if (!before.ValueAt(old).SequenceEqual(after.ValueAt(i)))
-            {
-                stdout.WriteLine(EntryLine(options, format, "Updated", after.KeyAt(i), after.ValueAt(i), before.ValueAt(old)));
-                changes++;
-            }
-        }
+        var sink = new LineSink(options, format, stdout);
+        return SnapshotDiff.Compare(before, after, ref sink);
+    }
 
-        for (int i = 0; i < before.Count; i++)
-        {
-            if (after.IndexOf(before.KeyAt(i)) < 0)
-            {
-                stdout.WriteLine(EntryLine(options, format, "Removed", before.KeyAt(i), default, before.ValueAt(i)));
-                changes++;
-            }
-        }
-
-        return changes;
+    /// <summary>Writes each change the shared snapshot diff finds as one line.</summary>
+    private readonly struct LineSink(Options options, MapFormat format, TextWriter stdout) : ISnapshotChangeSink
+    {
+        public void OnChange(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous)
+            => stdout.WriteLine(EntryLine(options, format, kind.ToString(), key, value, previous));
     }
 }

@@ -29,8 +29,6 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
     where TKey : unmanaged
     where TValue : unmanaged
 {
-    // Diffing compares values this many entries at a time before looking at single entries.
-    private const int DiffChunk = 32;
 
     private bool _stale;
     private readonly MapChannelOptions _options;
@@ -338,72 +336,8 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
 
     private int Diff(BpfMapSnapshot previous, BpfMapSnapshot current)
     {
-        int n = current.Count;
-        int p = previous.Count;
-        if (n == p && current.Keys.SequenceEqual(previous.Keys))
-        {
-            // Same keys in the same order (the common case): only values can differ. Compare whole chunks first.
-            return current.Values.SequenceEqual(previous.Values) ? 0 : DiffAligned(previous, current);
-        }
-
-        int changes = 0;
-        for (int i = 0; i < n; i++)
-        {
-            ReadOnlySpan<byte> key = current.KeyAt(i);
-            int j = i < p && key.SequenceEqual(previous.KeyAt(i)) ? i : previous.IndexOf(key);
-            if (j < 0)
-            {
-                Publish(MapChangeKind.Added, key, current.ValueAt(i), default);
-                changes++;
-            }
-            else if (!current.ValueAt(i).SequenceEqual(previous.ValueAt(j)))
-            {
-                Publish(MapChangeKind.Updated, key, current.ValueAt(i), previous.ValueAt(j));
-                changes++;
-            }
-        }
-
-        for (int j = 0; j < p; j++)
-        {
-            ReadOnlySpan<byte> key = previous.KeyAt(j);
-            bool present = (j < n && key.SequenceEqual(current.KeyAt(j))) || current.IndexOf(key) >= 0;
-            if (!present)
-            {
-                Publish(MapChangeKind.Removed, key, default, previous.ValueAt(j));
-                changes++;
-            }
-        }
-
-        return changes;
-    }
-
-    private int DiffAligned(BpfMapSnapshot previous, BpfMapSnapshot current)
-    {
-        int valueSize = current.ValueSize;
-        ReadOnlySpan<byte> now = current.Values;
-        ReadOnlySpan<byte> before = previous.Values;
-        int changes = 0;
-        for (int start = 0; start < current.Count; start += DiffChunk)
-        {
-            int count = Math.Min(DiffChunk, current.Count - start);
-            if (now.Slice(start * valueSize, count * valueSize).SequenceEqual(before.Slice(start * valueSize, count * valueSize)))
-            {
-                continue;
-            }
-
-            for (int i = start; i < start + count; i++)
-            {
-                ReadOnlySpan<byte> value = now.Slice(i * valueSize, valueSize);
-                ReadOnlySpan<byte> old = before.Slice(i * valueSize, valueSize);
-                if (!value.SequenceEqual(old))
-                {
-                    Publish(MapChangeKind.Updated, current.KeyAt(i), value, old);
-                    changes++;
-                }
-            }
-        }
-
-        return changes;
+        var sink = new PublishingSink(this);
+        return SnapshotDiff.Compare(previous, current, ref sink);
     }
 
     private void Publish(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous)
@@ -492,4 +426,11 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
         WriteCapacity = options.WriteCapacity,
         MaxWriteBatch = options.MaxWriteBatch,
     };
+
+    /// <summary>Turns the diff's byte-level changes into typed changes for the subscribers.</summary>
+    private readonly struct PublishingSink(MapChannel<TKey, TValue> channel) : ISnapshotChangeSink
+    {
+        public void OnChange(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous)
+            => channel.Publish(kind, key, value, previous);
+    }
 }
