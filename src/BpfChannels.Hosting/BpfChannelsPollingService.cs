@@ -53,12 +53,14 @@ internal sealed class BpfChannelsPollingService(
 
     private async Task PollLoopAsync(MapChannelState state, CancellationToken stoppingToken)
     {
-        TimeSpan delay = state.Interval;
+        // One timer per channel for its whole life: waiting for a tick allocates nothing, so a poll where
+        // nothing changed allocates nothing end to end. A new period (backoff, recovery) restarts it from now.
+        using var timer = new PeriodicTimer(state.Interval, time);
         Exception? error = null;
         bool polled = false;
         while (true)
         {
-            Task wait = Task.Delay(delay, time, stoppingToken);
+            ValueTask<bool> tick = timer.WaitForNextTickAsync(stoppingToken);
             if (polled)
             {
                 // Reported once the next wait is armed, so whoever watches knows when the next poll is due.
@@ -67,7 +69,10 @@ internal sealed class BpfChannelsPollingService(
 
             try
             {
-                await wait.ConfigureAwait(false);
+                if (!await tick.ConfigureAwait(false))
+                {
+                    return;
+                }
             }
             catch (OperationCanceledException)
             {
@@ -75,17 +80,20 @@ internal sealed class BpfChannelsPollingService(
             }
 
             (TimeSpan? next, error) = PollOnce(state);
-            if (next is not { } nextDelay)
+            if (next is not { } period)
             {
                 return;
             }
 
-            delay = nextDelay;
+            if (timer.Period != period)
+            {
+                timer.Period = period;
+            }
+
             polled = true;
         }
     }
 
-    /// <summary>Polls once; returns the wait before the next poll (<see langword="null"/> once the channel is completed) and the failure.</summary>
     private (TimeSpan? Next, Exception? Error) PollOnce(MapChannelState state)
     {
         long started = time.GetTimestamp();
