@@ -3,9 +3,9 @@
 // does with strerror(errno).
 using BpfChannels;
 
-if (Environment.UserName != "root" && !CanUseBpf())
+if (!BpfSystem.CanUseBpf(out string? reason))
 {
-    Console.Error.WriteLine("SeedMaps needs CAP_BPF (run it as root): creating a BPF map was refused with EPERM.");
+    Console.Error.WriteLine($"SeedMaps cannot run: {reason}.");
     return 1;
 }
 
@@ -51,16 +51,3 @@ return 0;
 static void Report(string what, BpfError result) => Console.WriteLine(result == BpfError.None
     ? $"{what}: Map updated with new element"
     : $"{what}: Failed to update map with new value: {-(int)result} ({result.ToErrnoName()})");
-
-static bool CanUseBpf()
-{
-    try
-    {
-        using BpfMap probe = BpfMap.Create(new BpfMapSpec { Type = BpfMapType.Array, KeySize = 4, ValueSize = 4, MaxEntries = 1 });
-        return true;
-    }
-    catch (BpfException)
-    {
-        return false;
-    }
-}

@@ -53,7 +53,7 @@ internal sealed partial class SyscallCounterWorker(
         using (link)
         using (follow)
         {
-            TimeSpan interval = channelOptions.Value.Maps.TryGetValue("counts", out BpfMapChannelOptions? counts) && counts.PollInterval is { } every ? every : channelOptions.Value.DefaultPollInterval;
+            TimeSpan interval = channelOptions.Value.GetPollInterval("counts");
             long started = time.GetTimestamp();
             try
             {

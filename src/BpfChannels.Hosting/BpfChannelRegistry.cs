@@ -107,7 +107,7 @@ public sealed class BpfChannelRegistry : IAsyncDisposable, IDisposable
                     BpfMapChannelOptions options = _options.Maps.TryGetValue(registration.Name, out BpfMapChannelOptions? o) ? o : new();
                     BpfMap map = ResolveMap(registration, options, opened, out string source);
                     MapChannel channel = registration.CreateChannel(map, options.Channel);
-                    TimeSpan interval = _options.IntervalOf(registration.Name);
+                    TimeSpan interval = _options.GetPollInterval(registration.Name);
                     channels.Add(registration.Name, new MapChannelState(registration.Name, channel, interval, _time.GetUtcNow()));
                     Log.ChannelOpened(_logger, registration.Name, source, interval);
                 }

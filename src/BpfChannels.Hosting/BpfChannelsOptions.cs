@@ -33,5 +33,8 @@ public sealed class BpfChannelsOptions
         return map;
     }
 
-    internal TimeSpan IntervalOf(string name) => Maps.TryGetValue(name, out BpfMapChannelOptions? map) && map.PollInterval is { } interval ? interval : DefaultPollInterval;
+    /// <summary>The poll interval of the map channel <paramref name="name"/>: its own, else <see cref="DefaultPollInterval"/>.</summary>
+    /// <param name="name">The channel's name.</param>
+    /// <returns>The interval.</returns>
+    public TimeSpan GetPollInterval(string name) => Maps.TryGetValue(name, out BpfMapChannelOptions? map) && map.PollInterval is { } interval ? interval : DefaultPollInterval;
 }

@@ -624,7 +624,6 @@ internal sealed unsafe class InMemoryBpfMap : BpfMap
             _ = _lookup.TryGetValue(key, out entry);
         }
 
-        byte[] stored = value.ToArray();
         if (IsMapOfMaps)
         {
             uint id = BinaryPrimitives.ReadUInt32LittleEndian(value);
@@ -645,7 +644,14 @@ internal sealed unsafe class InMemoryBpfMap : BpfMap
             _order!.Remove(entry.Node);
             _ = _bySeq!.Remove(entry.Seq);
             entry.Seq = _nextSeq++;
-            entry.Value = stored;
+            if (entry.Value.Length == value.Length)
+            {
+                value.CopyTo(entry.Value); // values keep their size: rewrite in place, no allocation
+            }
+            else
+            {
+                entry.Value = value.ToArray();
+            }
             if (_kind == Kind.Lpm)
             {
                 entry.Key = key.ToArray();
@@ -672,7 +678,7 @@ internal sealed unsafe class InMemoryBpfMap : BpfMap
         }
 
         byte[] keyBytes = key.ToArray();
-        var created = new Entry(keyBytes, stored, _nextSeq++);
+        var created = new Entry(keyBytes, value.ToArray(), _nextSeq++);
         _index.Add(_kind == Kind.Lpm ? NormalizedPrefix(key, PrefixLength(key)) : keyBytes, created);
         _order!.AddLast(created.Node);
         _bySeq!.Add(created.Seq, created);

@@ -88,12 +88,7 @@ public static class BpfTestEnvironment
     {
         try
         {
-            using BpfMap map = BpfMap.Create(new BpfMapSpec { Type = BpfMapType.Array, KeySize = 4, ValueSize = 4, MaxEntries = 1 });
-            return null;
-        }
-        catch (BpfException e)
-        {
-            return $"this process cannot create BPF maps ({e.ErrorName})";
+            return BpfSystem.CanUseBpf(out string? reason) ? null : $"this process cannot create BPF maps ({reason})";
         }
         catch (DllNotFoundException e)
         {
