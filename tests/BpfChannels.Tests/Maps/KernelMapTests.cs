@@ -156,6 +156,22 @@ public sealed class KernelMapTests
     }
 
     [Fact]
+    public void ReadSnapshot_MapTypeWithoutBatch_FallsBackToGetNextKey()
+    {
+        // Device maps have no batch operations (ENOTSUPP): the read walks with get_next_key instead.
+        using BpfMap devices = BpfMap.Create(new BpfMapSpec { Type = BpfMapType.DevMap, KeySize = 4, ValueSize = 4, MaxEntries = 4 });
+        var typed = devices.As<uint, uint>();
+        typed.Update(2, 1); // the loopback interface
+        Assert.Equal(BpfError.NotSupported, Assert.Throws<BpfException>(() => typed.LookupBatch(new BpfMapBatchCursor(), new uint[4], new uint[4])).Error);
+
+        BpfMapSnapshot snapshot = typed.CreateSnapshot();
+        Assert.Equal(1, typed.ReadSnapshot(snapshot));
+        Assert.Equal(BpfMapReadStrategy.GetNextKey, snapshot.Strategy);
+        Assert.Equal(2u, MemoryMarshal.Read<uint>(snapshot.KeyAt(0)));
+        Assert.Equal(1u, MemoryMarshal.Read<uint>(snapshot.ValueAt(0)));
+    }
+
+    [Fact]
     public void RingBuffer_Create_HasSizeAsMaxEntries()
     {
         using BpfMap ring = BpfMapFactory.Kernel.CreateRingBuffer(64 * 1024, "ring_test");

@@ -140,6 +140,38 @@ public sealed class BpfChanTests : IDisposable
     }
 
     [Fact]
+    public async Task MapsAndWatch_BpftoolCreatedMap_ListedAndChangesReported()
+    {
+        string bpftool = BpfTestEnvironment.RequireTool("bpftool");
+        string pin = Path.Combine(_directory, "tool_watch");
+        BpfTestEnvironment.Run(bpftool, "map", "create", pin, "type", "hash", "key", "4", "value", "8", "entries", "8", "name", "tool_watch");
+        BpfTestEnvironment.Run(bpftool, "map", "update", "pinned", pin, "key", "1", "0", "0", "0", "value", "1", "0", "0", "0", "0", "0", "0", "0");
+        using BpfMap theirs = BpfMap.OpenPinned(pin);
+
+        (int exit, string listing, _) = await RunAsync("maps", "--json");
+        Assert.Equal(ExitCodes.Success, exit);
+        JsonElement listed = JsonLines(listing).Single(e => e.GetProperty("id").GetUInt32() == theirs.Id);
+        Assert.Equal("tool_watch", listed.GetProperty("name").GetString());
+        Assert.Equal(pin, listed.GetProperty("pinned").GetString());
+
+        var output = new StringWriter();
+        TextWriter synchronized = TextWriter.Synchronized(output);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Task<int> watch = BpfChanCli.RunAsync(["watch", pin, "--key", "u32", "--value", "u64", "--interval", "20", "--count", "2", "--json"], synchronized, TextWriter.Null, cancel.Token);
+        await WaitForLinesAsync(output, 1, cancel.Token); // the listing of key 1: the first read is done
+
+        // bpftool writes; bpfchan sees it, then bpftool deletes.
+        BpfTestEnvironment.Run(bpftool, "map", "update", "pinned", pin, "key", "9", "0", "0", "0", "value", "7", "0", "0", "0", "0", "0", "0", "0");
+        await WaitForLinesAsync(output, 2, cancel.Token);
+
+        BpfTestEnvironment.Run(bpftool, "map", "delete", "pinned", pin, "key", "9", "0", "0", "0");
+        Assert.Equal(ExitCodes.Success, await watch);
+        var changes = JsonLines(Snapshot(output)).ToList();
+        Assert.Contains(changes, c => c.GetProperty("change").GetString() == "Added" && c.GetProperty("key").GetUInt32() == 9 && c.GetProperty("value").GetUInt64() == 7);
+        Assert.Contains(changes, c => c.GetProperty("change").GetString() == "Removed" && c.GetProperty("key").GetUInt32() == 9 && c.GetProperty("previous").GetUInt64() == 7);
+    }
+
+    [Fact]
     public async Task Watch_ReportsAddedUpdatedRemoved()
     {
         using BpfMap<uint, ulong> map = BpfMap.CreateHash<uint, ulong>(16, name: "chan_watch");
@@ -149,10 +181,7 @@ public sealed class BpfChanTests : IDisposable
         TextWriter synchronized = TextWriter.Synchronized(output);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         Task<int> watch = BpfChanCli.RunAsync(["watch", $"id:{map.Map.Id}", "--key", "u32", "--value", "u64", "--interval", "20", "--count", "3", "--json"], synchronized, TextWriter.Null, cancel.Token);
-        while (JsonLines(Snapshot(output)).Count() < 2)
-        {
-            await Task.Delay(5, cancel.Token);
-        }
+        await WaitForLinesAsync(output, 2, cancel.Token);
 
         map.Update(3, 3);
         map.Update(1, 100);
@@ -162,6 +191,14 @@ public sealed class BpfChanTests : IDisposable
         Assert.Contains(changes, c => c.GetProperty("change").GetString() == "Added" && c.GetProperty("key").GetUInt32() == 3);
         Assert.Contains(changes, c => c.GetProperty("change").GetString() == "Updated" && c.GetProperty("value").GetUInt64() == 100 && c.GetProperty("previous").GetUInt64() == 1);
         Assert.Contains(changes, c => c.GetProperty("change").GetString() == "Removed" && c.GetProperty("key").GetUInt32() == 2 && c.GetProperty("previous").GetUInt64() == 2);
+    }
+
+    private static async Task WaitForLinesAsync(StringWriter output, int lines, CancellationToken cancellationToken)
+    {
+        while (JsonLines(Snapshot(output)).Count() < lines)
+        {
+            await Task.Delay(10, cancellationToken);
+        }
     }
 
     private static string Snapshot(StringWriter writer)
