@@ -8,9 +8,11 @@ namespace BpfChannels.Hosting;
 /// moment the host starts by epoll loops (no polling), published to every subscriber, completed when the host stops.
 /// </summary>
 /// <remarks>
-/// Thread-safe. Records arrive on the ring buffer's loop thread, in order. A subscriber that throws ends the shared
-/// stream with <c>OnError</c> for every subscriber, so subscribers should handle their own exceptions; a slow one
-/// slows the loop, and the kernel then drops records at reservation (its producer sees a full buffer).
+/// Thread-safe. One epoll loop reads each ring buffer, in order; every subscriber has its own bounded buffer, so a
+/// subscriber that throws or falls behind hurts only itself: an observer whose <c>OnNext</c> throws is detached and
+/// receives nothing more, and a slow observer loses its own oldest records. A reader opened with
+/// <see cref="BoundedChannelFullMode.Wait"/> is the exception by design: it holds the loop back, so the kernel drops
+/// records at reservation instead (the producer sees a full ring).
 /// </remarks>
 public sealed class BpfRingBufferHost : IHostedService, IDisposable
 {
@@ -32,12 +34,41 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     /// <summary>The records of the ring buffer registered as <paramref name="name"/>.</summary>
     /// <typeparam name="T">The record type it was registered with.</typeparam>
     /// <param name="name">The registration name.</param>
-    /// <returns>A hot observable: records from the moment of subscription; completes when the host stops.</returns>
+    /// <param name="capacity">How many records each subscription may fall behind before it loses its oldest.</param>
+    /// <returns>
+    /// A hot observable: records from the moment of subscription, each subscription fed from its own buffer on the
+    /// thread pool (<c>OnNext</c> calls never overlap); completes when the host stops.
+    /// </returns>
     /// <exception cref="KeyNotFoundException">No ring buffer has that name.</exception>
     /// <exception cref="InvalidCastException"><typeparamref name="T"/> is not the registered record type.</exception>
-    public IObservable<T> Observe<T>(string name)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1.</exception>
+    /// <exception cref="ObjectDisposedException">The host has stopped.</exception>
+    public IObservable<T> Observe<T>(string name, int capacity = 4096)
         where T : unmanaged
-        => Stream<T>(name).Records;
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        BpfRingBufferStream<T> stream = Stream<T>(name);
+        return System.Reactive.Linq.Observable.Create<T>(async (observer, cancellationToken) =>
+        {
+            ChannelReader<T> records = Subscribe(stream, capacity, BoundedChannelFullMode.DropOldest, out IDisposable subscription);
+            using (subscription)
+            {
+                try
+                {
+                    await foreach (T record in records.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        observer.OnNext(record);
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return; // unsubscribed
+                }
+            }
+
+            observer.OnCompleted();
+        });
+    }
 
     /// <summary>The records of a ring buffer as a bounded channel, for pipelines.</summary>
     /// <typeparam name="T">The record type.</typeparam>
@@ -50,9 +81,16 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
         where T : unmanaged
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        return Subscribe(Stream<T>(name), capacity, fullMode, out _);
+    }
+
+    /// <summary>A bounded buffer fed from the shared stream until <paramref name="subscription"/> is disposed or the host stops.</summary>
+    private ChannelReader<T> Subscribe<T>(BpfRingBufferStream<T> stream, int capacity, BoundedChannelFullMode fullMode, out IDisposable subscription)
+        where T : unmanaged
+    {
         var channel = System.Threading.Channels.Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { FullMode = fullMode, SingleWriter = true });
         CancellationToken stopping = _stopping.Token;
-        _ = Stream<T>(name).Records.Subscribe(
+        subscription = stream.Records.Subscribe(
             record =>
             {
                 if (!channel.Writer.TryWrite(record) && fullMode == BoundedChannelFullMode.Wait)

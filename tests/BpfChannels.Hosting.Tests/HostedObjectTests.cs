@@ -70,6 +70,34 @@ public sealed class HostedObjectTests
             Assert.Equal(expected, await reader.NextAsync());
         }
 
+        // A subscriber that throws ends only itself: a second one still gets every record.
+        var survivor = Channel.CreateUnbounded<ulong>();
+        int thrown = 0;
+        using IDisposable thrower = ringBuffers.Observe<ulong>("notes").Subscribe(_ =>
+        {
+            Interlocked.Increment(ref thrown);
+            throw new InvalidOperationException("subscriber bug");
+        });
+        using IDisposable other = ringBuffers.Observe<ulong>("notes").Subscribe(value => survivor.Writer.TryWrite(value));
+        for (ulong value = 4; value <= 5; value++)
+        {
+            var args = new SetArgs { Value = value * 100 };
+            Assert.Equal(0u, emit.TestRun(ref args));
+        }
+
+        Assert.Equal(400UL, await survivor.Reader.NextAsync());
+        Assert.Equal(500UL, await survivor.Reader.NextAsync());
+        Assert.Equal(400UL, await observed.Reader.NextAsync());
+        Assert.Equal(500UL, await observed.Reader.NextAsync());
+        Assert.Equal(400UL, await reader.NextAsync());
+        Assert.Equal(500UL, await reader.NextAsync());
+        while (Volatile.Read(ref thrown) == 0)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(1, Volatile.Read(ref thrown)); // detached at its first exception; nothing more reached it
+
         Assert.Throws<InvalidCastException>(() => ringBuffers.Observe<uint>("notes"));
         Assert.Throws<KeyNotFoundException>(() => ringBuffers.Observe<ulong>("nothing"));
 
