@@ -163,6 +163,8 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
     /// <summary>Subscribes a reader: the current entries (those passing <paramref name="keyFilter"/>) as Added, then changes.</summary>
     /// <param name="keyFilter">Which keys to deliver, or <see langword="null"/> for all. Called on the polling thread; keep it cheap.</param>
     /// <returns>The reader; dispose it to unsubscribe. It completes when the channel completes.</returns>
+    /// <remarks>If polls were skipped while nobody subscribed, the map is read first, so the listing is current.</remarks>
+    /// <exception cref="BpfException">That first read failed.</exception>
     public MapChangeReader<TKey, TValue> OpenReader(Func<TKey, bool>? keyFilter = null)
     {
         if (Volatile.Read(ref _stale) && !Volatile.Read(ref _completed))
