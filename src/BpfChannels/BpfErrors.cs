@@ -1,4 +1,4 @@
-using static BpfChannels.Interop.Interop.Errno;
+using static BpfChannels.Interop.Errno;
 
 namespace BpfChannels;
 

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using BpfChannels.Interop;
 
 namespace BpfChannels;
 
@@ -41,7 +40,7 @@ public sealed class BpfHandle : SafeHandle
     /// <exception cref="BpfException">dup(2) failed.</exception>
     public static BpfHandle Duplicate(int fd)
     {
-        int copy = Interop.Interop.Libc.DupCloexec(fd);
+        int copy = Interop.Libc.DupCloexec(fd);
         if (copy < 0)
         {
             throw BpfErrors.Create(-copy, "dup", null);
@@ -51,5 +50,5 @@ public sealed class BpfHandle : SafeHandle
     }
 
     /// <inheritdoc/>
-    protected override bool ReleaseHandle() => Interop.Interop.Libc.Close((int)handle) == 0;
+    protected override bool ReleaseHandle() => Interop.Libc.Close((int)handle) == 0;
 }

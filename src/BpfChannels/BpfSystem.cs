@@ -1,4 +1,3 @@
-using BpfChannels.Interop;
 
 namespace BpfChannels;
 
@@ -34,7 +33,7 @@ public static class BpfSystem
             probe = parent;
         }
 
-        return Interop.Interop.Libc.GetFileSystemType(probe) == Interop.Interop.Libc.BPF_FS_MAGIC;
+        return Interop.Libc.GetFileSystemType(probe) == Interop.Libc.BPF_FS_MAGIC;
     }
 
     /// <summary>

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using static BpfChannels.Interop.Interop;
+using static BpfChannels.Interop;
 
 namespace BpfChannels;
 

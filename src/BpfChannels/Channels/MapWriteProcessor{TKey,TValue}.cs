@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
-using static BpfChannels.Interop.Interop.Errno;
+using static BpfChannels.Interop.Errno;
 
 namespace BpfChannels;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
-using static BpfChannels.Interop.Interop;
+using static BpfChannels.Interop;
 
 namespace BpfChannels.Events;
 

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using static BpfChannels.Interop.Interop.PerfEvent;
+using static BpfChannels.Interop.PerfEvent;
 
 namespace BpfChannels.Events;
 

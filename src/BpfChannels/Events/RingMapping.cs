@@ -1,4 +1,4 @@
-using static BpfChannels.Interop.Interop;
+using static BpfChannels.Interop;
 
 namespace BpfChannels.Events;
 

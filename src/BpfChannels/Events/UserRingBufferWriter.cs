@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using static BpfChannels.Interop.Interop;
+using static BpfChannels.Interop;
 
 namespace BpfChannels.Events;
 

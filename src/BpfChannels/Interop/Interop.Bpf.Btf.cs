@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace BpfChannels.Interop;
+namespace BpfChannels;
 
 internal static partial class Interop
 {

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace BpfChannels.Interop;
+namespace BpfChannels;
 
 internal static partial class Interop
 {

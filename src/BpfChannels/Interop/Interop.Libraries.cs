@@ -1,4 +1,4 @@
-namespace BpfChannels.Interop;
+namespace BpfChannels;
 
 internal static partial class Interop
 {

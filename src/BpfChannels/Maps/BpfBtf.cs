@@ -1,5 +1,5 @@
 using System.Text;
-using static BpfChannels.Interop.Interop.Bpf;
+using static BpfChannels.Interop.Bpf;
 
 namespace BpfChannels;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using static BpfChannels.Interop.Interop.Bpf;
+using static BpfChannels.Interop.Bpf;
 
 namespace BpfChannels;
 

@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Runtime.InteropServices;
-using static BpfChannels.Interop.Interop.Errno;
+using static BpfChannels.Interop.Errno;
 
 namespace BpfChannels;
 

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using BpfChannels.Interop;
-using static BpfChannels.Interop.Interop.Bpf;
+using static BpfChannels.Interop.Bpf;
 
 namespace BpfChannels;
 
@@ -102,7 +101,7 @@ public abstract partial class BpfMap
         string full = CheckPinPath(path, mustExist: false);
         if (Path.Exists(full))
         {
-            throw BpfErrors.Create(Interop.Interop.Errno.EEXIST, "BPF_OBJ_PIN", full);
+            throw BpfErrors.Create(Interop.Errno.EEXIST, "BPF_OBJ_PIN", full);
         }
 
         byte[] bytes = NullTerminated(full);
@@ -150,20 +149,20 @@ public abstract partial class BpfMap
             throw new ArgumentException($"'{path}' is not a file path on bpffs.", nameof(path));
         }
 
-        long type = Interop.Interop.Libc.GetFileSystemType(directory);
-        if (type == Interop.Interop.Libc.BPF_FS_MAGIC)
+        long type = Interop.Libc.GetFileSystemType(directory);
+        if (type == Interop.Libc.BPF_FS_MAGIC)
         {
             return full;
         }
 
         string root = BpfSystem.DefaultBpfFsPath;
         bool underDefault = full.StartsWith(root + "/", StringComparison.Ordinal);
-        if (underDefault && Interop.Interop.Libc.GetFileSystemType(root) != Interop.Interop.Libc.BPF_FS_MAGIC)
+        if (underDefault && Interop.Libc.GetFileSystemType(root) != Interop.Libc.BPF_FS_MAGIC)
         {
             throw new ArgumentException($"bpffs is not mounted at {root}, so '{path}' cannot hold a pin. Mount it (as root): mount -t bpf bpf {root}", nameof(path));
         }
 
-        if (type == -Interop.Interop.Errno.ENOENT)
+        if (type == -Interop.Errno.ENOENT)
         {
             throw new ArgumentException($"The directory '{directory}' does not exist{(mustExist ? string.Empty : "; create it on bpffs first")}.", nameof(path));
         }

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using static BpfChannels.Interop.Interop.Errno;
+using static BpfChannels.Interop.Errno;
 
 namespace BpfChannels;
 

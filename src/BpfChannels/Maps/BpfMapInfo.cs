@@ -1,6 +1,5 @@
 using System.Text;
-using BpfChannels.Interop;
-using static BpfChannels.Interop.Interop.Bpf;
+using static BpfChannels.Interop.Bpf;
 
 namespace BpfChannels;
 
@@ -73,7 +72,7 @@ public sealed record BpfMapInfo
         if (ReadFdInfo(handle, "map_type") is null)
         {
             // OBJ_GET_INFO_BY_FD would fill a program's or link's info into the map struct without complaint.
-            throw BpfErrors.Create(Interop.Interop.Errno.EINVAL, "BPF_OBJ_GET_INFO_BY_FD", $"fd {handle.FileDescriptor} (not a BPF map)");
+            throw BpfErrors.Create(Interop.Errno.EINVAL, "BPF_OBJ_GET_INFO_BY_FD", $"fd {handle.FileDescriptor} (not a BPF map)");
         }
 
         bpf_map_info info = default;
@@ -117,7 +116,7 @@ public sealed record BpfMapInfo
         {
             var attr = new bpf_attr_get_id { start_id = id };
             int result = Call(bpf_cmd.BPF_MAP_GET_NEXT_ID, ref attr);
-            if (result == -Interop.Interop.Errno.ENOENT)
+            if (result == -Interop.Errno.ENOENT)
             {
                 return ids;
             }
@@ -143,7 +142,7 @@ public sealed record BpfMapInfo
             BpfHandle? handle = TryOpenId(id, 0, out int errno);
             if (handle is null)
             {
-                if (errno == Interop.Interop.Errno.ENOENT)
+                if (errno == Interop.Errno.ENOENT)
                 {
                     continue;
                 }

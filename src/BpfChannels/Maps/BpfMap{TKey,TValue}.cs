@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using static BpfChannels.Interop.Interop.Errno;
+using static BpfChannels.Interop.Errno;
 
 namespace BpfChannels;
 

@@ -1,12 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using BpfChannels.Interop;
-using static BpfChannels.Interop.Interop.Bpf;
-using static BpfChannels.Interop.Interop.Bpf.bpf_cmd;
+using static BpfChannels.Interop.Bpf;
+using static BpfChannels.Interop.Bpf.bpf_cmd;
 
 namespace BpfChannels;
 
-/// <summary>A map in the kernel, reached through its descriptor. Every command goes through <see cref="Interop.Interop.Bpf.Call"/>.</summary>
+/// <summary>A map in the kernel, reached through its descriptor. Every command goes through <see cref="Interop.Bpf.Call"/>.</summary>
 internal sealed unsafe class KernelBpfMap : BpfMap
 {
     private readonly BpfHandle _handle;
@@ -168,17 +167,17 @@ internal sealed unsafe class KernelBpfMap : BpfMap
         nuint page = (nuint)Environment.SystemPageSize;
         nuint size = (nuint)PerCpuStride(ValueSize) * (nuint)MaxEntries;
         size = (size + page - 1) & ~(page - 1);
-        int errno = Interop.Interop.Errno.EACCES;
+        int errno = Interop.Errno.EACCES;
         MappedMemory? mapping = (Flags & BpfMapFlags.ReadOnly) != 0
             ? null
-            : MappedMemory.TryMap(_handle, size, Interop.Interop.Libc.PROT_READ | Interop.Interop.Libc.PROT_WRITE, 0, out errno);
+            : MappedMemory.TryMap(_handle, size, Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE, 0, out errno);
         _mappedWritable = mapping is not null;
 
         // The kernel refuses a writable mapping of a frozen map (EPERM), of a map programs may only read, and
         // through a read-only descriptor (EACCES); a snapshot needs only to read.
-        if (mapping is null && errno is Interop.Interop.Errno.EACCES or Interop.Interop.Errno.EPERM)
+        if (mapping is null && errno is Interop.Errno.EACCES or Interop.Errno.EPERM)
         {
-            mapping = MappedMemory.TryMap(_handle, size, Interop.Interop.Libc.PROT_READ, 0, out errno);
+            mapping = MappedMemory.TryMap(_handle, size, Interop.Libc.PROT_READ, 0, out errno);
         }
 
         return mapping ?? throw BpfErrors.Create(errno, "mmap", Name);

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using BpfChannels.Interop;
-using static BpfChannels.Interop.Interop.Libbpf;
+using static BpfChannels.Interop.Libbpf;
 
 namespace BpfChannels;
 
@@ -54,7 +53,7 @@ public static unsafe class BpfLibbpfLog
         }
 
         byte* buffer = stackalloc byte[MaxMessage];
-        int length = Interop.Interop.Libc.vsnprintf(buffer, MaxMessage, format, args);
+        int length = Interop.Libc.vsnprintf(buffer, MaxMessage, format, args);
         if (length < 0)
         {
             return 0;

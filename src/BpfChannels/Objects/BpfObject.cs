@@ -1,8 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
-using BpfChannels.Interop;
-using static BpfChannels.Interop.Interop.Libbpf;
+using static BpfChannels.Interop.Libbpf;
 
 namespace BpfChannels;
 
@@ -380,10 +379,10 @@ public sealed unsafe partial class BpfObject : IDisposable
         };
         if (libbpf is null)
         {
-            return BpfErrors.Create(errno == 0 ? Interop.Interop.Errno.EINVAL : errno, "bpf_object__open", Name);
+            return BpfErrors.Create(errno == 0 ? Interop.Errno.EINVAL : errno, "bpf_object__open", Name);
         }
 
-        int code = Interop.Interop.Errno.EINVAL;
+        int code = Interop.Errno.EINVAL;
         return new BpfException($"bpf_object__open on '{Name}' failed with {BpfErrors.Name(code)} ({code}): {libbpf}.", "bpf_object__open", Name, code);
     }
 

@@ -1,5 +1,5 @@
 using System.Text;
-using static BpfChannels.Interop.Interop.Libbpf;
+using static BpfChannels.Interop.Libbpf;
 
 namespace BpfChannels;
 
@@ -186,7 +186,7 @@ public sealed unsafe class BpfObjectMap
             if (pinned.Type != spec.Type || pinned.KeySize != spec.KeySize || pinned.ValueSize != spec.ValueSize || pinned.MaxEntries != spec.MaxEntries)
             {
                 pinned.Dispose();
-                throw new BpfException($"The map pinned at '{path}' does not match the definition of '{Name}' ({spec.Type}, {spec.KeySize}/{spec.ValueSize} bytes, {spec.MaxEntries} entries); unpin it or choose another path.", "BPF_OBJ_GET", Name, Interop.Interop.Errno.EINVAL);
+                throw new BpfException($"The map pinned at '{path}' does not match the definition of '{Name}' ({spec.Type}, {spec.KeySize}/{spec.ValueSize} bytes, {spec.MaxEntries} entries); unpin it or choose another path.", "BPF_OBJ_GET", Name, Interop.Errno.EINVAL);
             }
 
             _legacyPinned = true;
@@ -220,11 +220,11 @@ public sealed unsafe class BpfObjectMap
             return;
         }
 
-        long page = Interop.Interop.Libc.GetPageSize();
+        long page = Interop.Libc.GetPageSize();
         long length = ((((long)ValueSize + 7) & ~7L) * bpf_map__max_entries(_map) + page - 1) / page * page;
-        int prot = (flags & BPF_F_RDONLY_PROG) != 0 ? Interop.Interop.Libc.PROT_READ : Interop.Interop.Libc.PROT_READ | Interop.Interop.Libc.PROT_WRITE;
-        void* mapped = Interop.Interop.Libc.Mmap(buffer, (nuint)length, prot, Interop.Interop.Libc.MAP_SHARED | Interop.Interop.Libc.MAP_FIXED, fd, 0);
-        if ((nint)mapped == Interop.Interop.Libc.MAP_FAILED)
+        int prot = (flags & BPF_F_RDONLY_PROG) != 0 ? Interop.Libc.PROT_READ : Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE;
+        void* mapped = Interop.Libc.Mmap(buffer, (nuint)length, prot, Interop.Libc.MAP_SHARED | Interop.Libc.MAP_FIXED, fd, 0);
+        if ((nint)mapped == Interop.Libc.MAP_FAILED)
         {
             throw BpfErrors.Create(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), "mmap", Name);
         }

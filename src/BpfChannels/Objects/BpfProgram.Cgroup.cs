@@ -1,5 +1,5 @@
 using System.Text;
-using static BpfChannels.Interop.Interop.Libbpf;
+using static BpfChannels.Interop.Libbpf;
 
 namespace BpfChannels;
 
@@ -22,7 +22,7 @@ public sealed unsafe partial class BpfProgram
         int fd;
         fixed (byte* p = path)
         {
-            fd = Interop.Interop.Libc.OpenDirectory(p);
+            fd = Interop.Libc.OpenDirectory(p);
         }
 
         if (fd < 0)

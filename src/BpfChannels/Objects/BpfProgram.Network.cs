@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
-using static BpfChannels.Interop.Interop.Errno;
-using static BpfChannels.Interop.Interop.Libbpf;
+using static BpfChannels.Interop.Errno;
+using static BpfChannels.Interop.Libbpf;
 
 namespace BpfChannels;
 

@@ -1,6 +1,6 @@
-using static BpfChannels.Interop.Interop.Bpf;
-using static BpfChannels.Interop.Interop.Errno;
-using static BpfChannels.Interop.Interop.Libbpf;
+using static BpfChannels.Interop.Bpf;
+using static BpfChannels.Interop.Errno;
+using static BpfChannels.Interop.Libbpf;
 
 namespace BpfChannels;
 

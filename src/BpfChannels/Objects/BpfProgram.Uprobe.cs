@@ -1,5 +1,5 @@
 using System.Text;
-using static BpfChannels.Interop.Interop.Libbpf;
+using static BpfChannels.Interop.Libbpf;
 
 namespace BpfChannels;
 

@@ -1,8 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using BpfChannels.Interop;
-using static BpfChannels.Interop.Interop.Bpf;
-using static BpfChannels.Interop.Interop.Libbpf;
+using static BpfChannels.Interop.Bpf;
+using static BpfChannels.Interop.Libbpf;
 
 namespace BpfChannels;
 

@@ -66,7 +66,7 @@ internal sealed class ElfFile
     internal ReadOnlySpan<byte> Data(Section section) => Slice((long)section.Offset, (long)section.Size, $"section {section.Name}");
 
     internal BpfException Corrupt(string what) =>
-        new($"The ELF object '{_name}' is corrupt: {what}.", "ELF", _name, Interop.Interop.Errno.EINVAL);
+        new($"The ELF object '{_name}' is corrupt: {what}.", "ELF", _name, Interop.Errno.EINVAL);
 
     private void Parse()
     {

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
-using static BpfChannels.Interop.Interop.Bpf;
-using static BpfChannels.Interop.Interop.Errno;
+using static BpfChannels.Interop.Bpf;
+using static BpfChannels.Interop.Errno;
 
 namespace BpfChannels;
 

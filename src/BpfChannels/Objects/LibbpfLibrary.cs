@@ -1,12 +1,11 @@
 using System.Runtime.InteropServices;
-using BpfChannels.Interop;
 
 namespace BpfChannels;
 
 /// <summary>Checks once that libbpf.so.1 can be loaded, so its absence is reported by name with the package to install.</summary>
 internal static class LibbpfLibrary
 {
-    private static readonly Lazy<string?> Missing = new(() => Probe(Interop.Interop.Libraries.Libbpf));
+    private static readonly Lazy<string?> Missing = new(() => Probe(Interop.Libraries.Libbpf));
 
     /// <summary>Throws a <see cref="DllNotFoundException"/> naming the package when libbpf.so.1 cannot be loaded.</summary>
     internal static void EnsureAvailable()

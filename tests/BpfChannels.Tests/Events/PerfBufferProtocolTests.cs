@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using BpfChannels.Events;
-using static BpfChannels.Interop.Interop.PerfEvent;
+using static BpfChannels.Interop.PerfEvent;
 
 namespace BpfChannels.Tests.Events;
 

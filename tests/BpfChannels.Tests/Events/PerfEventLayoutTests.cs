@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using BpfChannels.Tests.Interop;
-using static BpfChannels.Interop.Interop;
+using static BpfChannels.Interop;
 
 namespace BpfChannels.Tests.Events;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using BpfChannels.Tests.Support;
-using static BpfChannels.Interop.Interop.Bpf;
+using static BpfChannels.Interop.Bpf;
 
 namespace BpfChannels.Tests.Interop;
 

@@ -1,6 +1,6 @@
 using BpfChannels.Tests.Interop;
-using static BpfChannels.Interop.Interop.Bpf;
-using static BpfChannels.Interop.Interop.Libbpf;
+using static BpfChannels.Interop.Bpf;
+using static BpfChannels.Interop.Libbpf;
 
 namespace BpfChannels.Tests.Objects;
 
