@@ -43,7 +43,7 @@ public sealed class BpfHandle : SafeHandle
         int copy = Interop.Libc.DupCloexec(fd);
         if (copy < 0)
         {
-            throw BpfErrors.Create(-copy, "dup", null);
+            throw BpfErrors.Create(-copy, BpfCommand.Dup, null);
         }
 
         return new BpfHandle(copy);

@@ -32,10 +32,10 @@ public sealed class EventLoop : IDisposable
     /// <exception cref="BpfException">epoll_create1 or eventfd failed (for example EMFILE).</exception>
     public EventLoop()
     {
-        _epoll = Open(Libc.EpollCreate(), "epoll_create1");
+        _epoll = Open(Libc.EpollCreate(), BpfCommand.EpollCreate);
         try
         {
-            _wakeup = Open(Libc.EventFd(), "eventfd");
+            _wakeup = Open(Libc.EventFd(), BpfCommand.EventFd);
             Register(_wakeup, Libc.EPOLLIN, WakeupToken);
         }
         catch
@@ -203,7 +203,7 @@ public sealed class EventLoop : IDisposable
         }
     }
 
-    private static SafeFileHandle Open(int fd, string command) =>
+    private static SafeFileHandle Open(int fd, BpfCommand command) =>
         fd < 0 ? throw BpfErrors.Create(-fd, command, null) : new SafeFileHandle(fd, ownsHandle: true);
 
     private void Register(SafeHandle fd, uint events, ulong token)
@@ -213,7 +213,7 @@ public sealed class EventLoop : IDisposable
         int error = Libc.EpollCtl(epoll.FileDescriptor, Libc.EPOLL_CTL_ADD, target.FileDescriptor, events, token);
         if (error < 0)
         {
-            throw BpfErrors.Create(-error, "epoll_ctl", null);
+            throw BpfErrors.Create(-error, BpfCommand.EpollCtl, null);
         }
     }
 
@@ -253,7 +253,7 @@ public sealed class EventLoop : IDisposable
 
         if (n < 0)
         {
-            throw BpfErrors.Create(-n, "epoll_wait", null);
+            throw BpfErrors.Create(-n, BpfCommand.EpollWait, null);
         }
 
         int records = 0;

@@ -76,7 +76,7 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
 
                 if (fd < 0)
                 {
-                    throw BpfErrors.Create(-fd, "perf_event_open", $"{Name} (CPU {cpu})");
+                    throw BpfErrors.Create(-fd, BpfCommand.PerfEventOpen, $"{Name} (CPU {cpu})");
                 }
 
                 var handle = new SafeFileHandle(fd, ownsHandle: true);
@@ -95,14 +95,14 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
                 int error = PerfEvent.Ioctl(fd, PerfEvent.PERF_EVENT_IOC_ENABLE);
                 if (error < 0)
                 {
-                    throw BpfErrors.Create(-error, "PERF_EVENT_IOC_ENABLE", $"{Name} (CPU {cpu})");
+                    throw BpfErrors.Create(-error, BpfCommand.PerfEventIocEnable, $"{Name} (CPU {cpu})");
                 }
 
                 uint key = (uint)cpu;
                 int errno = _map.UpdateCore(MemoryMarshal.AsBytes(new ReadOnlySpan<uint>(in key)), MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in fd)), 0);
                 if (errno != 0)
                 {
-                    throw map.Error(errno, "BPF_MAP_UPDATE_ELEM");
+                    throw map.Error(errno, BpfCommand.MapUpdateElem);
                 }
 
                 _stored.Add(key);

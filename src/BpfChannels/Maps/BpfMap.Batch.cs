@@ -48,7 +48,7 @@ public abstract partial class BpfMap
         CheckUpdateFlags(flags);
         int done = count;
         int err = count == 0 ? 0 : UpdateBatchCore(keys, values, ref done, (ulong)flags);
-        return err == 0 ? count : throw BatchError(err, "BPF_MAP_UPDATE_BATCH", done);
+        return err == 0 ? count : throw BatchError(err, BpfCommand.MapUpdateBatch, done);
     }
 
     /// <summary>Deletes many keys in one syscall (BPF_MAP_DELETE_BATCH, 5.6), stopping at the first missing key.</summary>
@@ -62,19 +62,20 @@ public abstract partial class BpfMap
         int count = CheckBatch(keys.Length, -1);
         int done = count;
         int err = count == 0 ? 0 : DeleteBatchCore(keys, ref done, 0);
-        return err == 0 ? count : throw BatchError(err, "BPF_MAP_DELETE_BATCH", done);
+        return err == 0 ? count : throw BatchError(err, BpfCommand.MapDeleteBatch, done);
     }
 
     private int LookupBatchChecked(BpfMapBatchCursor cursor, Span<byte> keys, Span<byte> values, BpfMapLookupFlags flags, bool delete)
     {
         ArgumentNullException.ThrowIfNull(cursor);
+        CheckLookupFlags(flags);
         int count = CheckBatch(keys.Length, values.Length);
         if (cursor.IsComplete || count == 0)
         {
             return 0;
         }
 
-        string command = delete ? "BPF_MAP_LOOKUP_AND_DELETE_BATCH" : "BPF_MAP_LOOKUP_BATCH";
+        BpfCommand command = delete ? BpfCommand.MapLookupAndDeleteBatch : BpfCommand.MapLookupBatch;
         int err = BatchStep(cursor, delete, keys, values, ref count, (ulong)flags);
         return err == 0 ? count : throw Error(err, command);
     }
@@ -114,13 +115,13 @@ public abstract partial class BpfMap
             throw new ArgumentException($"Batch values must hold {count} values of {ValueBufferSize} bytes ({count * ValueBufferSize} bytes); got {valueBytes}.", "values");
         }
 
-        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        ThrowIfDisposed();
         return count;
     }
 
-    private BpfBatchException BatchError(int errno, string command, int completed)
+    private BpfBatchException BatchError(int errno, BpfCommand command, int completed)
     {
         BpfException inner = Error(errno, command);
-        return new BpfBatchException($"{inner.Message} {completed} element(s) before the failing one were applied.", command, Name, errno, completed);
+        return new BpfBatchException($"{inner.Message} {completed} element(s) before the failing one were applied.", inner.Command, Name, errno, completed);
     }
 }

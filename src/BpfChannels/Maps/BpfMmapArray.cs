@@ -27,7 +27,7 @@ public sealed unsafe class BpfMmapArray<T> : IDisposable
     public BpfMmapArray(BpfMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        ObjectDisposedException.ThrowIf(map.IsDisposed, map);
+        map.ThrowIfDisposed();
         if (map.Type != BpfMapType.Array || (map.Flags & BpfMapFlags.Mmapable) == 0)
         {
             throw new ArgumentException($"Map '{map.Name}' ({map.Type}, {map.Flags}) is not an array created with BpfMapFlags.Mmapable.", nameof(map));
@@ -90,7 +90,11 @@ public sealed unsafe class BpfMmapArray<T> : IDisposable
 
     private byte* Base()
     {
-        ObjectDisposedException.ThrowIf(Map.IsDisposed || _base == null, Map);
+        if (_base == null || Map.IsDisposed)
+        {
+            throw Map.Disposed();
+        }
+
         return _base;
     }
 }

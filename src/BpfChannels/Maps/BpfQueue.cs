@@ -18,7 +18,7 @@ public sealed class BpfQueue<T> : IDisposable
     public BpfQueue(BpfMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        ObjectDisposedException.ThrowIf(map.IsDisposed, map);
+        map.ThrowIfDisposed();
         if (map.Type is not (BpfMapType.Queue or BpfMapType.Stack))
         {
             throw new ArgumentException($"Map '{map.Name}' is a {map.Type}, not a queue or stack.", nameof(map));
@@ -46,7 +46,7 @@ public sealed class BpfQueue<T> : IDisposable
     {
         if (!TryPush(in value, overwriteOldest))
         {
-            throw Map.Error(E2BIG, "BPF_MAP_UPDATE_ELEM");
+            throw Map.Error(E2BIG, BpfCommand.MapUpdateElem);
         }
     }
 
@@ -57,9 +57,9 @@ public sealed class BpfQueue<T> : IDisposable
     /// <exception cref="BpfException">Another error.</exception>
     public bool TryPush(in T value, bool overwriteOldest = false)
     {
-        ObjectDisposedException.ThrowIf(Map.IsDisposed, Map);
+        Map.ThrowIfDisposed();
         int err = Map.UpdateCore(default, MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in value)), overwriteOldest ? (ulong)BpfMapUpdateFlags.Exist : 0);
-        return err == 0 || (err == E2BIG ? false : throw Map.Error(err, "BPF_MAP_UPDATE_ELEM"));
+        return err == 0 || (err == E2BIG ? false : throw Map.Error(err, BpfCommand.MapUpdateElem));
     }
 
     /// <summary>Removes and returns the next element (the oldest for a queue, the newest for a stack).</summary>

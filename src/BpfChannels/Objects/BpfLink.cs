@@ -66,7 +66,7 @@ public sealed unsafe class BpfLink : IDisposable
             int result = bpf_link__pin(_link, p);
             if (result < 0)
             {
-                throw BpfErrors.Create(-result, "BPF_OBJ_PIN", $"{Description} at {path}");
+                throw BpfErrors.Create(-result, BpfCommand.ObjPin, $"{Description} at {path}");
             }
         }
     }

@@ -350,7 +350,7 @@ public sealed unsafe partial class BpfObject : IDisposable
                 throw VerifierError(failed.Name, errno, log);
             }
 
-            throw BpfErrors.Create(errno, "bpf_object__load", failed is null ? Name : $"{Name}/{failed.Name}");
+            throw BpfErrors.Create(errno, BpfCommand.ObjectLoad, failed is null ? Name : $"{Name}/{failed.Name}");
         }
 
         FreeLog();
@@ -379,11 +379,11 @@ public sealed unsafe partial class BpfObject : IDisposable
         };
         if (libbpf is null)
         {
-            return BpfErrors.Create(errno == 0 ? Interop.Errno.EINVAL : errno, "bpf_object__open", Name);
+            return BpfErrors.Create(errno == 0 ? Interop.Errno.EINVAL : errno, BpfCommand.ObjectOpen, Name);
         }
 
         int code = Interop.Errno.EINVAL;
-        return new BpfException($"bpf_object__open on '{Name}' failed with {BpfErrors.Name(code)} ({code}): {libbpf}.", "bpf_object__open", Name, code);
+        return new BpfException($"bpf_object__open on '{Name}' failed with {BpfErrors.Name(code)} ({code}): {libbpf}.", BpfCommand.ObjectOpen.Name(), Name, code);
     }
 
     private static string Tail(string log, int max) => log.Length <= max ? log : "..." + log[^max..];

@@ -27,12 +27,12 @@ public sealed unsafe partial class BpfProgram
 
         if (fd < 0)
         {
-            throw AttachError(-fd, "open", cgroupPath);
+            throw AttachError(-fd, BpfCommand.Open, cgroupPath);
         }
 
         // The link holds its own reference to the cgroup; the directory descriptor is needed only to create it.
         using var cgroup = new BpfHandle(fd);
         nint link = bpf_program__attach_cgroup(_program, cgroup.FileDescriptor);
-        return link != 0 ? new BpfLink(link, $"cgroup {cgroupPath} ({SectionName}) <- {Name}") : throw AttachError("bpf_program__attach_cgroup", cgroupPath);
+        return link != 0 ? new BpfLink(link, $"cgroup {cgroupPath} ({SectionName}) <- {Name}") : throw AttachError(BpfCommand.ProgramAttachCgroup, cgroupPath);
     }
 }

@@ -23,7 +23,7 @@ public sealed partial class BpfProgram
         RequireLibbpf("AttachXdp");
         nint link = bpf_program__attach_xdp(_program, interfaceIndex);
         string target = $"xdp ifindex {interfaceIndex}";
-        return link != 0 ? new BpfLink(link, $"{target} <- {Name}") : throw AttachError("bpf_program__attach_xdp", target);
+        return link != 0 ? new BpfLink(link, $"{target} <- {Name}") : throw AttachError(BpfCommand.ProgramAttachXdp, target);
     }
 
     /// <summary>Attaches an XDP program to the network interface named <paramref name="interfaceName"/> (for example <c>lo</c> or <c>eth0</c>).</summary>
@@ -63,7 +63,7 @@ public sealed partial class BpfProgram
             }
             catch (SocketException e)
             {
-                throw AttachError(e.SocketErrorCode == SocketError.InvalidArgument || e.NativeErrorCode <= 0 ? EINVAL : e.NativeErrorCode, "SO_ATTACH_BPF", "socket");
+                throw AttachError(e.SocketErrorCode == SocketError.InvalidArgument || e.NativeErrorCode <= 0 ? EINVAL : e.NativeErrorCode, BpfCommand.SetSockOptAttachBpf, "socket");
             }
         }
 

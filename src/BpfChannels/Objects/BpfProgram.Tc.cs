@@ -29,7 +29,7 @@ public sealed unsafe partial class BpfProgram
         int result = bpf_tc_hook_create(&hook);
         if (result < 0 && result != -EEXIST)
         {
-            throw AttachError(-result, "bpf_tc_hook_create", target);
+            throw AttachError(-result, BpfCommand.TcHookCreate, target);
         }
 
         var opts = new bpf_tc_opts { sz = (nuint)sizeof(bpf_tc_opts) };
@@ -41,7 +41,7 @@ public sealed unsafe partial class BpfProgram
 
         if (result < 0)
         {
-            throw AttachError(-result, "bpf_tc_attach", target);
+            throw AttachError(-result, BpfCommand.TcAttach, target);
         }
 
         // bpf_tc_detach identifies the filter by handle and priority and wants the other fields zero.
@@ -71,10 +71,8 @@ public sealed unsafe partial class BpfProgram
             _ => throw new ArgumentOutOfRangeException(nameof(direction), direction, "Ingress or Egress."),
         };
         string target = $"tcx {direction.ToString().ToLowerInvariant()} ifindex {interfaceIndex}";
-        using var lease = new HandleLease(Handle);
-        var attr = new bpf_attr_link_create { prog_fd = (uint)lease.FileDescriptor, target_ifindex = (uint)interfaceIndex, attach_type = attachType };
-        int fd = Call(bpf_cmd.BPF_LINK_CREATE, ref attr);
-        return fd >= 0 ? new BpfLink(new BpfHandle(fd), $"{target} <- {Name}") : throw AttachError(-fd, "BPF_LINK_CREATE", target);
+        int errno = Interop.Bpf.LinkCreate(Handle, interfaceIndex, attachType, out BpfHandle? link);
+        return errno == 0 ? new BpfLink(link!, $"{target} <- {Name}") : throw AttachError(errno, BpfCommand.LinkCreate, target);
     }
 
     private static void DetachTc(bpf_tc_hook hook, uint handle, uint priority)

@@ -37,7 +37,7 @@ public sealed unsafe partial class BpfProgram
                 func_name = pFunction,
             };
             nint link = bpf_program__attach_uprobe_opts(_program, processId, pPath, (nuint)offset, &opts);
-            return link != 0 ? new BpfLink(link, $"{target} <- {Name}") : throw AttachError("bpf_program__attach_uprobe_opts", target);
+            return link != 0 ? new BpfLink(link, $"{target} <- {Name}") : throw AttachError(BpfCommand.ProgramAttachUprobe, target);
         }
     }
 }
