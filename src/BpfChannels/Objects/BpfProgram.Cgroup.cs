@@ -20,14 +20,15 @@ public sealed unsafe partial class BpfProgram
         RequireLibbpf("AttachCgroup");
         byte[] path = Encoding.UTF8.GetBytes(cgroupPath + "\0");
         int fd;
+        int errno;
         fixed (byte* p = path)
         {
-            fd = Interop.Libc.OpenDirectory(p);
+            errno = Interop.Libc.OpenDirectory(p, out fd);
         }
 
-        if (fd < 0)
+        if (errno != 0)
         {
-            throw AttachError(-fd, BpfCommand.Open, cgroupPath);
+            throw AttachError(errno, BpfCommand.Open, cgroupPath);
         }
 
         // The link holds its own reference to the cgroup; the directory descriptor is needed only to create it.
