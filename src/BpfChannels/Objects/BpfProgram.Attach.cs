@@ -22,7 +22,8 @@ public sealed unsafe partial class BpfProgram
         return link != 0 ? new BpfLink(link, $"{SectionName} <- {Name}") : throw AttachError(BpfCommand.ProgramAttach, SectionName);
     }
 
-    /// <summary>Attaches a raw tracepoint program (SEC("raw_tp/…"), 4.17) to the raw tracepoint <paramref name="tracepoint"/> (BPF_RAW_TRACEPOINT_OPEN).</summary>
+    /// <summary>Attaches a raw tracepoint program (SEC("raw_tp/…")) to the raw tracepoint <paramref name="tracepoint"/> (BPF_RAW_TRACEPOINT_OPEN).</summary>
+    /// <remarks>Requires Linux 4.17 or later.</remarks>
     /// <param name="tracepoint">The raw tracepoint, for example <c>sys_enter</c>.</param>
     /// <returns>The link; dispose it to detach.</returns>
     /// <exception cref="InvalidOperationException">The program is not loaded.</exception>
@@ -34,9 +35,10 @@ public sealed unsafe partial class BpfProgram
     }
 
     /// <summary>
-    /// Attaches a BTF tracing program, whose target was fixed at load from its section: SEC("tp_btf/…") (5.5),
-    /// SEC("fentry/…") and SEC("fexit/…") (5.5), SEC("fmod_ret/…"), SEC("lsm/…") (5.7).
+    /// Attaches a BTF tracing program, whose target was fixed at load from its section: SEC("tp_btf/…"),
+    /// SEC("fentry/…") and SEC("fexit/…"), SEC("fmod_ret/…"), SEC("lsm/…").
     /// </summary>
+    /// <remarks>Requires Linux 5.5 or later (SEC("lsm/…") 5.7).</remarks>
     /// <returns>The link; dispose it to detach.</returns>
     /// <exception cref="InvalidOperationException">The program is not loaded.</exception>
     /// <exception cref="BpfException">The kernel refused.</exception>
@@ -47,7 +49,8 @@ public sealed unsafe partial class BpfProgram
         return link != 0 ? new BpfLink(link, $"{SectionName} <- {Name}") : throw AttachError(BpfCommand.ProgramAttachTrace, SectionName);
     }
 
-    /// <summary>Attaches a tracepoint program (SEC("tracepoint/…"), 4.7) to the perf tracepoint <paramref name="category"/>:<paramref name="name"/>.</summary>
+    /// <summary>Attaches a tracepoint program (SEC("tracepoint/…")) to the perf tracepoint <paramref name="category"/>:<paramref name="name"/>.</summary>
+    /// <remarks>Requires Linux 4.7 or later.</remarks>
     /// <param name="category">The tracepoint's category (a directory under /sys/kernel/tracing/events), for example <c>syscalls</c>.</param>
     /// <param name="name">The tracepoint's name, for example <c>sys_enter_openat</c>.</param>
     /// <returns>The link; dispose it to detach.</returns>

@@ -7,8 +7,9 @@ public sealed unsafe partial class BpfProgram
 {
     /// <summary>
     /// Attaches a cgroup program (SEC("cgroup_skb/ingress"), SEC("cgroup_skb/egress"), SEC("cgroup/sock_create")…) to
-    /// the cgroup v2 directory <paramref name="cgroupPath"/> as a BPF link (5.7+); the section decides the hook.
+    /// the cgroup v2 directory <paramref name="cgroupPath"/> as a BPF link; the section decides the hook.
     /// </summary>
+    /// <remarks>Requires Linux 5.7 or later.</remarks>
     /// <param name="cgroupPath">A directory of a cgroup v2 hierarchy, for example <c>/sys/fs/cgroup/my.slice</c>.</param>
     /// <returns>The link; dispose it to detach.</returns>
     /// <exception cref="ArgumentException">The path is empty.</exception>
