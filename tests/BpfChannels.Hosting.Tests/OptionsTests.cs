@@ -42,8 +42,8 @@ public sealed class OptionsTests
         Assert.Equal(8, counts.Channel.MaxWriteBatch);
 
         await fx.StartAsync();
-        MapChannelState state = Assert.Single(fx.Registry.Open());
-        Assert.Equal(TimeSpan.FromMilliseconds(250), state.Interval);
+        HostedMapChannel state = Assert.Single(fx.Registry.Open());
+        Assert.Equal(TimeSpan.FromMilliseconds(250), fx.Options.GetPollInterval("counts"));
         Assert.True(state.Channel.IsObserved);
     }
 
@@ -59,7 +59,8 @@ public sealed class OptionsTests
 
         await fx.StartAsync();
 
-        Assert.Equal(TimeSpan.FromSeconds(9), Assert.Single(fx.Registry.Open()).Interval);
+        Assert.Single(fx.Registry.Open());
+        Assert.Equal(TimeSpan.FromSeconds(9), fx.Options.GetPollInterval("counts"));
     }
 
     [Fact]

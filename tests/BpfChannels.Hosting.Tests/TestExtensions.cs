@@ -8,11 +8,11 @@ internal static class TestExtensions
     public static Task<T> NextAsync<T>(this ChannelReader<T> reader)
         => reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(HostFixture.Patience, TestContext.Current.CancellationToken);
 
-    /// <summary>Every poll attempt of a hosted channel, as it finishes (null for success, the exception for failure).</summary>
-    public static ChannelReader<Exception?> WatchPolls(this MapChannelState state)
+    /// <summary>Every step of a hosted channel (a poll, a look for its map), as it finishes (null unless a poll threw).</summary>
+    public static ChannelReader<Exception?> WatchPolls(this HostedMapChannel state)
     {
         var attempts = Channel.CreateUnbounded<Exception?>();
-        state.PollFinished += (_, error) => attempts.Writer.TryWrite(error);
+        state.StepFinished += (_, error) => attempts.Writer.TryWrite(error);
         return attempts.Reader;
     }
 }
