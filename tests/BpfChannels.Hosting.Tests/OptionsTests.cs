@@ -64,6 +64,41 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public async Task Reload_PollIntervalAndChannelOptionsChange_RunningChannelFollowsWithoutRestart()
+    {
+        await using var fx = new HostFixture(configuration: new Dictionary<string, string?>
+        {
+            ["BpfChannels:Maps:counts:PollInterval"] = "00:00:10",
+        });
+        using BpfMap<uint, ulong> map = BpfMapFactory.InMemory.CreateHash<uint, ulong>(16, name: "counts");
+        fx.Channels.AddMapChannel<uint, ulong>("counts", _ => map);
+        await fx.StartAsync();
+        HostedMapChannel hosted = Assert.Single(fx.Registry.Open());
+        ChannelReader<Exception?> steps = hosted.WatchPolls();
+        fx.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Null(await steps.NextAsync());
+        Assert.Equal(0, hosted.Channel.Polls); // nobody subscribes and unobserved polling is off
+
+        fx.Configuration["BpfChannels:Maps:counts:PollInterval"] = "00:00:02";
+        fx.Configuration["BpfChannels:Maps:counts:Channel:PollWhenUnobserved"] = "true";
+        fx.Configuration.Reload();
+
+        Assert.Equal(TimeSpan.FromSeconds(2), fx.Options.GetPollInterval("counts"));
+        fx.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Null(await steps.NextAsync());
+        Assert.Equal(1, hosted.Channel.Polls);
+        fx.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Null(await steps.NextAsync());
+        Assert.Equal(2, hosted.Channel.Polls);
+        Assert.Contains(fx.Logs.Entries, e => e.Id.Id == 11);
+
+        // A write queue cannot be resized while it runs: said once, the rest applies.
+        fx.Configuration["BpfChannels:Maps:counts:Channel:WriteCapacity"] = "8";
+        fx.Configuration.Reload();
+        Assert.Contains(fx.Logs.Entries, e => e.Id.Id == 10 && e.Message.Contains("'counts'"));
+    }
+
+    [Fact]
     public async Task StartAsync_ConfiguredMapWithoutChannel_FailsValidationNamingIt()
     {
         await using var fx = new HostFixture(configuration: new Dictionary<string, string?>

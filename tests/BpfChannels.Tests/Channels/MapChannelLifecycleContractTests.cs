@@ -178,16 +178,7 @@ public abstract class MapChannelLifecycleContractTests
 
     private static Task<string> NextAsync(ChannelReader<string> reader) => reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Patience);
 
-    private static List<MapChange<uint, ulong>> Drain(MapChangeReader<uint, ulong> reader)
-    {
-        var changes = new List<MapChange<uint, ulong>>();
-        while (reader.TryRead(out MapChange<uint, ulong> change))
-        {
-            changes.Add(change);
-        }
-
-        return changes;
-    }
+    private static List<MapChange<uint, ulong>> Drain(MapChangeReader<uint, ulong> reader) => MapChannelContractTests.Drain(reader);
 }
 
 public sealed class KernelMapChannelLifecycleContractTests : MapChannelLifecycleContractTests
