@@ -42,6 +42,19 @@ public sealed class BpfObjectHost : IDisposable
     /// <exception cref="BpfException">An object failed to load.</exception>
     public BpfObject GetObject(string name) => _objects.Get(name);
 
+    /// <summary>
+    /// Loads the object registered as <paramref name="name"/> again (open, before-load step, load, after-load step) and
+    /// then disposes the old one, with its maps, programs and links. Map channels that read one of its maps find their
+    /// map gone and reopen it from this host: they re-list the new object's map (<see cref="MapChannel.Relisted"/>).
+    /// </summary>
+    /// <param name="name">The registration name.</param>
+    /// <returns>The newly loaded object.</returns>
+    /// <exception cref="KeyNotFoundException">No object has that name.</exception>
+    /// <exception cref="BpfException">The new load failed; the old object stays loaded.</exception>
+    /// <exception cref="ObjectDisposedException">The host is disposed.</exception>
+    /// <remarks>Thread-safe. Unpinned maps start empty in the new object; pinned ones (<see cref="BpfObjectRegistration.PinMaps"/>) keep their state.</remarks>
+    public BpfObject Reload(string name) => _objects.Reopen(name);
+
     /// <summary>Finds a map by name in the loaded objects; <c>object/map</c> picks the object.</summary>
     /// <param name="name">The map name, or <c>object/map</c>.</param>
     /// <returns>The map (owned by its object), or <see langword="null"/>.</returns>

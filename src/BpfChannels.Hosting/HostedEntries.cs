@@ -91,6 +91,39 @@ internal sealed class HostedEntries<TRegistration, TEntry>
             : throw new KeyNotFoundException($"No {_kind} named '{name}' is registered (registered: {(Registrations.Length == 0 ? "none" : string.Join(", ", Registrations.Select(r => r.Name)))}).");
     }
 
+    /// <summary>
+    /// Opens the registration <paramref name="name"/> again and closes the entry it replaces (after the new one is in
+    /// place, so a failed reopen leaves the old entry as it was).
+    /// </summary>
+    /// <returns>The new entry.</returns>
+    /// <exception cref="KeyNotFoundException">Nothing of this kind has that name.</exception>
+    /// <exception cref="ObjectDisposedException">The entries are closed.</exception>
+    public TEntry Reopen(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        TEntry old;
+        TEntry entry;
+        lock (_lock)
+        {
+            TEntry[] entries = Open();
+            int i = Array.FindIndex(Registrations, r => r.Name == name);
+            if (i < 0)
+            {
+                _ = Get(name); // throws, naming the registered ones
+            }
+
+            entry = _open(Registrations[i]);
+            old = entries[i];
+            TEntry[] replaced = [.. entries];
+            replaced[i] = entry;
+            _byName![name] = entry;
+            Volatile.Write(ref _entries, replaced);
+        }
+
+        _close(old);
+        return entry;
+    }
+
     /// <summary>The registration named <paramref name="name"/>, without opening anything.</summary>
     /// <exception cref="KeyNotFoundException">Nothing of this kind has that name.</exception>
     public TRegistration GetRegistration(string name)

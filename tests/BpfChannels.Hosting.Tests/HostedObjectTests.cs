@@ -47,6 +47,42 @@ public sealed class HostedObjectTests
     }
 
     [Fact]
+    public async Task Reload_ObjectLoadedAgain_ChannelReopensItsMapAndRelists()
+    {
+        BpfTestEnvironment.RequireBpf();
+        await using var fixture = new HostFixture();
+        fixture.Channels.AddObject("state", "hosted_state.bpf.o").AddMapChannel<uint, ulong>("state");
+        await fixture.StartAsync();
+        var objects = fixture.Services.GetRequiredService<BpfObjectHost>();
+        MapChannel<uint, ulong> channel = fixture.Registry.GetChannel<uint, ulong>("state");
+        var relists = Channel.CreateUnbounded<MapChannelRelistedEventArgs>();
+        channel.Relisted += (_, e) => relists.Writer.TryWrite(e);
+        var changes = Channel.CreateUnbounded<MapChange<uint, ulong>>();
+        using IDisposable subscription = channel.Observe().Subscribe(change => changes.Writer.TryWrite(change));
+        var args = new SetArgs { Key = 7, Value = 10 };
+        Assert.Equal(0u, objects.GetObject("state").GetProgram("set_state").TestRun(ref args));
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Added, 7, 10, 0), await changes.Reader.NextAsync());
+        BpfMap before = channel.Map;
+        uint beforeId = before.Id;
+
+        BpfObject reloaded = objects.Reload("state");
+        Assert.True(before.IsDisposed);
+        Assert.Same(reloaded, objects.GetObject("state"));
+        args = new SetArgs { Key = 8, Value = 80 };
+        Assert.Equal(0u, reloaded.GetProgram("set_state").TestRun(ref args));
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+
+        // The new object's map is empty but for key 8: the re-list removes 7 and adds 8.
+        var relisted = new[] { await changes.Reader.NextAsync(), await changes.Reader.NextAsync() }.OrderBy(c => c.Kind).ToArray();
+        Assert.Equal([new(MapChangeKind.Added, 8, 80, 0), new(MapChangeKind.Removed, 7, 0, 10)], relisted);
+        MapChannelRelistedEventArgs e = await relists.Reader.NextAsync();
+        Assert.Equal((beforeId, reloaded.GetMap<uint, ulong>("state").Map.Id), (e.PreviousMapId, e.MapId));
+        Assert.Contains(fixture.Logs.Entries, entry => entry.Id.Id == 7 && entry.Message.Contains($"map {beforeId} from a map source was disposed"));
+        Assert.Equal(HostedMapChannelPhase.Polling, fixture.Registry.Open()[0].Read().Phase);
+    }
+
+    [Fact]
     public async Task AddRingBuffer_ProgramEmits_RecordsReachObserverAndReader()
     {
         BpfTestEnvironment.RequireBpf();

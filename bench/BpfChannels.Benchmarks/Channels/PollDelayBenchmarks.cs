@@ -1,4 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
 
 namespace BpfChannels.Benchmarks.Channels;
 
@@ -9,6 +13,7 @@ namespace BpfChannels.Benchmarks.Channels;
 /// buffers. The C baseline does the same update and read (batch lookup + memcmp) without delivering to anyone.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(Config))]
 public unsafe class PollDelayBenchmarks
 {
     private const int Entries = 1_000;
@@ -101,6 +106,18 @@ public unsafe class PollDelayBenchmarks
 
         _channel.CompleteAsync().GetAwaiter().GetResult();
         _map.Dispose();
+    }
+
+    /// <summary>A poll takes tens of microseconds: the default unrolled job, one launch, a median per parameter; a long build timeout for a loaded machine.</summary>
+    private sealed class Config : ManualConfig
+    {
+        public Config()
+        {
+            AddJob(Job.Default.WithId("PollDelay").WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(15));
+            AddColumn(StatisticColumn.Median, StatisticColumn.P95);
+            SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Value);
+            BuildTimeout = TimeSpan.FromMinutes(10);
+        }
     }
 
     private int PollC()
