@@ -18,7 +18,17 @@ internal sealed class BpfChannelsHealthCheck(BpfChannelRegistry registry, IOptio
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        BpfChannelsOptions options = monitor.CurrentValue;
+        BpfChannelsOptions options;
+        try
+        {
+            options = monitor.CurrentValue;
+        }
+        catch (OptionsValidationException e)
+        {
+            // The polling loops keep the last valid options; say why the new ones were not taken.
+            return Task.FromResult(HealthCheckResult.Degraded($"The reloaded BpfChannels options are invalid and were not applied: {e.Message}"));
+        }
+
         DateTimeOffset now = time.GetUtcNow();
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         var byState = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);

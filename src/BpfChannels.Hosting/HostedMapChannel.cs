@@ -149,7 +149,7 @@ internal sealed class HostedMapChannel
         if (phase is HostedMapChannelPhase.Waiting or HostedMapChannelPhase.Reopening)
         {
             _pinPath = options.GetPinPath(Name);
-            MapLookup lookup = _locator.Find(Name, _registration.MapFactory, _pinPath);
+            MapLookup lookup = Find();
             if (lookup.Map is null || !Attach(lookup, options))
             {
                 int attempts = Read().Attempts + 1;
@@ -213,6 +213,19 @@ internal sealed class HostedMapChannel
         }
 
         return now + interval;
+    }
+
+    /// <summary>Looks for the map; a factory, source or pin that throws is one more missing-map attempt, with its message.</summary>
+    private MapLookup Find()
+    {
+        try
+        {
+            return _locator.Find(Name, _registration.MapFactory, _pinPath);
+        }
+        catch (Exception e)
+        {
+            return MapLookup.NotFound(e.Message);
+        }
     }
 
     /// <summary>Gives the channel the map found; <see langword="false"/> (with the reason recorded) when it does not fit.</summary>

@@ -130,6 +130,40 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public async Task StartAsync_RequiredPinMissing_FailsNamingThePin()
+    {
+        string pin = $"/sys/fs/bpf/bpfchannels_required_{Guid.NewGuid():N}";
+        await using var fx = new HostFixture(configuration: new Dictionary<string, string?>
+        {
+            ["BpfChannels:Maps:counts:PinPath"] = pin,
+            ["BpfChannels:Maps:counts:Required"] = "true",
+        });
+        fx.Channels.AddMapChannel<uint, ulong>("counts");
+
+        InvalidOperationException e = await Assert.ThrowsAsync<InvalidOperationException>(fx.StartAsync);
+
+        Assert.Equal($"Map channel 'counts' is Required and its map is missing: pin {pin} does not exist.", e.Message);
+    }
+
+    [Fact]
+    public async Task StartAsync_PinMissingNotRequired_StartsAndWaits()
+    {
+        string pin = $"/sys/fs/bpf/bpfchannels_optional_{Guid.NewGuid():N}";
+        await using var fx = new HostFixture(configuration: new Dictionary<string, string?>
+        {
+            ["BpfChannels:Maps:counts:PinPath"] = pin,
+        });
+        fx.Channels.AddMapChannel<uint, ulong>("counts");
+
+        await fx.StartAsync();
+
+        HostedMapChannel hosted = Assert.Single(fx.Registry.Open());
+        Assert.Equal((HostedMapChannelPhase.Waiting, $"pin {pin} does not exist"), (hosted.Read().Phase, hosted.Read().Problem));
+        Assert.False(hosted.Channel.HasMap);
+        Assert.Equal("counts", hosted.Channel.Name);
+    }
+
+    [Fact]
     public async Task StartAsync_ChannelWithoutMap_FailsFast()
     {
         await using var fx = new HostFixture();

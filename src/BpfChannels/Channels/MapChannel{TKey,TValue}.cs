@@ -200,7 +200,8 @@ public sealed partial class MapChannel<TKey, TValue> : MapChannel
     /// <exception cref="BpfException">That first read failed.</exception>
     public MapChangeReader<TKey, TValue> OpenReader(Func<TKey, bool>? keyFilter = null)
     {
-        if (Volatile.Read(ref _stale) && !Volatile.Read(ref _completed) && HasMap)
+        // A map that went away is not read: the listing is its last state, and whoever reopens it re-lists.
+        if (Volatile.Read(ref _stale) && !Volatile.Read(ref _completed) && HasMap && !Map.IsDisposed)
         {
             // Polls were skipped while nobody listened: list what the map holds now, not what it held then.
             _ = PollCore(force: true);
