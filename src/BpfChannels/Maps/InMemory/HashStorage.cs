@@ -13,7 +13,7 @@ namespace BpfChannels;
 /// </summary>
 /// <remarks>
 /// An update of a present key is a new element at the head of its bucket, as in the kernel, except where the
-/// kernel updates in place (per-CPU values, BPF_F_LOCK on a value with a spin lock). LRU eviction is exact
+/// kernel updates in place (per-CPU values, hash of maps, BPF_F_LOCK on a value with a spin lock). LRU eviction is exact
 /// (oldest write first); the kernel's is approximate and starts before the map is full.
 /// </remarks>
 internal sealed class HashStorage : ITwinStorage
@@ -40,7 +40,7 @@ internal sealed class HashStorage : ITwinStorage
         _keySize = spec.KeySize;
         _valueSize = valueBufferSize;
         _lru = spec.Type is BpfMapType.LruHash or BpfMapType.LruPerCpuHash;
-        _inPlace = spec.IsPerCpu;
+        _inPlace = spec.IsPerCpu || spec.Type == BpfMapType.HashOfMaps; // htab_map_update_elem_in_place
         _mapOfMaps = spec.Type == BpfMapType.HashOfMaps;
         _spinLockOffset = spinLockOffset;
         _maxEntries = EffectiveMaxEntries(spec);

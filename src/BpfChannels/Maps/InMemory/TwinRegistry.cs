@@ -27,6 +27,15 @@ internal static class TwinRegistry
         }
     }
 
+    /// <summary>Whether the table still has an entry for <paramref name="id"/>, live or not yet pruned.</summary>
+    internal static bool Contains(uint id)
+    {
+        lock (s_lock)
+        {
+            return s_maps.ContainsKey(id);
+        }
+    }
+
     /// <summary>Gives <paramref name="map"/> a new id.</summary>
     internal static uint Register(InMemoryBpfMap map)
     {
