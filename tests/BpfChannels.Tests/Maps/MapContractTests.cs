@@ -735,6 +735,50 @@ public sealed class InMemoryMapContractTests : MapContractTests
         Assert.False(TwinRegistry.Contains(id));
     }
 
+    [Fact]
+    public void ElementOperations_ExistingEntries_AllocateNothing()
+    {
+        using BpfMap<uint, ulong> hash = Factory.CreateHash<uint, ulong>(64);
+        using BpfMap<uint, ulong> array = Factory.CreateArray<ulong>(64);
+        using BpfMap<LpmKey<uint>, int> trie = Factory.CreateLpmTrie<uint, int>(16);
+        using BpfQueue<long> queue = Factory.CreateQueue<long>(4);
+        var prefix = new LpmKey<uint>(16, 0x0000010a);
+        var address = new LpmKey<uint>(32, 0x0302010a);
+        byte[] keys = new byte[16 * 4];
+        byte[] values = new byte[16 * 8];
+        var cursor = new BpfMapBatchCursor();
+        for (uint i = 0; i < 32; i++)
+        {
+            hash.Update(i, i);
+        }
+
+        trie.Update(prefix, 1);
+        void Operations()
+        {
+            for (uint i = 0; i < 32; i++)
+            {
+                hash.Update(i, i + 1, BpfMapUpdateFlags.Exist);
+                _ = hash.TryLookup(i, out _);
+                array.Update(i, i);
+                _ = array.TryLookup(i, out _);
+            }
+
+            trie.Update(prefix, 2, BpfMapUpdateFlags.Exist);
+            _ = trie.TryLookup(address, out _);
+            queue.Push(1);
+            _ = queue.TryPop(out _);
+            cursor.Reset();
+            _ = hash.Map.LookupBatch(cursor, keys, values);
+            cursor.Reset();
+            _ = array.Map.LookupBatch(cursor, keys, values);
+        }
+
+        Operations(); // warm up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Operations();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private (WeakReference Weak, uint Id) CreateAndDrop()
     {
