@@ -19,6 +19,7 @@ namespace BpfChannels.Tests.Differential;
 public sealed class DifferentialTests
 {
     private const int FixedSeeds = 40;
+    private const int ShrinkSeconds = 30;
 
     public static TheoryData<string> Cases => new(DifferentialCase.All.Select(c => c.Name));
 
@@ -47,15 +48,15 @@ public sealed class DifferentialTests
             }
             catch (Exception divergence)
             {
-                // Shrink: CsCheck keeps looking for a smaller failing sequence, starting from this one.
-                string detail = divergence.Message;
+                // Shrink: CsCheck keeps generating sequences smaller than the smallest failing one it has, for a while.
+                string detail = Describe(divergence);
                 try
                 {
-                    spec.Operations.Sample(Run, seed: seed, iter: 500, threads: 1, print: Print);
+                    spec.Operations.Sample(Run, seed: seed, time: ShrinkSeconds, threads: 1, print: Print);
                 }
                 catch (Exception shrunk)
                 {
-                    detail = shrunk.Message;
+                    detail = Describe(shrunk);
                 }
 
                 Assert.Fail($"{name}: kernel and twin diverge on fixed seed {i} (\"{seed}\").\n{detail}");
@@ -84,6 +85,9 @@ public sealed class DifferentialTests
             }
         }
     }
+
+    /// <summary>CsCheck's message (seed, shrunk sequence) and the divergence it found in that sequence.</summary>
+    private static string Describe(Exception e) => e.InnerException is null ? e.Message : $"{e.Message}\n{e.InnerException.Message}";
 
     private static string Print(MapOp[] ops) => string.Join("; ", ops.Select(op => op.ToString()));
 }
