@@ -64,6 +64,33 @@ public sealed class DifferentialTests
         }
     }
 
+    [Theory]
+    [InlineData(BpfMapType.LruHash, 8)]
+    [InlineData(BpfMapType.PerCpuHash, 8)]
+    [InlineData(BpfMapType.PerCpuArray, 8)]
+    [InlineData(BpfMapType.Hash, (1 << 27) + 1)]
+    public void Create_SpecTheKernelRefuses_TwinRefusesWithSameErrno(BpfMapType type, int maxEntries)
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfBtf btf = BpfBtf.Load(SpinLockBtf.Build());
+        bool spinLock = maxEntries == 8; // small maps carry a spin lock value (allowed only in hash and array); the large hash is too many buckets
+        var spec = new BpfMapSpec
+        {
+            Type = type,
+            KeySize = 4,
+            ValueSize = spinLock ? SpinLockBtf.ValueSize : 8,
+            MaxEntries = maxEntries,
+            Flags = spinLock ? BpfMapFlags.None : BpfMapFlags.NoPrealloc,
+            Btf = spinLock ? btf.Handle : null,
+            BtfKeyTypeId = spinLock ? SpinLockBtf.KeyTypeId : 0,
+            BtfValueTypeId = spinLock ? SpinLockBtf.ValueTypeId : 0,
+        };
+
+        BpfException kernel = Assert.Throws<BpfException>(() => BpfMapFactory.Kernel.Create(spec).Dispose());
+        BpfException twin = Assert.Throws<BpfException>(() => BpfMapFactory.InMemory.Create(spec).Dispose());
+        Assert.Equal(kernel.ErrorName, twin.ErrorName);
+    }
+
     private static void Compare(DifferentialCase spec, BpfBtf btf, MapOp[] ops)
     {
         using MapUnderTest kernel = spec.Create(BpfMapFactory.Kernel, btf);
