@@ -91,6 +91,62 @@ public sealed class DifferentialTests
         Assert.Equal(kernel.ErrorName, twin.ErrorName);
     }
 
+    public static TheoryData<BpfMapType> CreatableTypes => new(
+        BpfMapType.Hash, BpfMapType.LruHash, BpfMapType.PerCpuHash, BpfMapType.LruPerCpuHash, BpfMapType.Array,
+        BpfMapType.PerCpuArray, BpfMapType.LpmTrie, BpfMapType.Queue, BpfMapType.Stack, BpfMapType.HashOfMaps, BpfMapType.ArrayOfMaps);
+
+    [Theory]
+    [MemberData(nameof(CreatableTypes))]
+    public void Create_EachFlag_SameOutcomeOnKernelAndTwin(BpfMapType type)
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfMap kernelInner = BpfMapFactory.Kernel.Create(new BpfMapSpec { Type = BpfMapType.Hash, KeySize = 4, ValueSize = 4, MaxEntries = 4 });
+        using BpfMap twinInner = BpfMapFactory.InMemory.Create(new BpfMapSpec { Type = BpfMapType.Hash, KeySize = 4, ValueSize = 4, MaxEntries = 4 });
+        var divergences = new List<string>();
+        IEnumerable<BpfMapFlags> candidates = Enumerable.Range(0, 19).Select(bit => (BpfMapFlags)(1u << bit))
+            .Append(BpfMapFlags.ReadOnly | BpfMapFlags.WriteOnly).Append(BpfMapFlags.ReadOnlyProgram | BpfMapFlags.WriteOnlyProgram);
+        foreach (BpfMapFlags flags in candidates)
+        {
+            string kernel = CreateOutcome(BpfMapFactory.Kernel, type, flags, kernelInner);
+            string twin = CreateOutcome(BpfMapFactory.InMemory, type, flags, twinInner);
+            if (kernel != twin)
+            {
+                divergences.Add($"{flags}: kernel {kernel}, twin {twin}");
+            }
+        }
+
+        Assert.Empty(divergences);
+    }
+
+    private static string CreateOutcome(BpfMapFactory factory, BpfMapType type, BpfMapFlags flags, BpfMap inner)
+    {
+        bool lpm = type == BpfMapType.LpmTrie;
+        bool keyless = type is BpfMapType.Queue or BpfMapType.Stack;
+        var spec = new BpfMapSpec
+        {
+            Type = type,
+            KeySize = keyless ? 0 : lpm ? 8 : 4,
+            ValueSize = type is BpfMapType.HashOfMaps or BpfMapType.ArrayOfMaps ? 4 : 8,
+            MaxEntries = 8,
+            Flags = flags | (lpm ? BpfMapFlags.NoPrealloc : BpfMapFlags.None),
+            InnerMap = type is BpfMapType.HashOfMaps or BpfMapType.ArrayOfMaps ? inner : null,
+        };
+
+        try
+        {
+            factory.Create(spec).Dispose();
+            return "created";
+        }
+        catch (BpfException e)
+        {
+            return e.ErrorName;
+        }
+        catch (ArgumentException)
+        {
+            return "ArgumentException";
+        }
+    }
+
     private static void Compare(DifferentialCase spec, BpfBtf btf, MapOp[] ops)
     {
         using MapUnderTest kernel = spec.Create(BpfMapFactory.Kernel, btf);
