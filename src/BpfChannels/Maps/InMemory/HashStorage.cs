@@ -50,7 +50,7 @@ internal sealed class HashStorage : ITwinStorage
         ulong buckets = BitOperations.RoundUpToPowerOf2((ulong)_maxEntries);
         if (buckets > uint.MaxValue / 16)
         {
-            throw BpfErrors.Create(E2BIG, "BPF_MAP_CREATE", spec.Name);
+            throw BpfErrors.Create(E2BIG, BpfCommand.MapCreate, spec.Name);
         }
 
         _mask = (uint)buckets - 1;

@@ -31,7 +31,7 @@ internal sealed unsafe partial class InMemoryBpfMap : BpfMap
         int spinLock = TwinBtf.SpinLockOffset(spec);
         if (spinLock >= 0 && spec.Type is not (BpfMapType.Hash or BpfMapType.Array))
         {
-            throw BpfErrors.Create(EOPNOTSUPP, "BPF_MAP_CREATE", spec.Name); // map_check_btf: spin locks only in hash and array values
+            throw BpfErrors.Create(EOPNOTSUPP, BpfCommand.MapCreate, spec.Name); // map_check_btf: spin locks only in hash and array values
         }
 
         _hasSpinLock = spinLock >= 0;

@@ -31,7 +31,7 @@ internal sealed unsafe class TwinMemory : SafeHandle
     {
         if (length > nuint.MaxValue / 2)
         {
-            throw BpfErrors.Create(ENOMEM, "BPF_MAP_CREATE", mapName);
+            throw BpfErrors.Create(ENOMEM, BpfCommand.MapCreate, mapName);
         }
 
         try
@@ -40,7 +40,7 @@ internal sealed unsafe class TwinMemory : SafeHandle
         }
         catch (OutOfMemoryException)
         {
-            throw BpfErrors.Create(ENOMEM, "BPF_MAP_CREATE", mapName);
+            throw BpfErrors.Create(ENOMEM, BpfCommand.MapCreate, mapName);
         }
     }
 
