@@ -22,7 +22,7 @@ internal sealed class InMemoryBpfMapFactory : BpfMapFactory
         int errno = TwinCreateRules.Check(spec);
         if (errno != 0)
         {
-            throw BpfErrors.Create(errno, "BPF_MAP_CREATE", spec.Name);
+            throw BpfErrors.Create(errno, BpfCommand.MapCreate, spec.Name);
         }
 
         return new InMemoryBpfMap(spec);
