@@ -36,7 +36,7 @@ internal static class MapDumpCommand
     private static int DumpBulk(CommandContext context, BpfMap map, EntryFormat format, JsonOutput? json)
     {
         var snapshot = new BpfMapSnapshot(map.KeySize, map.ValueBufferSize);
-        int count = map.ReadSnapshot(snapshot);
+        int count = map.ReadSnapshot(snapshot, ReadStrategy(map));
         for (int i = 0; i < count; i++)
         {
             Entry(context, format, json, snapshot.KeyAt(i), snapshot.ValueAt(i));
@@ -44,6 +44,12 @@ internal static class MapDumpCommand
 
         return count;
     }
+
+    /// <summary>
+    /// Batch lookup (get_next_key where batches are missing); not the memory-mapped view of a BPF_F_MMAPABLE array,
+    /// which bpfchan may only have opened read-only.
+    /// </summary>
+    internal static BpfMapReadStrategy ReadStrategy(BpfMap map) => (map.Flags & BpfMapFlags.Mmapable) != 0 ? BpfMapReadStrategy.Batch : BpfMapReadStrategy.Auto;
 
     /// <summary>bpftool's walk: get_next_key, then a lookup per key whose failure is shown in the entry's place.</summary>
     private static int DumpByKey(CommandContext context, BpfMap map, EntryFormat format, JsonOutput? json)

@@ -9,13 +9,14 @@ internal static class MapElementCommands
     {
         using BpfMap map = MapTarget.Open(context.Words, BpfPinAccess.ReadOnly);
         EntryFormat format = context.FormatFor(map, out BpfMapInfo info);
-        byte[] key = format.ParseKey(KeyWords(context));
+        List<string> keyWords = KeyWords(context);
+        byte[] key = format.ParseKey(keyWords);
         context.Words.ExpectEnd(context.Name);
         byte[] value = new byte[map.ValueBufferSize];
         if (!map.TryLookup(key, value))
         {
             context.JsonNull();
-            throw new NotFoundException($"Key {format.KeyText(key)} is not in map '{info.Name}' (ENOENT).");
+            throw new NotFoundException($"Key {string.Join(' ', keyWords)} is not in map '{info.Name}' (ENOENT).");
         }
 
         return Print(context, format, key, value);
@@ -94,11 +95,12 @@ internal static class MapElementCommands
     {
         using BpfMap map = MapTarget.Open(context.Words, BpfPinAccess.ReadWrite);
         EntryFormat format = context.FormatFor(map, out BpfMapInfo info);
-        byte[] key = format.ParseKey(KeyWords(context));
+        List<string> keyWords = KeyWords(context);
+        byte[] key = format.ParseKey(keyWords);
         context.Words.ExpectEnd(context.Name);
         if (!map.TryDelete(key))
         {
-            throw new NotFoundException($"Key {format.KeyText(key)} is not in map '{info.Name}' (ENOENT).");
+            throw new NotFoundException($"Key {string.Join(' ', keyWords)} is not in map '{info.Name}' (ENOENT).");
         }
 
         context.Confirm("deleted");
@@ -162,7 +164,11 @@ internal static class MapElementCommands
     }
 
     /// <summary>The key: bpftool's "key DATA", or the short form's words.</summary>
-    private static List<string> KeyWords(CommandContext context) => context.Words.TryTake("key") ? context.Words.TakeData() : context.Words.TakeData();
+    private static List<string> KeyWords(CommandContext context)
+    {
+        _ = context.Words.TryTake("key");
+        return context.Words.TakeData();
+    }
 
     private static byte[] ParseValue(Words words, EntryFormat format, BpfMapInfo info, ref BpfMap? inner, bool oneWord = false)
     {

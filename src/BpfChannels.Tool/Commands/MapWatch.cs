@@ -40,7 +40,7 @@ internal sealed class MapWatch(BpfMap map, EntryFormat format, string? filter, b
     {
         long start = Stopwatch.GetTimestamp();
         (_previous, _current) = (_current, _previous);
-        _ = map.ReadSnapshot(_current);
+        _ = map.ReadSnapshot(_current, MapDumpCommand.ReadStrategy(map));
         LastPollDuration = Stopwatch.GetElapsedTime(start);
         Polls++;
         if (initial)
