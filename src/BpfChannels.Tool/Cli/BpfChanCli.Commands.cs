@@ -44,6 +44,15 @@ internal static partial class BpfChanCli
         map.Add(Leaf("freeze", "MAP — make the map read-only for user space", MapAdminCommands.Freeze, false));
         root.Add(map);
 
+        var prog = new Command("prog", "bpftool's prog show: loaded programs");
+        prog.Add(Alias(Leaf("show", "PROG (optional) — every program, or the one named: id N, pinned PATH, name NAME", ObjectShowCommands.Programs, false), "list"));
+        root.Add(prog);
+        var link = new Command("link", "bpftool's link show: links attaching programs");
+        link.Add(Alias(Leaf("show", "LINK (optional) — every link, or the one named: id N, pinned PATH", ObjectShowCommands.Links, false), "list"));
+        root.Add(link);
+        root.Add(Leaf("progs", "Every loaded program (prog show)", ObjectShowCommands.Programs, true));
+        root.Add(Leaf("links", "Every link (link show)", ObjectShowCommands.Links, true));
+
         root.Add(Leaf("maps", "Every map with its pin paths (map show -f)", MapShowCommand.RunWithPins, true));
         root.Add(Leaf("dump", "MAP — every entry", MapDumpCommand.Run, true, SumOption));
         root.Add(Leaf("lookup", "MAP KEY — one entry", MapElementCommands.Lookup, true, SumOption));

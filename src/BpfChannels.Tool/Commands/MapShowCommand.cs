@@ -89,7 +89,7 @@ internal static class MapShowCommand
             Utf8JsonWriter json = output.Writer;
             json.WriteStartObject();
             json.WriteNumber("id", info.Id);
-            WriteName(json, "type", type, (uint)info.Type);
+            KernelNames.WriteType(json, "type", type, (uint)info.Type);
             if (info.Name.Length > 0)
             {
                 json.WriteString("name", info.Name);
@@ -124,7 +124,7 @@ internal static class MapShowCommand
 
             if (owner is { } ownerType)
             {
-                WriteName(json, "owner_prog_type", ProgramTypeNames.Get(ownerType), (uint)ownerType);
+                KernelNames.WriteType(json, "owner_prog_type", KernelNames.ProgramType(ownerType), ownerType);
             }
 
             if (jited is { } ownerJited)
@@ -178,7 +178,7 @@ internal static class MapShowCommand
             text.Append("\n\t");
             if (owner is { } ownerType)
             {
-                text.Append("owner_prog_type ").Append(ProgramTypeNames.Get(ownerType) ?? ownerType.ToString(CultureInfo.InvariantCulture)).Append("  ");
+                text.Append("owner_prog_type ").Append(KernelNames.ProgramType(ownerType) ?? ownerType.ToString(CultureInfo.InvariantCulture)).Append("  ");
             }
 
             if (jited is { } ownerJited)
@@ -202,20 +202,15 @@ internal static class MapShowCommand
         context.Out.WriteLine(text.ToString());
     }
 
-    private static void WriteName(Utf8JsonWriter json, string property, string? name, uint number)
-    {
-        if (name is null)
-        {
-            json.WriteNumber(property, number);
-        }
-        else
-        {
-            json.WriteString(property, name);
-        }
-    }
-
     /// <summary>Map id to every path it is pinned at under /sys/fs/bpf (bpftool -f).</summary>
-    public static Dictionary<uint, List<string>> FindPins()
+    public static Dictionary<uint, List<string>> FindPins() => FindPins(path =>
+    {
+        using BpfMap map = BpfMap.OpenPinned(path, BpfPinAccess.ReadOnly);
+        return map.Id;
+    });
+
+    /// <summary>Object id to every path it is pinned at under /sys/fs/bpf, for the objects <paramref name="idOf"/> can open.</summary>
+    public static Dictionary<uint, List<string>> FindPins(Func<string, uint> idOf)
     {
         var pins = new Dictionary<uint, List<string>>();
         if (!BpfSystem.IsOnBpfFs(BpfSystem.DefaultBpfFsPath))
@@ -228,8 +223,7 @@ internal static class MapShowCommand
         {
             try
             {
-                using BpfMap map = BpfMap.OpenPinned(path, BpfPinAccess.ReadOnly);
-                uint id = map.Id;
+                uint id = idOf(path);
                 if (!pins.TryGetValue(id, out List<string>? list))
                 {
                     pins[id] = list = [];
@@ -239,7 +233,7 @@ internal static class MapShowCommand
             }
             catch (Exception e) when (e is BpfException or ArgumentException or IOException or UnauthorizedAccessException)
             {
-                // Not a map (a program or link pin), or gone: not listed.
+                // Another kind of object, or gone: not listed.
             }
         }
 

@@ -81,6 +81,9 @@ internal sealed class BtfFormatter
         return 0;
     }
 
+    /// <summary>The name of type <paramref name="typeId"/> (a function's, a struct's), or null.</summary>
+    public string? TypeName(uint typeId) => typeId > 0 && typeId < _offsets.Count ? Name(U32(_offsets[(int)typeId])) : null;
+
     /// <summary>The size in bytes of a type, or 0 for void and kinds without a size.</summary>
     public int SizeOf(uint typeId)
     {

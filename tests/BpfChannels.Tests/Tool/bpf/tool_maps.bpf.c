@@ -58,4 +58,19 @@ int emit(struct event *ctx)
 	return 0;
 }
 
+
+
+/* A program to attach (a raw tracepoint link for bpfchan link show), and one whose name the kernel cuts at 15. */
+SEC("raw_tracepoint/sys_enter")
+int tool_raw(void *ctx)
+{
+	return 0;
+}
+
+SEC("syscall")
+int tool_program_with_a_long_name(void *ctx)
+{
+	__u32 key = 0;
+	return bpf_map_lookup_elem(&flows, &key) != 0;
+}
 char LICENSE[] SEC("license") = "GPL";
