@@ -65,7 +65,7 @@ internal static partial class BpfChanCli
         root.Add(Leaf("unpin", "PATH — remove a pin", MapAdminCommands.Unpin, true));
         root.Add(Leaf("freeze", "MAP — make the map read-only for user space", MapAdminCommands.Freeze, true));
         root.Add(Leaf("watch", "MAP — the entries, then every change: a live table on a terminal, lines otherwise", WatchCommand.RunAsync, true, IntervalOption, CountOption, FilterOption, SumOption));
-        root.Add(Leaf("events", "MAP — tail a ring buffer's records (hex, or by a BTF type with --type)", EventsCommand.RunAsync, true, CountOption, TypeOption, BtfFileOption, BtfIdOption));
+        root.Add(Leaf("events", "MAP — tail a ring buffer's records (hex, or by a BTF type with --type: from --btf, --btf-id, or the programs that use the ring buffer)", EventsCommand.RunAsync, true, CountOption, TypeOption, BtfFileOption, BtfIdOption));
         root.Add(CompletionCommand.Build(stdout));
         return root;
 

@@ -26,7 +26,7 @@ internal static class EventsCommand
             throw new UsageException($"--count needs a positive number, not {limit}.");
         }
 
-        (BtfFormatter Btf, uint Type)? record = LoadType(context);
+        (BtfFormatter Btf, uint Type)? record = LoadType(context, map);
         using var reader = new RingBufferReader(map);
         using var loop = new EventLoop();
         long seen = 0;
@@ -124,7 +124,7 @@ internal static class EventsCommand
         record.Btf.WriteValue(json, record.Type, data[..size]);
     }
 
-    private static (BtfFormatter, uint)? LoadType(CommandContext context)
+    private static (BtfFormatter, uint)? LoadType(CommandContext context, BpfMap map)
     {
         string? type = context.Get(BpfChanCli.TypeOption);
         string? file = context.Get(BpfChanCli.BtfFileOption);
@@ -146,11 +146,36 @@ internal static class EventsCommand
         }
         else
         {
-            throw new UsageException("--type needs the BTF it is in: --btf FILE (the program's .o, or raw BTF) or --btf-id ID (bpftool btf list).");
+            return FromRunningProgram(map, TypeName(type)) ?? throw new UsageException(
+                $"No loaded program that uses ring buffer '{map.Name}' has a type named '{type}' in its BTF; say where it is with --btf FILE (the program's .o, or raw BTF) or --btf-id ID (bpftool btf list).");
         }
 
-        uint typeId = btf.FindType(type.StartsWith("struct ", StringComparison.Ordinal) ? type[7..] : type);
+        uint typeId = btf.FindType(TypeName(type));
         return typeId != 0 ? (btf, typeId) : throw new UsageException($"No type named '{type}' in that BTF.");
+    }
+
+    private static string TypeName(string type) => type.StartsWith("struct ", StringComparison.Ordinal) ? type[7..] : type;
+
+    /// <summary>The type from the BTF of a loaded program that writes this ring buffer (its map ids include it).</summary>
+    private static (BtfFormatter, uint)? FromRunningProgram(BpfMap map, string type)
+    {
+        uint mapId = map.Id;
+        foreach (BpfProgramInfo program in BpfProgramInfo.GetAll())
+        {
+            if (program.BtfId == 0 || !program.MapIds.Contains(mapId))
+            {
+                continue;
+            }
+
+            using BpfBtf kernel = BpfBtf.OpenById(program.BtfId);
+            var btf = new BtfFormatter(kernel.GetRawData());
+            if (btf.FindType(type) is var id and not 0)
+            {
+                return (btf, id);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Raw BTF, or the .BTF section of a BPF ELF object.</summary>

@@ -207,6 +207,12 @@ public sealed class BpfChanTests : IDisposable
             Assert.Equal(12, record["size"]!.GetValue<int>());
             Assert.Equal(42u, record["formatted"]!["pid"]!.GetValue<uint>());
             Assert.Equal("bpfchan", record["formatted"]!["comm"]!.GetValue<string>());
+
+            // Without --btf: the BTF of the loaded program that uses the ring buffer.
+            Assert.Equal(0u, obj.GetProgram("emit").TestRun(ref context));
+            (exit, output, error) = await BpfChanAsync("events", id, "--count", "1", "--type", "event");
+            Assert.True(exit == 0, error);
+            Assert.Equal("{\"pid\":42,\"comm\":\"bpfchan\"}\n", output);
         }
         finally
         {
