@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace BpfChannels;
 
@@ -67,59 +66,99 @@ internal static partial class Interop
 
         internal const int LinkUnionSize = 48;
 
-        /// <summary>BPF_PROG_GET_NEXT_ID or BPF_LINK_GET_NEXT_ID: the next id after <paramref name="start"/>; ENOENT past the last.</summary>
-        internal static int GetNextId(bpf_cmd command, uint start, out uint next)
-        {
-            var attr = new bpf_attr_get_id { start_id = start };
-            int result = Call(command, ref attr);
-            next = attr.next_id;
-            return result < 0 ? -result : 0;
-        }
+        /// <summary>BPF_PROG_GET_NEXT_ID (4.13): the first program id above <paramref name="startId"/>; ENOENT after the last.</summary>
+        internal static int ProgGetNextId(uint startId, out uint nextId) => GetNextId(BpfCommand.ProgGetNextId, startId, out nextId);
 
-        /// <summary>BPF_PROG_GET_FD_BY_ID or BPF_LINK_GET_FD_BY_ID: a descriptor of the object with that id.</summary>
-        internal static int GetFdById(bpf_cmd command, uint id, out BpfHandle? handle)
+        /// <summary>BPF_LINK_GET_NEXT_ID (5.8): the first link id above <paramref name="startId"/>; ENOENT after the last.</summary>
+        internal static int LinkGetNextId(uint startId, out uint nextId) => GetNextId(BpfCommand.LinkGetNextId, startId, out nextId);
+
+        /// <summary>BPF_PROG_GET_FD_BY_ID (4.13).</summary>
+        internal static int ProgGetFdById(uint id, out BpfHandle? program)
         {
             var attr = new bpf_attr_get_id { start_id = id };
-            int fd = Call(command, ref attr);
-            handle = fd < 0 ? null : new BpfHandle(fd);
-            return fd < 0 ? -fd : 0;
+            return CallForHandle(BpfCommand.ProgGetFdById, ref attr, out program);
         }
 
-        /// <summary>BPF_OBJ_GET_INFO_BY_FD into <paramref name="info"/>, keeping <paramref name="handle"/> alive across the call.</summary>
-        internal static unsafe int ObjGetInfoByFd<T>(BpfHandle handle, ref T info)
+        /// <summary>BPF_LINK_GET_FD_BY_ID (5.8).</summary>
+        internal static int LinkGetFdById(uint id, out BpfHandle? link)
+        {
+            var attr = new bpf_attr_get_id { start_id = id };
+            return CallForHandle(BpfCommand.LinkGetFdById, ref attr, out link);
+        }
+
+        /// <summary>
+        /// BPF_OBJ_GET_INFO_BY_FD for a program (4.13), twice: the counts, then the map ids and the BTF type id of the
+        /// first func_info record (the main function, whose name is not cut at 15 characters).
+        /// </summary>
+        internal static unsafe int ProgGetInfo(SafeHandle program, out bpf_prog_info info, out uint[] mapIds, out uint functionTypeId)
+        {
+            info = default;
+            mapIds = [];
+            functionTypeId = 0;
+            int errno = GetInfo(program, ref info);
+            uint records = info.nr_func_info > 0 && info.func_info_rec_size == 8 ? 1u : 0u;
+            if (errno != 0 || (info.nr_map_ids == 0 && records == 0))
+            {
+                return errno;
+            }
+
+            uint[] ids = new uint[info.nr_map_ids];
+            ulong funcInfo = 0; // struct bpf_func_info { u32 insn_off; u32 type_id; }
+            fixed (uint* p = ids)
+            {
+                bpf_prog_info more = default;
+                more.nr_map_ids = (uint)ids.Length;
+                more.map_ids = (ulong)p;
+                more.nr_func_info = records;
+                more.func_info_rec_size = records * 8;
+                more.func_info = records > 0 ? (ulong)&funcInfo : 0;
+                errno = GetInfo(program, ref more);
+                mapIds = more.nr_map_ids < ids.Length ? ids[..(int)more.nr_map_ids] : ids;
+            }
+
+            functionTypeId = (uint)(funcInfo >> 32);
+            return errno;
+        }
+
+        /// <summary>BPF_OBJ_GET_INFO_BY_FD for a link (5.8); a raw_tracepoint's or iterator's name comes back in <paramref name="name"/>.</summary>
+        internal static unsafe int LinkGetInfo(SafeHandle link, out bpf_link_info info, out string name)
+        {
+            info = default;
+            name = string.Empty;
+            int errno = GetInfo(link, ref info);
+            if (errno != 0 || info.type is not (1 or 4))
+            {
+                return errno;
+            }
+
+            // raw_tracepoint.tp_name and iter.target_name: a buffer pointer and its length at the union's start.
+            byte* buffer = stackalloc byte[256];
+            bpf_link_info named = default;
+            *(ulong*)named.union = (ulong)buffer;
+            *(uint*)(named.union + 8) = 256;
+            errno = GetInfo(link, ref named);
+            info = named;
+            var bytes = new ReadOnlySpan<byte>(buffer, 256);
+            name = System.Text.Encoding.UTF8.GetString(bytes[..Math.Max(0, bytes.IndexOf((byte)0))]);
+            return errno;
+        }
+
+        private static int GetNextId(BpfCommand command, uint startId, out uint nextId)
+        {
+            var attr = new bpf_attr_get_id { start_id = startId };
+            int errno = Call(command, ref attr);
+            nextId = attr.next_id;
+            return errno;
+        }
+
+        private static unsafe int GetInfo<T>(SafeHandle obj, ref T info)
             where T : unmanaged
         {
-            bool added = false;
-            try
+            using var lease = new HandleLease(obj);
+            fixed (T* p = &info)
             {
-                handle.DangerousAddRef(ref added);
-                fixed (T* p = &info)
-                {
-                    var attr = new bpf_attr_info { bpf_fd = (uint)handle.FileDescriptor, info_len = (uint)sizeof(T), info = (ulong)p };
-                    int result = Call(bpf_cmd.BPF_OBJ_GET_INFO_BY_FD, ref attr);
-                    return result < 0 ? -result : 0;
-                }
-            }
-            finally
-            {
-                if (added)
-                {
-                    handle.DangerousRelease();
-                }
-            }
-        }
-
-        /// <summary>BPF_OBJ_GET: a descriptor of whatever is pinned at <paramref name="path"/>.</summary>
-        internal static unsafe int ObjGet(string path, out BpfHandle? handle)
-        {
-            byte[] bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
-            _ = Encoding.UTF8.GetBytes(path, bytes);
-            fixed (byte* p = bytes)
-            {
-                var attr = new bpf_attr_obj { pathname = (ulong)p };
-                int fd = Call(bpf_cmd.BPF_OBJ_GET, ref attr);
-                handle = fd < 0 ? null : new BpfHandle(fd);
-                return fd < 0 ? -fd : 0;
+                var attr = new bpf_attr_info { bpf_fd = (uint)lease.FileDescriptor, info_len = (uint)sizeof(T), info = (ulong)p };
+                return Call(BpfCommand.ObjGetInfoByFd, ref attr);
             }
         }
     }

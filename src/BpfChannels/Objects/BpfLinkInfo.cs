@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using static BpfChannels.Interop.Bpf;
 
 namespace BpfChannels;
@@ -44,13 +43,13 @@ public sealed record BpfLinkInfo
     /// <summary>The ids of every link (BPF_LINK_GET_NEXT_ID).</summary>
     /// <returns>The ids in increasing order.</returns>
     /// <exception cref="BpfException">EPERM: enumerating needs CAP_SYS_ADMIN.</exception>
-    public static IReadOnlyList<uint> GetAllIds() => ObjectIds.GetAll(bpf_cmd.BPF_LINK_GET_NEXT_ID, "BPF_LINK_GET_NEXT_ID");
+    public static IReadOnlyList<uint> GetAllIds() => ObjectIds.GetAll(LinkGetNextId, BpfCommand.LinkGetNextId);
 
     /// <summary>Opens the link with id <paramref name="id"/> (BPF_LINK_GET_FD_BY_ID).</summary>
     /// <param name="id">The link id.</param>
     /// <returns>Its descriptor; the caller disposes it (the link stays while anything else holds it).</returns>
     /// <exception cref="BpfException">ENOENT (no such link), EPERM, or another error.</exception>
-    public static BpfHandle OpenById(uint id) => ObjectIds.Open(bpf_cmd.BPF_LINK_GET_FD_BY_ID, "BPF_LINK_GET_FD_BY_ID", id);
+    public static BpfHandle OpenById(uint id) => ObjectIds.Open(LinkGetFdById, BpfCommand.LinkGetFdById, id);
 
     /// <summary>Opens the link pinned at <paramref name="path"/> (BPF_OBJ_GET).</summary>
     /// <param name="path">The pin path on bpffs.</param>
@@ -69,24 +68,11 @@ public sealed record BpfLinkInfo
         ArgumentNullException.ThrowIfNull(handle);
         if (ObjectIds.FdInfoField(handle, "link_type") is null)
         {
-            throw BpfErrors.Create(Interop.Errno.EINVAL, "BPF_OBJ_GET_INFO_BY_FD", $"fd {handle.FileDescriptor} (not a BPF link)");
+            throw BpfErrors.Create(Interop.Errno.EINVAL, BpfCommand.ObjGetInfoByFd, $"fd {handle.FileDescriptor} (not a BPF link)");
         }
 
-        byte* name = stackalloc byte[256];
-        bpf_link_info info = default;
-        ObjectIds.Check(ObjGetInfoByFd(handle, ref info), $"fd {handle.FileDescriptor}");
-        if (info.type is RawTracepoint or Iter)
-        {
-            // The name comes back only into a buffer the caller passes: ask again with one.
-            info = default;
-            BinaryPrimitives.WriteUInt64LittleEndian(new Span<byte>(info.union, 8), (ulong)name);
-            BinaryPrimitives.WriteUInt32LittleEndian(new Span<byte>(info.union + 8, 4), 256);
-            ObjectIds.Check(ObjGetInfoByFd(handle, ref info), $"fd {handle.FileDescriptor}");
-        }
-
+        ObjectIds.Check(LinkGetInfo(handle, out bpf_link_info info, out string text), BpfCommand.ObjGetInfoByFd, $"fd {handle.FileDescriptor}");
         byte[] union = new ReadOnlySpan<byte>(info.union, LinkUnionSize).ToArray();
-        var nameBytes = new ReadOnlySpan<byte>(name, 256);
-        string text = info.type is RawTracepoint or Iter ? Encoding.UTF8.GetString(nameBytes[..Math.Max(0, nameBytes.IndexOf((byte)0))]) : string.Empty;
         uint U32(int offset) => BinaryPrimitives.ReadUInt32LittleEndian(union.AsSpan(offset));
         ulong U64(int offset) => BinaryPrimitives.ReadUInt64LittleEndian(union.AsSpan(offset));
         string Name() => text;
@@ -113,5 +99,5 @@ public sealed record BpfLinkInfo
     /// <summary>The info of every link; links that go away while they are listed are left out.</summary>
     /// <returns>The links, by id.</returns>
     /// <exception cref="BpfException">EPERM: enumerating needs CAP_SYS_ADMIN.</exception>
-    public static IReadOnlyList<BpfLinkInfo> GetAll() => ObjectIds.ReadAll(GetAllIds(), bpf_cmd.BPF_LINK_GET_FD_BY_ID, FromHandle);
+    public static IReadOnlyList<BpfLinkInfo> GetAll() => ObjectIds.ReadAll(GetAllIds(), LinkGetFdById, BpfCommand.LinkGetFdById, FromHandle);
 }

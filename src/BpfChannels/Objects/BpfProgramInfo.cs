@@ -58,13 +58,13 @@ public sealed record BpfProgramInfo
     /// <summary>The ids of every loaded program (BPF_PROG_GET_NEXT_ID).</summary>
     /// <returns>The ids in increasing order.</returns>
     /// <exception cref="BpfException">EPERM: enumerating needs CAP_SYS_ADMIN.</exception>
-    public static IReadOnlyList<uint> GetAllIds() => ObjectIds.GetAll(bpf_cmd.BPF_PROG_GET_NEXT_ID, "BPF_PROG_GET_NEXT_ID");
+    public static IReadOnlyList<uint> GetAllIds() => ObjectIds.GetAll(ProgGetNextId, BpfCommand.ProgGetNextId);
 
     /// <summary>Opens the program with id <paramref name="id"/> (BPF_PROG_GET_FD_BY_ID).</summary>
     /// <param name="id">The program id.</param>
     /// <returns>Its descriptor; the caller disposes it.</returns>
     /// <exception cref="BpfException">ENOENT (no such program), EPERM, or another error.</exception>
-    public static BpfHandle OpenById(uint id) => ObjectIds.Open(bpf_cmd.BPF_PROG_GET_FD_BY_ID, "BPF_PROG_GET_FD_BY_ID", id);
+    public static BpfHandle OpenById(uint id) => ObjectIds.Open(ProgGetFdById, BpfCommand.ProgGetFdById, id);
 
     /// <summary>Opens the program pinned at <paramref name="path"/> (BPF_OBJ_GET).</summary>
     /// <param name="path">The pin path on bpffs.</param>
@@ -83,34 +83,10 @@ public sealed record BpfProgramInfo
         ArgumentNullException.ThrowIfNull(handle);
         if (ObjectIds.FdInfoField(handle, "prog_type") is null)
         {
-            throw BpfErrors.Create(Interop.Errno.EINVAL, "BPF_OBJ_GET_INFO_BY_FD", $"fd {handle.FileDescriptor} (not a BPF program)");
+            throw BpfErrors.Create(Interop.Errno.EINVAL, BpfCommand.ObjGetInfoByFd, $"fd {handle.FileDescriptor} (not a BPF program)");
         }
 
-        bpf_prog_info info = default;
-        ObjectIds.Check(ObjGetInfoByFd(handle, ref info), $"fd {handle.FileDescriptor}");
-
-        // A second call fills the map ids and the first func_info record, into buffers sized by the first.
-        uint[] mapIds = new uint[info.nr_map_ids];
-        ulong funcInfo = 0; // struct bpf_func_info { u32 insn_off; u32 type_id; }
-        uint funcRecords = info.nr_func_info > 0 && info.func_info_rec_size == 8 ? 1u : 0u;
-        if (mapIds.Length > 0 || funcRecords > 0)
-        {
-            fixed (uint* ids = mapIds)
-            {
-                bpf_prog_info more = default;
-                more.nr_map_ids = (uint)mapIds.Length;
-                more.map_ids = (ulong)ids;
-                more.nr_func_info = funcRecords;
-                more.func_info_rec_size = funcRecords > 0 ? 8u : 0u;
-                more.func_info = funcRecords > 0 ? (ulong)&funcInfo : 0;
-                ObjectIds.Check(ObjGetInfoByFd(handle, ref more), $"fd {handle.FileDescriptor}");
-                if (more.nr_map_ids < mapIds.Length)
-                {
-                    Array.Resize(ref mapIds, (int)more.nr_map_ids);
-                }
-            }
-        }
-
+        ObjectIds.Check(ProgGetInfo(handle, out bpf_prog_info info, out uint[] mapIds, out uint functionTypeId), BpfCommand.ObjGetInfoByFd, $"fd {handle.FileDescriptor}");
         return new BpfProgramInfo
         {
             Id = info.id,
@@ -124,7 +100,7 @@ public sealed record BpfProgramInfo
             JitedSize = info.jited_prog_len,
             MapIds = mapIds,
             BtfId = info.btf_id,
-            BtfFunctionTypeId = (uint)(funcInfo >> 32),
+            BtfFunctionTypeId = functionTypeId,
             RunTimeNanoseconds = info.run_time_ns,
             RunCount = info.run_cnt,
             RecursionMisses = info.recursion_misses,
@@ -135,5 +111,5 @@ public sealed record BpfProgramInfo
     /// <summary>The info of every loaded program; programs unloaded while they are listed are left out.</summary>
     /// <returns>The programs, by id.</returns>
     /// <exception cref="BpfException">EPERM: enumerating needs CAP_SYS_ADMIN.</exception>
-    public static IReadOnlyList<BpfProgramInfo> GetAll() => ObjectIds.ReadAll(GetAllIds(), bpf_cmd.BPF_PROG_GET_FD_BY_ID, FromHandle);
+    public static IReadOnlyList<BpfProgramInfo> GetAll() => ObjectIds.ReadAll(GetAllIds(), ProgGetFdById, BpfCommand.ProgGetFdById, FromHandle);
 }

@@ -1,31 +1,32 @@
-using static BpfChannels.Interop.Bpf;
-
 namespace BpfChannels;
 
 /// <summary>Enumerating, opening and describing programs and links by id or pin: the part their info types share.</summary>
 internal static class ObjectIds
 {
-    public static IReadOnlyList<uint> GetAll(bpf_cmd command, string name)
+    internal delegate int NextId(uint startId, out uint nextId);
+
+    internal delegate int OpenId(uint id, out BpfHandle? handle);
+
+    public static IReadOnlyList<uint> GetAll(NextId next, BpfCommand command)
     {
         var ids = new List<uint>();
         uint id = 0;
         while (true)
         {
-            int errno = GetNextId(command, id, out uint next);
+            int errno = next(id, out uint following);
             if (errno == Interop.Errno.ENOENT)
             {
                 return ids;
             }
 
-            Check(errno, null, name);
-            ids.Add(id = next);
+            Check(errno, command, null);
+            ids.Add(id = following);
         }
     }
 
-    public static BpfHandle Open(bpf_cmd command, string name, uint id)
+    public static BpfHandle Open(OpenId open, BpfCommand command, uint id)
     {
-        int errno = GetFdById(command, id, out BpfHandle? handle);
-        Check(errno, $"id {id}", name);
+        Check(open(id, out BpfHandle? handle), command, $"id {id}");
         return handle!;
     }
 
@@ -33,8 +34,7 @@ internal static class ObjectIds
     public static BpfHandle OpenPinned(string path, Action<BpfHandle> validate)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        int errno = ObjGet(path, out BpfHandle? handle);
-        Check(errno, path, "BPF_OBJ_GET");
+        Check(Interop.Bpf.ObjGet(path, 0, out BpfHandle? handle), BpfCommand.ObjGet, path);
         try
         {
             validate(handle!);
@@ -48,17 +48,18 @@ internal static class ObjectIds
     }
 
     /// <summary>The info of each id, skipping objects that went away between listing and opening.</summary>
-    public static IReadOnlyList<T> ReadAll<T>(IReadOnlyList<uint> ids, bpf_cmd open, Func<BpfHandle, T> read)
+    public static IReadOnlyList<T> ReadAll<T>(IReadOnlyList<uint> ids, OpenId open, BpfCommand command, Func<BpfHandle, T> read)
     {
         var all = new List<T>(ids.Count);
         foreach (uint id in ids)
         {
-            if (GetFdById(open, id, out BpfHandle? handle) is var errno && errno == Interop.Errno.ENOENT)
+            int errno = open(id, out BpfHandle? handle);
+            if (errno == Interop.Errno.ENOENT)
             {
                 continue;
             }
 
-            Check(errno, $"id {id}", open.ToString());
+            Check(errno, command, $"id {id}");
             using (handle)
             {
                 all.Add(read(handle!));
@@ -68,7 +69,7 @@ internal static class ObjectIds
         return all;
     }
 
-    public static void Check(int errno, string? what, string command = "BPF_OBJ_GET_INFO_BY_FD")
+    public static void Check(int errno, BpfCommand command, string? what)
     {
         if (errno != 0)
         {
@@ -79,27 +80,16 @@ internal static class ObjectIds
     /// <summary>One field of /proc/self/fdinfo for the descriptor (prog_type, link_type...), or null.</summary>
     public static string? FdInfoField(BpfHandle handle, string field)
     {
-        bool added = false;
-        try
+        using var lease = new HandleLease(handle);
+        string prefix = field + ":";
+        foreach (string line in File.ReadLines($"/proc/self/fdinfo/{lease.FileDescriptor}"))
         {
-            handle.DangerousAddRef(ref added);
-            string prefix = field + ":";
-            foreach (string line in File.ReadLines($"/proc/self/fdinfo/{handle.FileDescriptor}"))
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
             {
-                if (line.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    return line[prefix.Length..].Trim();
-                }
+                return line[prefix.Length..].Trim();
             }
+        }
 
-            return null;
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
+        return null;
     }
 }
