@@ -14,12 +14,13 @@ internal sealed class HostingEmitter
     private const string H = "global::BpfChannels.Hosting.";
     private const string DI = "global::Microsoft.Extensions.DependencyInjection.";
     private readonly BindingsOptions _options;
+    private readonly string _exampleMap;
     private readonly StringBuilder _out = new StringBuilder();
 
     internal HostingEmitter(BindingsOptions options, List<MapBinding> maps)
     {
         _options = options;
-        _ = maps;
+        _exampleMap = maps.Count > 0 ? maps[0].Member : "Name";
     }
 
     private void Line(string text = "") => _out.AppendLine(text);
@@ -204,7 +205,7 @@ internal sealed class HostingEmitter
         Line("                return found.MapName;");
         Line("            }");
         Line();
-        Line($"            throw new global::System.ArgumentException(\"The selector must return one of the maps of {c}, such as m => m.\" + (MapNames.Count > 0 ? MapNames[0] : \"Name\") + \".\", nameof(select));");
+        Line($"            throw new global::System.ArgumentException(\"The selector must return one of the maps of {c}, such as m => m.{_exampleMap}.\", nameof(select));");
         Line("        }");
         Line("    }");
         Line();
