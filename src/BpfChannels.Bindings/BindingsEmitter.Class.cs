@@ -48,6 +48,17 @@ internal sealed partial class BindingsEmitter
 
         Line("    }");
         Line();
+        Line("    /// <summary>The C name of each map, as a constant (for configuration keys, channel names, <c>[FromKeyedServices]</c>).</summary>");
+        Line("    public static class MapName");
+        Line("    {");
+        foreach (MapBinding m in _maps)
+        {
+            Line($"        /// <summary><c>{Naming.Xml(m.Map.Name)}</c>.</summary>");
+            Line($"        public const string {m.Member} = {Naming.Literal(m.Map.Name)};");
+        }
+
+        Line("    }");
+        Line();
         Line("    /// <summary>The names of the object's maps, as in the C source, in definition order.</summary>");
         Line($"    public static global::System.Collections.Generic.IReadOnlyList<string> MapNames {{ get; }} = new string[] {{ {string.Join(", ", _maps.Select(m => Naming.Literal(m.Map.Name)))} }};");
         Line();

@@ -25,7 +25,7 @@ internal sealed partial class BindingsEmitter
         var scope = new NameScope(
             options.ClassName, "MapSet", "MapDefinitionSet", "ProgramSet", "BindingSupport", "LayoutManifest", "Registration", "LinkService", "NameProbe",
             "Object", "Maps", "MapDefinitions", "Programs", "Open", "OpenAndLoad", "OpenObject", "FromObject", "Load", "Dispose", "IsLoaded",
-            "CreateInMemoryMaps", "CreateTwin", "ObjectFileName", "MapNames", "Equals", "GetHashCode", "GetType", "ToString");
+            "CreateInMemoryMaps", "CreateTwin", "ObjectFileName", "MapNames", "MapName", "Equals", "GetHashCode", "GetType", "ToString");
         foreach (SectionModel section in model.Sections)
         {
             string property = scope.Claim(Naming.Pascal(section.Name.TrimStart('.').Replace('.', '_')));
