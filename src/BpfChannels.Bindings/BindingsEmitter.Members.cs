@@ -9,12 +9,24 @@ internal sealed partial class BindingsEmitter
         Line("    {");
         Line($"        private readonly {B}BpfObject _obj;");
         Line();
+        foreach ((_, string member, string className) in _programs)
+        {
+            Line($"        private {className}? _{member};");
+        }
+
+        Line();
         Line($"        internal ProgramSet({B}BpfObject obj) => _obj = obj;");
-        foreach ((ProgramModel program, string member) in _programs)
+        foreach ((ProgramModel program, string member, string className) in _programs)
         {
             Line();
             Line($"        /// <summary>C function <c>{Naming.Xml(program.Name)}</c> in <c>SEC(\"{Naming.Xml(program.Section)}\")</c>.</summary>");
-            Line($"        public {B}BpfProgram {member} => _obj.GetProgram({Naming.Literal(program.Name)});");
+            Line($"        public {className} {member} => _{member} ??= new {className}(_obj.GetProgram({Naming.Literal(program.Name)}));");
+        }
+
+        Line();
+        foreach ((ProgramModel program, string member, string className) in _programs)
+        {
+            ProgramEmitter.Emit(_out, program, className);
         }
 
         Line("    }");

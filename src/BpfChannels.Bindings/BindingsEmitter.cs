@@ -14,7 +14,7 @@ internal sealed partial class BindingsEmitter
     private readonly TypeEmitter _types;
     private readonly StringBuilder _out = new StringBuilder();
     private readonly List<MapBinding> _maps = new List<MapBinding>();
-    private readonly List<(ProgramModel Program, string Member)> _programs = new List<(ProgramModel, string)>();
+    private readonly List<(ProgramModel Program, string Member, string Class)> _programs = new List<(ProgramModel, string, string)>();
     private readonly List<(SectionModel Section, string Property, string Class, List<(VariableModel Variable, string Member, string Type)> Variables)> _sections =
         new List<(SectionModel, string, string, List<(VariableModel, string, string)>)>();
 
@@ -198,7 +198,8 @@ internal sealed partial class BindingsEmitter
         var programScope = new NameScope("ProgramSet", "Equals", "GetHashCode", "GetType", "ToString");
         foreach (ProgramModel program in _model.Programs)
         {
-            _programs.Add((program, programScope.Claim(Naming.Pascal(program.Name))));
+            string member = programScope.Claim(Naming.Pascal(program.Name));
+            _programs.Add((program, member, programScope.Claim(member + "Program")));
         }
     }
 }

@@ -78,6 +78,35 @@ public sealed class GeneratorTests
         Assert.All(reasons, r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
     }
 
+    [Fact]
+    public void Generate_LegacyMapsSection_TypesMapsFromTheirSizes()
+    {
+        string obj = CompileFile(Path.Combine(TestPaths.RepositoryRoot, "tests", "BpfChannels.Tests", "bpf", "legacy_maps.bpf.c"), withBtf: true);
+
+        (ImmutableArray<Diagnostic> diagnostics, string code) = Run(obj, []);
+
+        Assert.Empty(diagnostics);
+        Assert.Contains("public global::BpfChannels.BpfMap<uint, uint> MyMap =>", code, StringComparison.Ordinal);
+        Assert.Contains("public global::BpfChannels.BpfMap<uint, ulong> Counters =>", code, StringComparison.Ordinal);
+        Assert.Contains("legacy SEC(\"maps\") definition", code, StringComparison.Ordinal);
+        Assert.Contains("public CountSyscallsProgram CountSyscalls =>", code, StringComparison.Ordinal);
+        Assert.Contains("public global::BpfChannels.BpfLink AttachRawTracepoint(string tracepoint)", code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generate_XdpProgram_HasOnlyTheAttachMethodsItsSectionFits()
+    {
+        string obj = CompileFile(Path.Combine(TestPaths.RepositoryRoot, "examples", "Blocklist", "blocklist.bpf.c"), withBtf: true);
+
+        (ImmutableArray<Diagnostic> diagnostics, string code) = Run(obj, []);
+
+        Assert.Empty(diagnostics);
+        Assert.Contains("public global::BpfChannels.BpfLink AttachXdp(string interfaceName)", code, StringComparison.Ordinal);
+        Assert.DoesNotContain("AttachTracepoint(", code, StringComparison.Ordinal);
+        Assert.DoesNotContain("AttachUprobe(", code, StringComparison.Ordinal);
+        Assert.Contains("BpfMap<global::BpfChannels.LpmKey<uint>, byte> Blocklist", code, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("count_syscalls", "CountSyscalls")]
     [InlineData("exec_event", "ExecEvent")]
