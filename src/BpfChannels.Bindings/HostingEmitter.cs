@@ -62,7 +62,7 @@ internal sealed class HostingEmitter
         Line("    /// <remarks>Configure it inside the call; not thread-safe.</remarks>");
         Line("    public sealed class Registration");
         Line("    {");
-        Line($"        private readonly global::System.Collections.Generic.List<global::System.Action<{H}BpfChannelsBuilder>> _channels = new();");
+        Line($"        private readonly global::System.Collections.Generic.List<global::System.Action<{H}BpfChannelsBuilder, string>> _channels = new();");
         Line($"        private readonly global::System.Collections.Generic.List<(global::System.Func<ProgramSet, {B}BpfProgram> Program, global::System.Func<{B}BpfProgram, {B}BpfLink>? Attach)> _attachments = new();");
         Line($"        private global::System.Action<{c}>? _beforeLoad;");
         Line($"        private global::System.Action<{c}>? _afterLoad;");
@@ -111,9 +111,9 @@ internal sealed class HostingEmitter
         Line("        {");
         Line("            global::System.ArgumentNullException.ThrowIfNull(map);");
         Line("            string channel = name ?? NameProbe.Of(map);");
-        Line("            _channels.Add(builder =>");
+        Line("            _channels.Add((builder, objectName) =>");
         Line("            {");
-        Line($"                builder.AddMapChannel<TKey, TValue>(channel, sp => map({DI}ServiceProviderServiceExtensions.GetRequiredService<{c}>(sp).Maps), configure);");
+        Line($"                builder.AddMapChannel<TKey, TValue>(channel, sp => map(Live(sp, objectName)), configure);");
         Line("                AddKeyed<TKey, TValue>(builder, channel);");
         Line("            });");
         Line("            return this;");
@@ -134,9 +134,9 @@ internal sealed class HostingEmitter
         Line("            global::System.ArgumentNullException.ThrowIfNull(map);");
         Line("            global::System.ArgumentNullException.ThrowIfNull(aggregate);");
         Line("            string channel = name ?? NameProbe.Of(map);");
-        Line("            _channels.Add(builder =>");
+        Line("            _channels.Add((builder, objectName) =>");
         Line("            {");
-        Line($"                builder.AddPerCpuMapChannel<TKey, TValue>(channel, aggregate, sp => map({DI}ServiceProviderServiceExtensions.GetRequiredService<{c}>(sp).Maps), configure);");
+        Line($"                builder.AddPerCpuMapChannel<TKey, TValue>(channel, aggregate, sp => map(Live(sp, objectName)), configure);");
         Line("                AddKeyed<TKey, TValue>(builder, channel);");
         Line("            });");
         Line("            return this;");
@@ -166,9 +166,9 @@ internal sealed class HostingEmitter
             ? $"            {H}BpfChannelsBuilderObjectExtensions.AddEmbeddedObject(builder, objectName, typeof({c}).Assembly, ObjectFileName, prepare);"
             : $"            {H}BpfChannelsBuilderObjectExtensions.AddObject(builder, objectName, ObjectFileName, prepare);");
         Line($"            {DI}ServiceCollectionServiceExtensions.AddSingleton(builder.Services, sp => FromObject({DI}ServiceProviderServiceExtensions.GetRequiredService<{H}BpfObjectHost>(sp).GetObject(objectName)));");
-        Line($"            foreach (global::System.Action<{H}BpfChannelsBuilder> channel in _channels)");
+        Line($"            foreach (global::System.Action<{H}BpfChannelsBuilder, string> channel in _channels)");
         Line("            {");
-        Line("                channel(builder);");
+        Line("                channel(builder, objectName);");
         Line("            }");
         Line();
         Line("            if (_attachments.Count > 0)");
@@ -179,6 +179,10 @@ internal sealed class HostingEmitter
         Line();
         Line("            return builder;");
         Line("        }");
+        Line();
+        Line("        // The object the host holds now (BpfObjectHost.Reload replaces it), so a channel that reopens its map gets the new one.");
+        Line("        private static MapSet Live(global::System.IServiceProvider sp, string objectName) =>");
+        Line($"            FromObject({DI}ServiceProviderServiceExtensions.GetRequiredService<{H}BpfObjectHost>(sp).GetObject(objectName)).Maps;");
         Line();
         Line($"        private static void AddKeyed<TKey, TValue>({H}BpfChannelsBuilder builder, string channel)");
         Line("            where TKey : unmanaged");
