@@ -136,6 +136,7 @@ public sealed class BpfChannelRegistry : IAsyncDisposable, IDisposable
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Interoperability", "CA1416", Justification = "A pin path names a bpffs pin, which exists only on Linux; channels over the in-memory twin come from a map factory.")]
     private BpfMap ResolveMap(MapChannelRegistration registration, BpfMapChannelOptions options, List<BpfMap> opened, out string source)
     {
         if (registration.MapFactory is { } factory)

@@ -10,6 +10,7 @@ internal static partial class Interop
     /// errno is read immediately after the call and returned negated, so callers never touch the
     /// thread's last-error state themselves.
     /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     internal static partial class Bpf
     {
         private static readonly long SysBpf = RuntimeInformation.ProcessArchitecture switch

@@ -10,6 +10,7 @@ namespace BpfChannels;
 /// bpftool print keys and values by type.
 /// </summary>
 /// <remarks>Thread-safe. Dispose it when no map creation needs it any more (maps keep their own reference).</remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class BpfBtf : IDisposable
 {
     private BpfBtf(BpfHandle handle) => Handle = handle;

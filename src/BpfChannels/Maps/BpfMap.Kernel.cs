@@ -17,6 +17,7 @@ public abstract partial class BpfMap
     /// <returns>The info.</returns>
     /// <exception cref="ObjectDisposedException">The map is disposed.</exception>
     /// <exception cref="BpfException">The kernel reported an error.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Interoperability", "CA1416", Justification = "Only a kernel map reaches the kernel branch, and kernel maps exist only on Linux.")]
     public BpfMapInfo GetInfo()
     {
         if (this is InMemoryBpfMap twin)
@@ -42,6 +43,7 @@ public abstract partial class BpfMap
     /// <param name="handle">The descriptor; the map disposes it.</param>
     /// <returns>The map, with its spec read from the kernel.</returns>
     /// <exception cref="BpfException">The descriptor is not a BPF map.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static BpfMap FromHandle(BpfHandle handle)
     {
         BpfMapInfo info = BpfMapInfo.FromHandle(handle);
@@ -53,6 +55,7 @@ public abstract partial class BpfMap
     /// <param name="access">Read-write, read-only or write-only.</param>
     /// <returns>The map.</returns>
     /// <exception cref="BpfException">ENOENT (no such map), EPERM (needs CAP_SYS_ADMIN), or another error.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static BpfMap OpenById(uint id, BpfPinAccess access = BpfPinAccess.ReadWrite)
     {
         BpfHandle? handle = BpfMapInfo.TryOpenId(id, (uint)access, out int errno);
@@ -70,6 +73,7 @@ public abstract partial class BpfMap
     /// <returns>The map; its data is the data of the pinned map.</returns>
     /// <exception cref="ArgumentException">The path is not on a mounted bpffs.</exception>
     /// <exception cref="BpfException">ENOENT (nothing pinned there), EACCES, or another error.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static unsafe BpfMap OpenPinned(string path, BpfPinAccess access = BpfPinAccess.ReadWrite)
     {
         string full = CheckPinPath(path, mustExist: true);
@@ -95,6 +99,7 @@ public abstract partial class BpfMap
     /// <exception cref="IOException">Something already exists at <paramref name="path"/>.</exception>
     /// <exception cref="NotSupportedException">The map is an in-memory twin.</exception>
     /// <exception cref="BpfException">The kernel refused the pin.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public unsafe void Pin(string path, UnixFileMode mode = DefaultPinMode)
     {
         BpfHandle handle = Handle;
@@ -126,6 +131,7 @@ public abstract partial class BpfMap
     /// <param name="path">The pin path.</param>
     /// <returns><see langword="false"/> if nothing was pinned there.</returns>
     /// <exception cref="ArgumentException">The path is not on a mounted bpffs.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static bool Unpin(string path)
     {
         string full = CheckPinPath(path, mustExist: false);
@@ -139,6 +145,7 @@ public abstract partial class BpfMap
     }
 
     /// <summary>Checks that <paramref name="path"/> lies on a mounted bpffs, explaining what is wrong if not.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     internal static string CheckPinPath(string path, bool mustExist)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -170,6 +177,7 @@ public abstract partial class BpfMap
         throw new ArgumentException($"'{path}' is not on a bpffs mount (pins live on bpffs, usually under {root}).", nameof(path));
     }
 
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     private static BpfMap Adopt(BpfHandle handle)
     {
         try

@@ -65,6 +65,7 @@ public sealed record BpfMapInfo
     /// <returns>The info.</returns>
     /// <exception cref="ObjectDisposedException">The handle is closed.</exception>
     /// <exception cref="BpfException">EBADF/EINVAL: the descriptor is not a BPF map.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static unsafe BpfMapInfo FromHandle(BpfHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
@@ -108,6 +109,7 @@ public sealed record BpfMapInfo
     /// <summary>The ids of every map on the system (BPF_MAP_GET_NEXT_ID, 4.13).</summary>
     /// <returns>The ids in increasing order.</returns>
     /// <exception cref="BpfException">EPERM: enumerating needs CAP_SYS_ADMIN.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static IReadOnlyList<uint> GetAllIds()
     {
         var ids = new List<uint>();
@@ -134,6 +136,7 @@ public sealed record BpfMapInfo
     /// <summary>The info of every map on the system; maps that disappear while they are listed are left out.</summary>
     /// <returns>The maps, by id.</returns>
     /// <exception cref="BpfException">EPERM: enumerating needs CAP_SYS_ADMIN.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static IReadOnlyList<BpfMapInfo> GetAll()
     {
         var all = new List<BpfMapInfo>();
@@ -159,6 +162,7 @@ public sealed record BpfMapInfo
         return all;
     }
 
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     internal static BpfHandle? TryOpenId(uint id, uint openFlags, out int errno)
     {
         var attr = new bpf_attr_get_id { start_id = id, open_flags = openFlags };
@@ -168,6 +172,7 @@ public sealed record BpfMapInfo
     }
 
     /// <summary>Reads one field of /proc/self/fdinfo for a descriptor (for example <c>frozen</c>), or null.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     internal static string? ReadFdInfo(BpfHandle handle, string field)
     {
         // Held open while it is read: a concurrent close and reuse of the number would describe another file.

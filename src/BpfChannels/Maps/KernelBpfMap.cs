@@ -6,6 +6,7 @@ using static BpfChannels.Interop.Bpf.bpf_cmd;
 namespace BpfChannels;
 
 /// <summary>A map in the kernel, reached through its descriptor. Every command goes through <see cref="Interop.Bpf.Call"/>.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed unsafe class KernelBpfMap : BpfMap
 {
     private readonly BpfHandle _handle;

@@ -4,6 +4,7 @@ using static BpfChannels.Interop.Bpf;
 namespace BpfChannels;
 
 /// <summary>Creates maps with BPF_MAP_CREATE.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class KernelBpfMapFactory : BpfMapFactory
 {
     public override bool IsInMemory => false;

@@ -32,7 +32,7 @@ public sealed class BpfProgramItemTests : IDisposable
     {
         string root = typeof(BpfProgramItemTests).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>()
             .Single(a => a.Key == "RepositoryRoot").Value!;
-        string targets = Path.Combine(root, "src", "BpfChannels", "build", "BpfChannels.targets");
+        string targets = Path.Combine(root, "src", "BpfChannels", "buildTransitive", "BpfChannels.targets");
         return File.Exists(targets) ? targets : throw new InvalidOperationException($"{targets} does not exist.");
     }
 
