@@ -65,5 +65,6 @@ public sealed class BpfProgramItemTests : IDisposable
         Assert.NotEqual(0, exit);
         Assert.Contains("BPF0001", output, StringComparison.Ordinal);
         Assert.Contains("set the BpfClang property", output, StringComparison.Ordinal);
+        Assert.Contains("apt-get install clang", output, StringComparison.Ordinal);
     }
 }
