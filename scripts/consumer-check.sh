@@ -3,6 +3,7 @@
 # directory outside the repository, builds and runs the projects of tests/consumer/ against that feed:
 #   app       references only BpfChannels.Hosting: a <BpfProgram> the libbpf way (CO-RE), run against the kernel
 #   twin      references only BpfChannels: the in-memory twin builds with warnings as errors (no CA1416) and runs
+#   twinhost  the hosting layer over the twin, likewise with no CA1416
 #   offlinux  calls the kernel API without a Linux guard: its build must fail with CA1416
 #   tool      installs BpfChannels.Tool from the feed with `dotnet tool install --tool-path` and runs bpfchan --version
 # The consumers' NuGet configuration adds the folder feed to the machine's own sources and names no other.
@@ -117,6 +118,18 @@ if build twin twin; then
   fi
 else
   fail "twin build (BpfChannels only, warnings as errors)"; show "$log/twin.log"
+fi
+
+if build twinhost twinhost; then
+  if grep -q 'CA1416' "$log/twinhost.log"; then
+    fail "twinhost: CA1416 reported for hosting over the twin"; show "$log/twinhost.log"
+  elif out=$(cd "$work/twinhost" && dotnet bin/Release/net10.0/Consumer.TwinHost.dll 2>&1); then
+    pass "twinhost (hosting over the twin, warnings as errors, no CA1416): ${out##*consumer twinhost: }"
+  else
+    fail "twinhost run"; echo "$out" | sed 's/^/    /' | head -20
+  fi
+else
+  fail "twinhost build (hosting over the twin, warnings as errors)"; show "$log/twinhost.log"
 fi
 
 if build offlinux offlinux; then
