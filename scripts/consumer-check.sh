@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Tests the packages as a user meets them. Packs every package into a folder feed, then, in a fresh
 # directory outside the repository, builds and runs the projects of tests/consumer/ against that feed:
-#   app       references only BpfChannels.Hosting: a <BpfProgram> the libbpf way (CO-RE), run against the kernel
-#   twin      references only BpfChannels: the in-memory twin builds with warnings as errors (no CA1416) and runs
+#   app       references only BpfChannels.Hosting (added with the README's dotnet add package command): a
+#             <BpfProgram> the libbpf way (CO-RE), run against the kernel
+#   twin      references only BpfChannels (dotnet add package): the in-memory twin builds with warnings as errors (no CA1416) and runs
 #   twinhost  the hosting layer over the twin, likewise with no CA1416
 #   offlinux  calls the kernel API without a Linux guard: its build must fail with CA1416
-#   tool      installs BpfChannels.Tool from the feed with `dotnet tool install --tool-path` and runs bpfchan --version
+#   tool      installs BpfChannels.Tool from the feed with `dotnet tool install --prerelease --tool-path`
+#             and runs bpfchan --version
 # The consumers' NuGet configuration adds the folder feed to the machine's own sources and names no other.
 # Prints one line per check and, last, "consumer: N passed, N failed". Exit status 0 only if all passed.
 #   ./scripts/consumer-check.sh [--keep]     --keep leaves the work directory for inspection
@@ -31,17 +33,18 @@ pass() { passed=$((passed + 1)); echo "consumer: PASS $*"; }
 fail() { failed=$((failed + 1)); echo "consumer: FAIL $*"; }
 show() { sed 's/^/    /' "$1" | grep -E 'error|FAIL|consumer|Unhandled|Exception' | head -40; }
 finish() {
+  echo "consumer: took $((SECONDS - ${started:-0})) s"
   echo "consumer: $passed passed, $failed failed"
   exit $((failed != 0))
 }
 
-# Packages: a build tree of their own (so the suite's build is left alone), deterministic paths.
+# Packages, from the same Release build as the suite (under CI, BPFCHANNELS_CI=1 makes it deterministic).
+started=$SECONDS
 version=$(cd "$root" && dotnet msbuild src/BpfChannels/BpfChannels.csproj -getProperty:Version -nologo 2>/dev/null | tr -d '[:space:]')
 packages=(src/BpfChannels/BpfChannels.csproj src/BpfChannels.Hosting/BpfChannels.Hosting.csproj src/BpfChannels.Tool/BpfChannels.Tool.csproj)
 packed=1
 for project in "${packages[@]}"; do
-  if ! (cd "$root" && BPFCHANNELS_ARTIFACTS="$work/artifacts" dotnet pack "$project" -c Release -o "$feed" \
-    -p:ContinuousIntegrationBuild=true -nologo) >"$log/pack.log" 2>&1; then
+  if ! (cd "$root" && dotnet pack "$project" -c Release -o "$feed" -nologo) >"$log/pack.log" 2>&1; then
     fail "pack $project"; show "$log/pack.log"; packed=0
   fi
 done
@@ -89,10 +92,17 @@ cat >"$work/NuGet.config" <<EOF
 EOF
 
 build() { # project directory, log name
-  (cd "$work/$1" && dotnet build -c Release -p:BpfChannelsVersion="$version" -nologo) >"$log/$2.log" 2>&1
+  (cd "$work/$1" && dotnet build -c Release -p:BpfChannelsVersion="$version" -nologo) >>"$log/$2.log" 2>&1
 }
 
-if build app app; then
+add_package() { # project directory, package: the README's install command, then the version it chose
+  (cd "$work/$1" && dotnet add package "$2" --prerelease) >"$log/$1.log" 2>&1 &&
+    grep -q "Include=\"$2\" Version=\"$version\"" "$work/$1"/*.csproj
+}
+
+if ! add_package app BpfChannels.Hosting; then
+  fail "app: dotnet add package BpfChannels.Hosting --prerelease did not add $version from the feed"; show "$log/app.log"
+elif build app app; then
   if [[ ! -f $work/app/obj/Release/net10.0/bpf/vmlinux/vmlinux.h ]]; then
     fail "app: no vmlinux.h was generated under obj/"
   elif ls "$work/app/bin/Release/net10.0/"*.bpf.o >/dev/null 2>&1; then
@@ -108,7 +118,9 @@ else
   fail "app build (BpfChannels.Hosting only, Vmlinux=\"true\")"; show "$log/app.log"
 fi
 
-if build twin twin; then
+if ! add_package twin BpfChannels; then
+  fail "twin: dotnet add package BpfChannels --prerelease did not add $version from the feed"; show "$log/twin.log"
+elif build twin twin; then
   if grep -q 'CA1416' "$log/twin.log"; then
     fail "twin: CA1416 reported for twin-only code"; show "$log/twin.log"
   elif out=$(cd "$work/twin" && dotnet bin/Release/net10.0/Consumer.Twin.dll 2>&1); then
@@ -140,7 +152,7 @@ else
   fail "offlinux: the build failed for another reason than CA1416"; show "$log/offlinux.log"
 fi
 
-if (cd "$work" && dotnet tool install BpfChannels.Tool --version "$version" --tool-path "$work/tools") >"$log/tool.log" 2>&1; then
+if (cd "$work" && dotnet tool install BpfChannels.Tool --prerelease --tool-path "$work/tools") >"$log/tool.log" 2>&1; then
   if out=$("$work/tools/bpfchan" --version 2>&1) && [[ $out == *"$version"* ]]; then
     pass "tool: bpfchan --version prints $out"
   else
