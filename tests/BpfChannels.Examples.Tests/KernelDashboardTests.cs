@@ -9,6 +9,7 @@ using BpfChannels.Tests.Support;
 using KernelDashboard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Hosting;
 
 namespace BpfChannels.Examples.Tests;
@@ -43,7 +44,7 @@ public sealed partial class KernelDashboardTests
 
         TimeSpan shown = await browser.WaitForAsync($"Number({count}.dataset.value) >= {before + Calls}", TimeSpan.FromSeconds(5), timeout.Token);
         Assert.True(shown < TimeSpan.FromSeconds(1), $"The page showed the new count after {shown.TotalMilliseconds:F0} ms.");
-        TestContext.Current.SendDiagnosticMessage($"The page showed the program's count {shown.TotalMilliseconds:F0} ms after the system calls.");
+        TestContext.Current.TestOutputHelper?.WriteLine($"The page showed the program's count {shown.TotalMilliseconds:F0} ms after the system calls.");
         Assert.Equal("live", (await browser.EvaluateAsync("document.querySelector('#status').textContent", timeout.Token)).GetString());
     }
 
@@ -139,13 +140,22 @@ public sealed partial class KernelDashboardTests
     private static async Task<WebApplication> StartAsync(CancellationToken cancellationToken)
     {
         BpfTestEnvironment.RequireBpf();
-        WebApplication app = DashboardApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        WebApplication app = DashboardApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
-            ["Dashboard:Watch:0"] = "getppid",
-            ["Dashboard:Watch:1"] = "read",
-            ["Dashboard:Watch:2"] = "openat",
-            ["BpfChannels:Maps:watched:PollInterval"] = "00:00:00.100",
-        }));
+            // The test binaries' folder holds another example's appsettings.json: this app's settings come from here alone.
+            foreach (IConfigurationSource json in builder.Configuration.Sources.OfType<JsonConfigurationSource>().ToList())
+            {
+                builder.Configuration.Sources.Remove(json);
+            }
+
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Dashboard:Watch:0"] = "getppid",
+                ["Dashboard:Watch:1"] = "read",
+                ["Dashboard:Watch:2"] = "openat",
+                ["BpfChannels:Maps:watched:PollInterval"] = "00:00:00.100",
+            });
+        });
         try
         {
             await app.StartAsync(cancellationToken);
