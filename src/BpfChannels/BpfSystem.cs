@@ -33,7 +33,7 @@ public static class BpfSystem
             probe = parent;
         }
 
-        return Interop.Libc.GetFileSystemType(probe) == Interop.Libc.BPF_FS_MAGIC;
+        return Interop.Libc.GetFileSystemType(probe, out long type) == 0 && type == Interop.Libc.BPF_FS_MAGIC;
     }
 
     /// <summary>
@@ -72,20 +72,14 @@ public static class BpfSystem
     /// </summary>
     /// <param name="reason">Why BPF cannot be used, or <see langword="null"/>.</param>
     /// <returns>Whether BPF maps can be created.</returns>
+    /// <remarks>Requires Linux 4.4 or later. Thread-safe.</remarks>
     public static bool CanUseBpf([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason)
     {
-        try
-        {
-            using BpfMap probe = BpfMap.Create(new BpfMapSpec { Type = BpfMapType.Array, KeySize = 4, ValueSize = 4, MaxEntries = 1 });
-            reason = null;
-            return true;
-        }
-        catch (BpfException e)
-        {
-            reason = e.Error == BpfError.NotPermitted
-                ? "BPF needs CAP_BPF (or root): run as root, or grant CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN"
-                : e.Message;
-            return false;
-        }
+        // Straight through Interop: this class sits below Maps, which uses it.
+        const uint BPF_MAP_TYPE_ARRAY = 2;
+        int errno = Interop.Bpf.MapCreate(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0, "probe"u8, null, 0, 0, null, 0, 0, 0, 0, out BpfHandle? probe);
+        probe?.Dispose();
+        reason = errno == 0 ? null : BpfErrors.Create(errno, BpfCommand.MapCreate, "probe").Message;
+        return errno == 0;
     }
 }

@@ -21,7 +21,7 @@ internal sealed unsafe class MappedMemory : SafeHandle
 
     /// <summary>mmap(NULL, length, prot, MAP_SHARED, fd, offset), or an exception naming <paramref name="what"/>.</summary>
     public static MappedMemory Map(SafeHandle fd, nuint length, int prot, long offset, string what)
-        => TryMap(fd, length, prot, offset, out int errno) ?? throw BpfErrors.Create(errno, "mmap", what);
+        => TryMap(fd, length, prot, offset, out int errno) ?? throw BpfErrors.Create(errno, BpfCommand.Mmap, what);
 
     /// <summary>Maps <paramref name="length"/> bytes of <paramref name="fd"/> shared, or returns null with the errno.</summary>
     public static MappedMemory? TryMap(SafeHandle fd, nuint length, int prot, long offset, out int errno)

@@ -33,5 +33,25 @@ internal static partial class Interop
             public ulong name;
             public uint prog_fd;
         }
+    
+
+        /// <summary>BPF_RAW_TRACEPOINT_OPEN (4.17): attaches <paramref name="program"/> to the raw tracepoint <paramref name="name"/>.</summary>
+        internal static unsafe int RawTracepointOpen(SafeHandle program, string name, out BpfHandle? link)
+        {
+            using var lease = new HandleLease(program);
+            fixed (byte* p = NullTerminated(name))
+            {
+                var attr = new bpf_attr_raw_tracepoint { name = (ulong)p, prog_fd = (uint)lease.FileDescriptor };
+                return CallForHandle(BpfCommand.RawTracepointOpen, ref attr, out link);
+            }
+        }
+
+        /// <summary>BPF_LINK_CREATE for an interface-indexed attach type (tcx, 6.6).</summary>
+        internal static int LinkCreate(SafeHandle program, int interfaceIndex, uint attachType, out BpfHandle? link)
+        {
+            using var lease = new HandleLease(program);
+            var attr = new bpf_attr_link_create { prog_fd = (uint)lease.FileDescriptor, target_ifindex = (uint)interfaceIndex, attach_type = attachType };
+            return CallForHandle(BpfCommand.LinkCreate, ref attr, out link);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace BpfChannels;
 
@@ -58,6 +59,66 @@ internal static partial class Interop
             public uint flags;
             public uint cpu;
             public uint batch_size;
+        }
+    
+
+        /// <summary>
+        /// BPF_PROG_LOAD of raw instructions (the legacy loader's path; libbpf loads everything else). A non-empty
+        /// <paramref name="log"/> turns the verifier log on (level 1).
+        /// </summary>
+        internal static unsafe int ProgLoad(uint type, ReadOnlySpan<byte> instructions, string license, uint kernelVersion, uint flags, string name, Span<byte> log, out BpfHandle? program)
+        {
+            byte[] licenseBytes = NullTerminated(license);
+            fixed (byte* insns = instructions)
+            fixed (byte* lic = licenseBytes)
+            fixed (byte* logBuffer = log)
+            {
+                var attr = new bpf_attr_prog_load
+                {
+                    prog_type = type,
+                    insn_cnt = (uint)(instructions.Length / 8),
+                    insns = (ulong)insns,
+                    license = (ulong)lic,
+                    kern_version = kernelVersion,
+                    prog_flags = flags,
+                    log_level = log.IsEmpty ? 0u : 1u,
+                    log_buf = (ulong)logBuffer,
+                    log_size = (uint)log.Length,
+                };
+                CopyName(Encoding.UTF8.GetBytes(name), attr.prog_name);
+                return CallForHandle(BpfCommand.ProgLoad, ref attr, out program);
+            }
+        }
+
+        /// <summary>What BPF_PROG_TEST_RUN reports back.</summary>
+        internal readonly record struct TestRunOutput(uint ReturnValue, uint Duration, uint DataSizeOut, uint ContextSizeOut);
+
+        /// <summary>BPF_PROG_TEST_RUN (4.12; context in and out 5.2): runs the program <paramref name="repeat"/> times (0: once).</summary>
+        internal static unsafe int ProgTestRun(SafeHandle program, ReadOnlySpan<byte> data, Span<byte> dataOut, ReadOnlySpan<byte> context, Span<byte> contextOut, uint repeat, out TestRunOutput output)
+        {
+            using var lease = new HandleLease(program);
+            fixed (byte* pData = data)
+            fixed (byte* pDataOut = dataOut)
+            fixed (byte* pContext = context)
+            fixed (byte* pContextOut = contextOut)
+            {
+                var attr = new bpf_attr_test_run
+                {
+                    prog_fd = (uint)lease.FileDescriptor,
+                    data_in = (ulong)pData,
+                    data_size_in = (uint)data.Length,
+                    data_out = (ulong)pDataOut,
+                    data_size_out = (uint)dataOut.Length,
+                    ctx_in = (ulong)pContext,
+                    ctx_size_in = (uint)context.Length,
+                    ctx_out = (ulong)pContextOut,
+                    ctx_size_out = (uint)contextOut.Length,
+                    repeat = repeat,
+                };
+                int errno = Call(BpfCommand.ProgTestRun, ref attr);
+                output = new TestRunOutput(attr.retval, attr.duration, attr.data_size_out, attr.ctx_size_out);
+                return errno;
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ internal static partial class Interop
     /// <summary>
     /// libbpf.so.1 (1.x, strict mode): functions returning int return 0 or -errno; functions returning a
     /// pointer return NULL and set errno, which <c>SetLastError</c> captures immediately after the call.
-    /// Only ELF object handling goes through libbpf; every plain bpf(2) command uses <see cref="Bpf.Call"/>.
+    /// Only ELF object handling goes through libbpf; every plain bpf(2) command uses the typed functions of <see cref="Bpf"/>.
     /// </summary>
     internal static unsafe partial class Libbpf
     {

@@ -1,15 +1,14 @@
 using System.Text;
-using static BpfChannels.Interop.Bpf;
 
 namespace BpfChannels;
 
 /// <summary>
-/// A BTF object loaded into the kernel (BPF_BTF_LOAD, 4.18): type information that maps reference through
+/// A BTF object loaded into the kernel (BPF_BTF_LOAD): type information that maps reference through
 /// <see cref="BpfMapSpec.Btf"/>, <see cref="BpfMapSpec.BtfKeyTypeId"/> and <see cref="BpfMapSpec.BtfValueTypeId"/>.
 /// Local-storage maps (socket, inode, task, cgroup storage) need it; for other maps it lets tools such as
 /// bpftool print keys and values by type.
 /// </summary>
-/// <remarks>Thread-safe. Dispose it when no map creation needs it any more (maps keep their own reference).</remarks>
+/// <remarks>Requires Linux 4.18 or later. Thread-safe. Dispose it when no map creation needs it any more (maps keep their own reference).</remarks>
 public sealed class BpfBtf : IDisposable
 {
     private BpfBtf(BpfHandle handle) => Handle = handle;
@@ -22,74 +21,59 @@ public sealed class BpfBtf : IDisposable
     /// <returns>The loaded object.</returns>
     /// <exception cref="ArgumentException">The blob is empty.</exception>
     /// <exception cref="BpfException">The kernel rejected the BTF; the message holds the kernel's log.</exception>
-    public static unsafe BpfBtf Load(ReadOnlySpan<byte> rawBtf)
+    public static BpfBtf Load(ReadOnlySpan<byte> rawBtf)
     {
         if (rawBtf.IsEmpty)
         {
             throw new ArgumentException("The BTF blob is empty.", nameof(rawBtf));
         }
 
-        byte[] log = new byte[4096];
-        fixed (byte* btf = rawBtf)
-        fixed (byte* logBuffer = log)
+        int errno = Interop.Bpf.BtfLoad(rawBtf, default, out BpfHandle? handle);
+        if (errno == 0)
         {
-            var attr = new bpf_attr_btf_load { btf = (ulong)btf, btf_size = (uint)rawBtf.Length };
-            int fd = Call(bpf_cmd.BPF_BTF_LOAD, ref attr);
-            if (fd < 0)
-            {
-                // Load again with the log on: the kernel explains what it refused.
-                attr = new bpf_attr_btf_load { btf = (ulong)btf, btf_size = (uint)rawBtf.Length, btf_log_buf = (ulong)logBuffer, btf_log_size = (uint)log.Length, btf_log_level = 1 };
-                _ = Call(bpf_cmd.BPF_BTF_LOAD, ref attr);
-                string text = Encoding.UTF8.GetString(log.AsSpan(0, Math.Max(0, log.AsSpan().IndexOf((byte)0)))).Trim();
-                BpfException error = BpfErrors.Create(-fd, "BPF_BTF_LOAD", null);
-                throw text.Length == 0 ? error : new BpfException($"{error.Message} Kernel log: {text}", error.Command, null, error.Errno);
-            }
-
-            return new BpfBtf(new BpfHandle(fd));
+            return new BpfBtf(handle!);
         }
+
+        // Load again with the log on: the kernel explains what it refused.
+        byte[] log = new byte[4096];
+        if (Interop.Bpf.BtfLoad(rawBtf, log, out BpfHandle? second) == 0)
+        {
+            return new BpfBtf(second!);
+        }
+
+        string text = Encoding.UTF8.GetString(log.AsSpan(0, Math.Max(0, log.AsSpan().IndexOf((byte)0)))).Trim();
+        BpfException error = BpfErrors.Create(errno, BpfCommand.BtfLoad, null);
+        throw text.Length == 0 ? error : new BpfException($"{error.Message} Kernel log: {text}", error.Command, null, error.Errno);
     }
 
-    /// <summary>Opens the BTF object with id <paramref name="id"/> (BPF_BTF_GET_FD_BY_ID, 5.0), for example a map's <see cref="BpfMapInfo.BtfId"/>.</summary>
+    /// <summary>Opens the BTF object with id <paramref name="id"/> (BPF_BTF_GET_FD_BY_ID), for example a map's <see cref="BpfMapInfo.BtfId"/>.</summary>
     /// <param name="id">The BTF id.</param>
     /// <returns>The BTF object.</returns>
+    /// <remarks>Requires Linux 5.0 or later.</remarks>
     /// <exception cref="BpfException">ENOENT (no such BTF), EPERM (needs CAP_SYS_ADMIN), or another error.</exception>
     public static BpfBtf OpenById(uint id)
     {
-        var attr = new bpf_attr_get_id { start_id = id };
-        int fd = Call(bpf_cmd.BPF_BTF_GET_FD_BY_ID, ref attr);
-        return fd < 0 ? throw BpfErrors.Create(-fd, "BPF_BTF_GET_FD_BY_ID", $"BTF id {id}") : new BpfBtf(new BpfHandle(fd));
+        int errno = Interop.Bpf.BtfGetFdById(id, out BpfHandle? handle);
+        return errno == 0 ? new BpfBtf(handle!) : throw BpfErrors.Create(errno, BpfCommand.BtfGetFdById, $"BTF id {id}");
     }
 
     /// <summary>Reads the raw BTF (header, types, strings) back from the kernel (BPF_OBJ_GET_INFO_BY_FD).</summary>
     /// <returns>The blob.</returns>
+    /// <remarks>Requires Linux 5.0 or later.</remarks>
     /// <exception cref="ObjectDisposedException">The object is disposed.</exception>
     /// <exception cref="BpfException">The kernel reported an error.</exception>
-    public unsafe byte[] GetRawData()
+    public byte[] GetRawData()
     {
-        using var lease = new HandleLease(Handle);
-        bpf_btf_info info = default;
-        int result = GetInfo(&info);
-        if (result < 0)
+        int errno = Interop.Bpf.BtfGetInfo(Handle, default, out uint size);
+        byte[] data = new byte[size];
+        if (errno == 0)
         {
-            throw BpfErrors.Create(-result, "BPF_OBJ_GET_INFO_BY_FD", "BTF");
+            errno = Interop.Bpf.BtfGetInfo(Handle, data, out _);
         }
 
-        byte[] data = new byte[info.btf_size];
-        fixed (byte* p = data)
-        {
-            info = new bpf_btf_info { btf = (ulong)p, btf_size = (uint)data.Length };
-            result = GetInfo(&info);
-        }
-
-        return result < 0 ? throw BpfErrors.Create(-result, "BPF_OBJ_GET_INFO_BY_FD", "BTF") : data;
+        return errno == 0 ? data : throw BpfErrors.Create(errno, BpfCommand.ObjGetInfoByFd, "BTF");
     }
 
     /// <inheritdoc/>
     public void Dispose() => Handle.Dispose();
-
-    private unsafe int GetInfo(bpf_btf_info* info)
-    {
-        var attr = new bpf_attr_info { bpf_fd = (uint)Handle.FileDescriptor, info_len = (uint)sizeof(bpf_btf_info), info = (ulong)info };
-        return Call(bpf_cmd.BPF_OBJ_GET_INFO_BY_FD, ref attr);
-    }
 }

@@ -5,9 +5,10 @@ namespace BpfChannels;
 public abstract partial class BpfMap
 {
     /// <summary>
-    /// Reads the next batch of elements (BPF_MAP_LOOKUP_BATCH, 5.6). The number of elements asked for is
+    /// Reads the next batch of elements (BPF_MAP_LOOKUP_BATCH). The number of elements asked for is
     /// <c>keys.Length / KeySize</c>; <paramref name="values"/> must hold as many values.
     /// </summary>
+    /// <remarks>Requires Linux 5.6 or later.</remarks>
     /// <param name="cursor">Where the walk is; <see cref="BpfMapBatchCursor.IsComplete"/> turns true at the end.</param>
     /// <param name="keys">Receives the keys.</param>
     /// <param name="values">Receives the values (<see cref="ValueBufferSize"/> bytes each).</param>
@@ -19,7 +20,8 @@ public abstract partial class BpfMap
     public int LookupBatch(BpfMapBatchCursor cursor, Span<byte> keys, Span<byte> values, BpfMapLookupFlags flags = BpfMapLookupFlags.None)
         => LookupBatchChecked(cursor, keys, values, flags, delete: false);
 
-    /// <summary>Reads and deletes the next batch of elements (BPF_MAP_LOOKUP_AND_DELETE_BATCH, 5.6; hash maps).</summary>
+    /// <summary>Reads and deletes the next batch of elements (BPF_MAP_LOOKUP_AND_DELETE_BATCH; hash maps).</summary>
+    /// <remarks>Requires Linux 5.6 or later.</remarks>
     /// <param name="cursor">Where the walk is.</param>
     /// <param name="keys">Receives the keys.</param>
     /// <param name="values">Receives the values.</param>
@@ -32,9 +34,10 @@ public abstract partial class BpfMap
         => LookupBatchChecked(cursor, keys, values, flags, delete: true);
 
     /// <summary>
-    /// Writes many elements in one syscall (BPF_MAP_UPDATE_BATCH, 5.6). The kernel applies
+    /// Writes many elements in one syscall (BPF_MAP_UPDATE_BATCH). The kernel applies
     /// <paramref name="flags"/> to each element in order and stops at the first failure.
     /// </summary>
+    /// <remarks>Requires Linux 5.6 or later.</remarks>
     /// <param name="keys">The keys, <see cref="KeySize"/> bytes each.</param>
     /// <param name="values">The values, <see cref="ValueBufferSize"/> bytes each.</param>
     /// <param name="flags">Flags applied to every element.</param>
@@ -48,10 +51,11 @@ public abstract partial class BpfMap
         CheckUpdateFlags(flags);
         int done = count;
         int err = count == 0 ? 0 : UpdateBatchCore(keys, values, ref done, (ulong)flags);
-        return err == 0 ? count : throw BatchError(err, "BPF_MAP_UPDATE_BATCH", done);
+        return err == 0 ? count : throw BatchError(err, BpfCommand.MapUpdateBatch, done);
     }
 
-    /// <summary>Deletes many keys in one syscall (BPF_MAP_DELETE_BATCH, 5.6), stopping at the first missing key.</summary>
+    /// <summary>Deletes many keys in one syscall (BPF_MAP_DELETE_BATCH), stopping at the first missing key.</summary>
+    /// <remarks>Requires Linux 5.6 or later.</remarks>
     /// <param name="keys">The keys, <see cref="KeySize"/> bytes each.</param>
     /// <returns>The number of keys deleted (all of them).</returns>
     /// <exception cref="ArgumentException">The buffer's size does not fit the map.</exception>
@@ -62,19 +66,20 @@ public abstract partial class BpfMap
         int count = CheckBatch(keys.Length, -1);
         int done = count;
         int err = count == 0 ? 0 : DeleteBatchCore(keys, ref done, 0);
-        return err == 0 ? count : throw BatchError(err, "BPF_MAP_DELETE_BATCH", done);
+        return err == 0 ? count : throw BatchError(err, BpfCommand.MapDeleteBatch, done);
     }
 
     private int LookupBatchChecked(BpfMapBatchCursor cursor, Span<byte> keys, Span<byte> values, BpfMapLookupFlags flags, bool delete)
     {
         ArgumentNullException.ThrowIfNull(cursor);
+        CheckLookupFlags(flags);
         int count = CheckBatch(keys.Length, values.Length);
         if (cursor.IsComplete || count == 0)
         {
             return 0;
         }
 
-        string command = delete ? "BPF_MAP_LOOKUP_AND_DELETE_BATCH" : "BPF_MAP_LOOKUP_BATCH";
+        BpfCommand command = delete ? BpfCommand.MapLookupAndDeleteBatch : BpfCommand.MapLookupBatch;
         int err = BatchStep(cursor, delete, keys, values, ref count, (ulong)flags);
         return err == 0 ? count : throw Error(err, command);
     }
@@ -114,13 +119,13 @@ public abstract partial class BpfMap
             throw new ArgumentException($"Batch values must hold {count} values of {ValueBufferSize} bytes ({count * ValueBufferSize} bytes); got {valueBytes}.", "values");
         }
 
-        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        ThrowIfDisposed();
         return count;
     }
 
-    private BpfBatchException BatchError(int errno, string command, int completed)
+    private BpfBatchException BatchError(int errno, BpfCommand command, int completed)
     {
         BpfException inner = Error(errno, command);
-        return new BpfBatchException($"{inner.Message} {completed} element(s) before the failing one were applied.", command, Name, errno, completed);
+        return new BpfBatchException($"{inner.Message} {completed} element(s) before the failing one were applied.", inner.Command, Name, errno, completed);
     }
 }

@@ -49,7 +49,7 @@ public abstract partial class BpfMap
             throw new ArgumentException($"The snapshot holds {snapshot.KeySize}-byte keys and {snapshot.ValueSize}-byte values; map '{Name}' has {KeySize} and {ValueBufferSize}.", nameof(snapshot));
         }
 
-        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        ThrowIfDisposed();
         bool mmapable = Type == BpfMapType.Array && (Flags & BpfMapFlags.Mmapable) != 0;
         if (strategy == BpfMapReadStrategy.MemoryMapped && !mmapable)
         {
@@ -147,7 +147,7 @@ public abstract partial class BpfMap
 
             if (err != 0)
             {
-                throw Error(err, "BPF_MAP_LOOKUP_BATCH");
+                throw Error(err, BpfCommand.MapLookupBatch);
             }
 
             _batchSupport = 1;
@@ -230,7 +230,7 @@ public abstract partial class BpfMap
 
                 if (err != 0)
                 {
-                    throw _map.Error(err, "BPF_MAP_GET_NEXT_KEY");
+                    throw _map.Error(err, BpfCommand.MapGetNextKey);
                 }
 
                 uint hash = _restartProne ? ByteKeySet.Hash(slot) : 0;
@@ -264,7 +264,7 @@ public abstract partial class BpfMap
 
                     if (err != 0)
                     {
-                        throw _map.Error(err, "BPF_MAP_LOOKUP_ELEM");
+                        throw _map.Error(err, BpfCommand.MapLookupElem);
                     }
                 }
 
@@ -303,7 +303,7 @@ public abstract partial class BpfMap
     {
         public IEnumerator<byte[]> GetEnumerator()
         {
-            ObjectDisposedException.ThrowIf(map.IsDisposed, map);
+            map.ThrowIfDisposed();
             var snapshot = new BpfMapSnapshot(map.KeySize, Math.Max(map.ValueBufferSize, 1));
             var walk = new KeyWalk(map, snapshot, withValues: false);
             int entry;

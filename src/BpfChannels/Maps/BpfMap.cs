@@ -63,7 +63,8 @@ public abstract partial class BpfMap : IDisposable
     /// <exception cref="NotSupportedException">The map is the in-memory twin.</exception>
     public abstract BpfHandle Handle { get; }
 
-    /// <summary>Whether the map is frozen: user space can no longer write it (5.2).</summary>
+    /// <summary>Whether the map is frozen: user space can no longer write it.</summary>
+    /// <remarks>Requires Linux 5.2 or later.</remarks>
     public abstract bool IsFrozen { get; }
 
     /// <summary>The stride between CPUs in a per-CPU value buffer: the value size rounded up to 8 bytes.</summary>
@@ -131,7 +132,8 @@ public abstract partial class BpfMap : IDisposable
     {
         CheckKey(key);
         CheckValue(value.Length);
-        return Expect(LookupCore(key, value, (ulong)flags), ENOENT, "BPF_MAP_LOOKUP_ELEM");
+        CheckLookupFlags(flags);
+        return Expect(LookupCore(key, value, (ulong)flags), ENOENT, BpfCommand.MapLookupElem);
     }
 
     /// <summary>Writes <paramref name="value"/> at <paramref name="key"/>.</summary>
@@ -149,7 +151,7 @@ public abstract partial class BpfMap : IDisposable
         int err = UpdateCore(key, value, (ulong)flags);
         if (err != 0)
         {
-            throw Error(err, "BPF_MAP_UPDATE_ELEM");
+            throw Error(err, BpfCommand.MapUpdateElem);
         }
     }
 
@@ -167,7 +169,7 @@ public abstract partial class BpfMap : IDisposable
         CheckValue(value.Length);
         CheckUpdateFlags(flags);
         int err = UpdateCore(key, value, (ulong)flags);
-        return err == 0 || (IsConditionFailure(err, flags) ? false : throw Error(err, "BPF_MAP_UPDATE_ELEM"));
+        return err == 0 || (IsConditionFailure(err, flags) ? false : throw Error(err, BpfCommand.MapUpdateElem));
     }
 
     /// <summary>Deletes <paramref name="key"/>.</summary>
@@ -181,7 +183,7 @@ public abstract partial class BpfMap : IDisposable
         int err = DeleteCore(key);
         if (err != 0)
         {
-            throw Error(err, "BPF_MAP_DELETE_ELEM");
+            throw Error(err, BpfCommand.MapDeleteElem);
         }
     }
 
@@ -194,13 +196,14 @@ public abstract partial class BpfMap : IDisposable
     public bool TryDelete(ReadOnlySpan<byte> key)
     {
         CheckKey(key);
-        return Expect(DeleteCore(key), ENOENT, "BPF_MAP_DELETE_ELEM");
+        return Expect(DeleteCore(key), ENOENT, BpfCommand.MapDeleteElem);
     }
 
     /// <summary>Looks up and deletes <paramref name="key"/> atomically; for queues and stacks (empty key), pops.</summary>
+    /// <remarks>Requires Linux 4.20 or later (queues and stacks; hash maps 5.14, BPF_F_LOCK 5.14).</remarks>
     /// <param name="key">The key (empty for queues and stacks).</param>
     /// <param name="value">Receives the value.</param>
-    /// <param name="flags">Lookup flags (Lock for maps with a spin lock, 5.14).</param>
+    /// <param name="flags">Lookup flags (Lock for maps with a spin lock).</param>
     /// <returns><see langword="false"/> if the key did not exist or the queue was empty.</returns>
     /// <exception cref="ArgumentException">A span has the wrong size.</exception>
     /// <exception cref="ObjectDisposedException">The map is disposed.</exception>
@@ -209,7 +212,8 @@ public abstract partial class BpfMap : IDisposable
     {
         CheckKey(key);
         CheckValue(value.Length);
-        return Expect(LookupAndDeleteCore(key, value, (ulong)flags), ENOENT, "BPF_MAP_LOOKUP_AND_DELETE_ELEM");
+        CheckLookupFlags(flags);
+        return Expect(LookupAndDeleteCore(key, value, (ulong)flags), ENOENT, BpfCommand.MapLookupAndDeleteElem);
     }
 
     /// <summary>Gets the key after <paramref name="key"/> in the map's iteration order (BPF_MAP_GET_NEXT_KEY).</summary>
@@ -229,10 +233,11 @@ public abstract partial class BpfMap : IDisposable
         }
 
         CheckSize(nextKey.Length, KeySize, "next key");
-        return Expect(GetNextKeyCore(key, nextKey), ENOENT, "BPF_MAP_GET_NEXT_KEY");
+        return Expect(GetNextKeyCore(key, nextKey), ENOENT, BpfCommand.MapGetNextKey);
     }
 
-    /// <summary>Freezes the map: user space can no longer write it; programs still can (BPF_MAP_FREEZE, 5.2).</summary>
+    /// <summary>Freezes the map: user space can no longer write it; programs still can (BPF_MAP_FREEZE).</summary>
+    /// <remarks>Requires Linux 5.2 or later.</remarks>
     /// <exception cref="ObjectDisposedException">The map is disposed.</exception>
     /// <exception cref="BpfException">EBUSY (a writable mapping exists), or another error.</exception>
     public void Freeze()
@@ -240,7 +245,7 @@ public abstract partial class BpfMap : IDisposable
         int err = FreezeCore();
         if (err != 0)
         {
-            throw Error(err, "BPF_MAP_FREEZE");
+            throw Error(err, BpfCommand.MapFreeze);
         }
     }
 
@@ -271,39 +276,42 @@ public abstract partial class BpfMap : IDisposable
     /// <param name="disposing">Whether called from <see cref="Dispose()"/>.</param>
     protected abstract void Dispose(bool disposing);
 
-    // The core operations return 0 or an errno and never throw for kernel errors, so the channel layer
-    // can report outcomes without exception cost. Arguments are already checked by the callers.
-    internal abstract int LookupCore(ReadOnlySpan<byte> key, Span<byte> value, ulong flags);
+    /// <summary>The map's name for messages: its name, or "unnamed Hash map".</summary>
+    internal string DisplayName => Name.Length == 0 ? $"unnamed {Type} map" : Name;
 
-    internal abstract int UpdateCore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags);
+    /// <summary>Builds the exception for errno <paramref name="errno"/> of <paramref name="command"/> on this map, with the map's state for EPERM and EACCES.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal BpfException Error(int errno, BpfCommand command)
+    {
+        MapAccessState? state = errno is EPERM or EACCES && !IsDisposed ? GetAccessState() : null;
+        return BpfErrors.Create(errno, command, DisplayName, new BpfErrorContext { Map = state });
+    }
 
-    internal abstract int DeleteCore(ReadOnlySpan<byte> key);
+    /// <summary>The exception for a use of this map after <see cref="Dispose()"/>, naming the map.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal ObjectDisposedException Disposed() => new(DisplayName, $"Map '{DisplayName}' ({Type}) is disposed.");
 
-    internal abstract int LookupAndDeleteCore(ReadOnlySpan<byte> key, Span<byte> value, ulong flags);
+    /// <summary>Throws <see cref="ObjectDisposedException"/> naming the map if it is disposed.</summary>
+    internal void ThrowIfDisposed()
+    {
+        if (IsDisposed)
+        {
+            throw Disposed();
+        }
+    }
 
-    internal abstract int GetNextKeyCore(ReadOnlySpan<byte> key, Span<byte> nextKey);
+    /// <summary>Checks lookup flags before the syscall: only <see cref="BpfMapLookupFlags.Lock"/> is defined.</summary>
+    internal static void CheckLookupFlags(BpfMapLookupFlags flags)
+    {
+        if ((flags & ~BpfMapLookupFlags.Lock) != 0)
+        {
+            ThrowLookupFlags(flags);
+        }
+    }
 
-    internal abstract int FreezeCore();
-
-    internal abstract int LookupBatchCore(bool delete, ReadOnlySpan<byte> inBatch, Span<byte> outBatch, Span<byte> keys, Span<byte> values, ref int count, ulong elemFlags);
-
-    internal abstract int UpdateBatchCore(ReadOnlySpan<byte> keys, ReadOnlySpan<byte> values, ref int count, ulong elemFlags);
-
-    internal abstract int DeleteBatchCore(ReadOnlySpan<byte> keys, ref int count, ulong elemFlags);
-
-    /// <summary>
-    /// Takes a lease on the map's memory mapping (<see cref="BpfMapFlags.Mmapable"/> arrays, mapped on first use): the
-    /// mapping stays until every lease is released, even if the map is disposed meanwhile.
-    /// </summary>
-    /// <param name="writable">Whether the caller writes through the mapping (a snapshot only reads).</param>
-    /// <param name="length">The mapping's length.</param>
-    internal abstract unsafe byte* AcquireMappedMemory(bool writable, out nuint length);
-
-    /// <summary>Releases a lease taken by <see cref="AcquireMappedMemory"/>.</summary>
-    internal abstract void ReleaseMappedMemory();
-
-    /// <summary>Builds the exception for errno <paramref name="errno"/> of <paramref name="command"/> on this map.</summary>
-    internal BpfException Error(int errno, string command) => BpfErrors.Create(errno, command, Name.Length == 0 ? $"unnamed {Type} map" : Name);
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLookupFlags(BpfMapLookupFlags flags) =>
+        throw new ArgumentException($"Lookup flags 0x{(ulong)flags:x} have undefined bits: only BpfMapLookupFlags.Lock (BPF_F_LOCK) is defined.", nameof(flags));
 
     internal static bool IsConditionFailure(int errno, BpfMapUpdateFlags flags) =>
         (errno == EEXIST && (flags & BpfMapUpdateFlags.NoExist) != 0) || (errno == ENOENT && (flags & BpfMapUpdateFlags.Exist) != 0);
@@ -344,12 +352,12 @@ public abstract partial class BpfMap : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowSize(string what, int actual, int expected)
     {
-        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        ThrowIfDisposed();
         string perCpu = what == "value" && IsPerCpu ? $" (per-CPU: {PerCpuStride(ValueSize)} bytes x {BpfSystem.PossibleCpuCount} possible CPUs)" : string.Empty;
         throw new ArgumentException($"The {what} is {actual} bytes; map '{Name}' ({Type}) takes {expected}-byte {what}s{perCpu}.", what.Replace(' ', '_'));
     }
 
-    private bool Expect(int err, int expected, string command)
+    private bool Expect(int err, int expected, BpfCommand command)
     {
         if (err == 0)
         {

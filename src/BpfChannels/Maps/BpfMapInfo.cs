@@ -1,6 +1,3 @@
-using System.Text;
-using static BpfChannels.Interop.Bpf;
-
 namespace BpfChannels;
 
 /// <summary>What the kernel reports about a map (BPF_OBJ_GET_INFO_BY_FD), or the same facts of an in-memory twin.</summary>
@@ -64,34 +61,29 @@ public sealed record BpfMapInfo
     /// <param name="handle">A map descriptor.</param>
     /// <returns>The info.</returns>
     /// <exception cref="ObjectDisposedException">The handle is closed.</exception>
+    /// <remarks>Requires Linux 4.13 or later.</remarks>
     /// <exception cref="BpfException">EBADF/EINVAL: the descriptor is not a BPF map.</exception>
-    public static unsafe BpfMapInfo FromHandle(BpfHandle handle)
+    public static BpfMapInfo FromHandle(BpfHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
         ObjectDisposedException.ThrowIf(handle.IsClosed, handle);
         if (ReadFdInfo(handle, "map_type") is null)
         {
             // OBJ_GET_INFO_BY_FD would fill a program's or link's info into the map struct without complaint.
-            throw BpfErrors.Create(Interop.Errno.EINVAL, "BPF_OBJ_GET_INFO_BY_FD", $"fd {handle.FileDescriptor} (not a BPF map)");
+            throw BpfErrors.Create(Interop.Errno.EINVAL, BpfCommand.ObjGetInfoByFd, $"fd {handle.FileDescriptor} (not a BPF map)");
         }
 
-        bpf_map_info info = default;
-        using var lease = new HandleLease(handle);
-        bpf_attr_info attr = default;
-        attr.bpf_fd = (uint)handle.FileDescriptor;
-        attr.info_len = (uint)sizeof(bpf_map_info);
-        attr.info = (ulong)&info;
-        int result = Call(bpf_cmd.BPF_OBJ_GET_INFO_BY_FD, ref attr);
-        if (result < 0)
+        int errno = Interop.Bpf.MapGetInfo(handle, out Interop.Bpf.bpf_map_info info);
+        if (errno != 0)
         {
-            throw BpfErrors.Create(-result, "BPF_OBJ_GET_INFO_BY_FD", $"fd {handle.FileDescriptor}");
+            throw BpfErrors.Create(errno, BpfCommand.ObjGetInfoByFd, $"fd {handle.FileDescriptor}");
         }
 
         return new BpfMapInfo
         {
             Id = info.id,
             Type = (BpfMapType)info.type,
-            Name = Encoding.ASCII.GetString(new ReadOnlySpan<byte>(info.name, BPF_OBJ_NAME_LEN)).TrimEnd('\0'),
+            Name = Interop.Bpf.MapInfoName(info),
             KeySize = (int)info.key_size,
             ValueSize = (int)info.value_size,
             MaxEntries = (int)info.max_entries,
@@ -105,8 +97,9 @@ public sealed record BpfMapInfo
         };
     }
 
-    /// <summary>The ids of every map on the system (BPF_MAP_GET_NEXT_ID, 4.13).</summary>
+    /// <summary>The ids of every map on the system (BPF_MAP_GET_NEXT_ID).</summary>
     /// <returns>The ids in increasing order.</returns>
+    /// <remarks>Requires Linux 4.13 or later.</remarks>
     /// <exception cref="BpfException">EPERM: enumerating needs CAP_SYS_ADMIN.</exception>
     public static IReadOnlyList<uint> GetAllIds()
     {
@@ -114,57 +107,48 @@ public sealed record BpfMapInfo
         uint id = 0;
         while (true)
         {
-            var attr = new bpf_attr_get_id { start_id = id };
-            int result = Call(bpf_cmd.BPF_MAP_GET_NEXT_ID, ref attr);
-            if (result == -Interop.Errno.ENOENT)
+            int errno = Interop.Bpf.MapGetNextId(id, out id);
+            if (errno == Interop.Errno.ENOENT)
             {
                 return ids;
             }
 
-            if (result < 0)
+            if (errno != 0)
             {
-                throw BpfErrors.Create(-result, "BPF_MAP_GET_NEXT_ID", null);
+                throw BpfErrors.Create(errno, BpfCommand.MapGetNextId, null);
             }
 
-            id = attr.next_id;
             ids.Add(id);
         }
     }
 
     /// <summary>The info of every map on the system; maps that disappear while they are listed are left out.</summary>
     /// <returns>The maps, by id.</returns>
+    /// <remarks>Requires Linux 4.13 or later.</remarks>
     /// <exception cref="BpfException">EPERM: enumerating needs CAP_SYS_ADMIN.</exception>
     public static IReadOnlyList<BpfMapInfo> GetAll()
     {
         var all = new List<BpfMapInfo>();
         foreach (uint id in GetAllIds())
         {
-            BpfHandle? handle = TryOpenId(id, 0, out int errno);
-            if (handle is null)
+            int errno = Interop.Bpf.MapGetFdById(id, 0, out BpfHandle? handle);
+            if (errno == Interop.Errno.ENOENT)
             {
-                if (errno == Interop.Errno.ENOENT)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                throw BpfErrors.Create(errno, "BPF_MAP_GET_FD_BY_ID", $"id {id}");
+            if (errno != 0)
+            {
+                throw BpfErrors.Create(errno, BpfCommand.MapGetFdById, $"id {id}");
             }
 
             using (handle)
             {
-                all.Add(FromHandle(handle));
+                all.Add(FromHandle(handle!));
             }
         }
 
         return all;
-    }
-
-    internal static BpfHandle? TryOpenId(uint id, uint openFlags, out int errno)
-    {
-        var attr = new bpf_attr_get_id { start_id = id, open_flags = openFlags };
-        int fd = Call(bpf_cmd.BPF_MAP_GET_FD_BY_ID, ref attr);
-        errno = fd < 0 ? -fd : 0;
-        return fd < 0 ? null : new BpfHandle(fd);
     }
 
     /// <summary>Reads one field of /proc/self/fdinfo for a descriptor (for example <c>frozen</c>), or null.</summary>

@@ -4,11 +4,11 @@ using System.Runtime.InteropServices;
 namespace BpfChannels;
 
 /// <summary>
-/// An array-of-maps or hash-of-maps (4.12): each value is an inner map. Writes take a map, reads return the
+/// An array-of-maps or hash-of-maps: each value is an inner map. Writes take a map, reads return the
 /// inner map's id, as the kernel does (descriptors in, ids out).
 /// </summary>
 /// <typeparam name="TKey">The key type (<see cref="uint"/> for arrays of maps).</typeparam>
-/// <remarks>Thread-safe as the underlying map is.</remarks>
+/// <remarks>Requires Linux 4.12 or later. Thread-safe as the underlying map is.</remarks>
 public sealed class BpfMapOfMaps<TKey> : IDisposable
     where TKey : unmanaged
 {
@@ -18,7 +18,7 @@ public sealed class BpfMapOfMaps<TKey> : IDisposable
     public BpfMapOfMaps(BpfMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        ObjectDisposedException.ThrowIf(map.IsDisposed, map);
+        map.ThrowIfDisposed();
         if (map.Type is not (BpfMapType.ArrayOfMaps or BpfMapType.HashOfMaps))
         {
             throw new ArgumentException($"Map '{map.Name}' is a {map.Type}, not a map of maps.", nameof(map));
@@ -49,17 +49,7 @@ public sealed class BpfMapOfMaps<TKey> : IDisposable
             throw new ArgumentException("The inner map must come from the same backend as the outer map (both kernel or both in-memory).", nameof(inner));
         }
 
-        if (inner is InMemoryBpfMap twin)
-        {
-            uint id = twin.TwinId;
-            Map.Update(KeyBytes(in key), MemoryMarshal.AsBytes(new ReadOnlySpan<uint>(in id)), flags);
-            return;
-        }
-
-        BpfHandle handle = inner.Handle;
-        using var lease = new HandleLease(handle);
-        int fd = handle.FileDescriptor;
-        Map.Update(KeyBytes(in key), MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in fd)), flags);
+        Map.UpdateInner(KeyBytes(in key), inner, flags);
     }
 
     /// <summary>Gets the id of the inner map at <paramref name="key"/>.</summary>
@@ -84,7 +74,7 @@ public sealed class BpfMapOfMaps<TKey> : IDisposable
             return null;
         }
 
-        return Map.IsInMemory ? InMemoryBpfMap.FromId(id) : BpfMap.OpenById(id);
+        return Map.OpenInner(id);
     }
 
     /// <summary>Removes the inner map at <paramref name="key"/>.</summary>

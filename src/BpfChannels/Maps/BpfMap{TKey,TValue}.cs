@@ -24,7 +24,7 @@ public sealed class BpfMap<TKey, TValue> : IDisposable, IEnumerable<KeyValuePair
     public BpfMap(BpfMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        ObjectDisposedException.ThrowIf(map.IsDisposed, map);
+        map.ThrowIfDisposed();
         if (Unsafe.SizeOf<TKey>() != map.KeySize)
         {
             throw new ArgumentException($"{typeof(TKey).Name} is {Unsafe.SizeOf<TKey>()} bytes; map '{map.Name}' ({map.Type}) has {map.KeySize}-byte keys.", nameof(map));
@@ -64,11 +64,13 @@ public sealed class BpfMap<TKey, TValue> : IDisposable, IEnumerable<KeyValuePair
     /// <param name="value">The value, or default.</param>
     /// <param name="flags">Lookup flags.</param>
     /// <returns><see langword="false"/> if the key does not exist.</returns>
+    /// <exception cref="ArgumentException"><paramref name="flags"/> has bits other than <see cref="BpfMapLookupFlags.Lock"/>.</exception>
     /// <exception cref="ObjectDisposedException">The map is disposed.</exception>
     /// <exception cref="BpfException">The kernel reported an error other than ENOENT.</exception>
     public bool TryLookup(in TKey key, out TValue value, BpfMapLookupFlags flags = BpfMapLookupFlags.None)
     {
         Unsafe.SkipInit(out value);
+        BpfMap.CheckLookupFlags(flags);
         int err = Map.LookupCore(Bytes(in key), MemoryMarshal.AsBytes(new Span<TValue>(ref value)), (ulong)flags);
         if (err == 0)
         {
@@ -76,7 +78,7 @@ public sealed class BpfMap<TKey, TValue> : IDisposable, IEnumerable<KeyValuePair
         }
 
         value = default;
-        return err == ENOENT ? false : throw Map.Error(err, "BPF_MAP_LOOKUP_ELEM");
+        return err == ENOENT ? false : throw Map.Error(err, BpfCommand.MapLookupElem);
     }
 
     /// <summary>Writes a value.</summary>
@@ -91,7 +93,7 @@ public sealed class BpfMap<TKey, TValue> : IDisposable, IEnumerable<KeyValuePair
         int err = UpdateCore(in key, in value, flags);
         if (err != 0)
         {
-            throw Map.Error(err, "BPF_MAP_UPDATE_ELEM");
+            throw Map.Error(err, BpfCommand.MapUpdateElem);
         }
     }
 
@@ -106,7 +108,7 @@ public sealed class BpfMap<TKey, TValue> : IDisposable, IEnumerable<KeyValuePair
     public bool TryUpdate(in TKey key, in TValue value, BpfMapUpdateFlags flags = BpfMapUpdateFlags.Any)
     {
         int err = UpdateCore(in key, in value, flags);
-        return err == 0 || (BpfMap.IsConditionFailure(err, flags) ? false : throw Map.Error(err, "BPF_MAP_UPDATE_ELEM"));
+        return err == 0 || (BpfMap.IsConditionFailure(err, flags) ? false : throw Map.Error(err, BpfCommand.MapUpdateElem));
     }
 
     /// <summary>Writes a value and returns the kernel's outcome instead of throwing for kernel errors.</summary>
@@ -128,7 +130,7 @@ public sealed class BpfMap<TKey, TValue> : IDisposable, IEnumerable<KeyValuePair
         int err = Map.DeleteCore(Bytes(in key));
         if (err != 0)
         {
-            throw Map.Error(err, "BPF_MAP_DELETE_ELEM");
+            throw Map.Error(err, BpfCommand.MapDeleteElem);
         }
     }
 
@@ -140,7 +142,7 @@ public sealed class BpfMap<TKey, TValue> : IDisposable, IEnumerable<KeyValuePair
     public bool TryDelete(in TKey key)
     {
         int err = Map.DeleteCore(Bytes(in key));
-        return err == 0 || (err == ENOENT ? false : throw Map.Error(err, "BPF_MAP_DELETE_ELEM"));
+        return err == 0 || (err == ENOENT ? false : throw Map.Error(err, BpfCommand.MapDeleteElem));
     }
 
     /// <summary>Deletes a key and returns the kernel's outcome instead of throwing for kernel errors.</summary>
@@ -165,7 +167,7 @@ public sealed class BpfMap<TKey, TValue> : IDisposable, IEnumerable<KeyValuePair
         }
 
         value = default;
-        return err == ENOENT ? false : throw Map.Error(err, "BPF_MAP_LOOKUP_AND_DELETE_ELEM");
+        return err == ENOENT ? false : throw Map.Error(err, BpfCommand.MapLookupAndDeleteElem);
     }
 
     /// <summary>Whether the key exists.</summary>

@@ -3,11 +3,12 @@ using System.Runtime.CompilerServices;
 namespace BpfChannels;
 
 /// <summary>
-/// A <see cref="BpfMapFlags.Mmapable"/> array (5.5) read and written through a memory mapping shared with the
+/// A <see cref="BpfMapFlags.Mmapable"/> array read and written through a memory mapping shared with the
 /// kernel: element access is a memory access, with no syscall.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
 /// <remarks>
+/// Requires Linux 5.5 or later.
 /// Elements are <c>round_up(sizeof(T), 8)</c> bytes apart, as the kernel lays out array values. Accesses are
 /// plain loads and stores: a BPF program may change an element while it is read; use
 /// <see cref="System.Threading.Volatile"/> or <see cref="Interlocked"/> on the returned reference where that matters.
@@ -27,7 +28,7 @@ public sealed unsafe class BpfMmapArray<T> : IDisposable
     public BpfMmapArray(BpfMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        ObjectDisposedException.ThrowIf(map.IsDisposed, map);
+        map.ThrowIfDisposed();
         if (map.Type != BpfMapType.Array || (map.Flags & BpfMapFlags.Mmapable) == 0)
         {
             throw new ArgumentException($"Map '{map.Name}' ({map.Type}, {map.Flags}) is not an array created with BpfMapFlags.Mmapable.", nameof(map));
@@ -90,7 +91,11 @@ public sealed unsafe class BpfMmapArray<T> : IDisposable
 
     private byte* Base()
     {
-        ObjectDisposedException.ThrowIf(Map.IsDisposed || _base == null, Map);
+        if (_base == null || Map.IsDisposed)
+        {
+            throw Map.Disposed();
+        }
+
         return _base;
     }
 }

@@ -25,7 +25,7 @@ public sealed class BpfPerCpuMap<TKey, TValue> : IDisposable
     public BpfPerCpuMap(BpfMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        ObjectDisposedException.ThrowIf(map.IsDisposed, map);
+        map.ThrowIfDisposed();
         if (!map.IsPerCpu)
         {
             throw new ArgumentException($"Map '{map.Name}' ({map.Type}) is not per-CPU; use BpfMap<{typeof(TKey).Name}, {typeof(TValue).Name}>.", nameof(map));

@@ -5,10 +5,10 @@ using static BpfChannels.Interop.Errno;
 namespace BpfChannels;
 
 /// <summary>
-/// A BPF queue (FIFO) or stack (LIFO) map of <typeparamref name="T"/> (4.20): push, pop and peek, with no keys.
+/// A BPF queue (FIFO) or stack (LIFO) map of <typeparamref name="T"/>: push, pop and peek, with no keys.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
-/// <remarks>Thread-safe as the underlying map is.</remarks>
+/// <remarks>Requires Linux 4.20 or later. Thread-safe as the underlying map is.</remarks>
 public sealed class BpfQueue<T> : IDisposable
     where T : unmanaged
 {
@@ -18,7 +18,7 @@ public sealed class BpfQueue<T> : IDisposable
     public BpfQueue(BpfMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        ObjectDisposedException.ThrowIf(map.IsDisposed, map);
+        map.ThrowIfDisposed();
         if (map.Type is not (BpfMapType.Queue or BpfMapType.Stack))
         {
             throw new ArgumentException($"Map '{map.Name}' is a {map.Type}, not a queue or stack.", nameof(map));
@@ -46,7 +46,7 @@ public sealed class BpfQueue<T> : IDisposable
     {
         if (!TryPush(in value, overwriteOldest))
         {
-            throw Map.Error(E2BIG, "BPF_MAP_UPDATE_ELEM");
+            throw Map.Error(E2BIG, BpfCommand.MapUpdateElem);
         }
     }
 
@@ -57,9 +57,9 @@ public sealed class BpfQueue<T> : IDisposable
     /// <exception cref="BpfException">Another error.</exception>
     public bool TryPush(in T value, bool overwriteOldest = false)
     {
-        ObjectDisposedException.ThrowIf(Map.IsDisposed, Map);
+        Map.ThrowIfDisposed();
         int err = Map.UpdateCore(default, MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in value)), overwriteOldest ? (ulong)BpfMapUpdateFlags.Exist : 0);
-        return err == 0 || (err == E2BIG ? false : throw Map.Error(err, "BPF_MAP_UPDATE_ELEM"));
+        return err == 0 || (err == E2BIG ? false : throw Map.Error(err, BpfCommand.MapUpdateElem));
     }
 
     /// <summary>Removes and returns the next element (the oldest for a queue, the newest for a stack).</summary>

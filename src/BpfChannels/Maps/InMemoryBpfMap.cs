@@ -16,7 +16,7 @@ namespace BpfChannels;
 /// <c>BPF_F_LOCK</c> fails with EINVAL as it does on a kernel map without a <c>struct bpf_spin_lock</c>.
 /// Every operation takes one lock.
 /// </remarks>
-internal sealed unsafe class InMemoryBpfMap : BpfMap
+internal sealed unsafe partial class InMemoryBpfMap : BpfMap
 {
     private const ulong BPF_F_LOCK = 4;
     private const ulong BPF_NOEXIST = 1;

@@ -1,17 +1,15 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using static BpfChannels.Interop.Bpf;
-using static BpfChannels.Interop.Bpf.bpf_cmd;
 
 namespace BpfChannels;
 
-/// <summary>A map in the kernel, reached through its descriptor. Every command goes through <see cref="Interop.Bpf.Call"/>.</summary>
-internal sealed unsafe class KernelBpfMap : BpfMap
+/// <summary>
+/// A map in the kernel, reached through its descriptor: the kernel backend of <see cref="BpfMap"/>. Every command
+/// is one typed <see cref="Interop.Bpf"/> function; this class only chooses them and names the map in errors.
+/// </summary>
+internal sealed unsafe partial class KernelBpfMap : BpfMap
 {
     private readonly BpfHandle _handle;
-    private readonly Lock _mapLock = new();
-    private MappedMemory? _mapping;
-    private bool _mappedWritable;
 
     internal KernelBpfMap(BpfHandle handle, BpfMapSpec spec)
         : base(spec)
@@ -27,7 +25,7 @@ internal sealed unsafe class KernelBpfMap : BpfMap
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ThrowIfDisposed();
             return _handle;
         }
     }
@@ -36,113 +34,96 @@ internal sealed unsafe class KernelBpfMap : BpfMap
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ThrowIfDisposed();
             return BpfMapInfo.ReadFdInfo(_handle, "frozen") == "1";
         }
     }
 
+    // The element operations check IsClosed first only so that a disposed map is named in the exception; the
+    // handle's own reference count (taken inside Interop) is what keeps a concurrent Dispose from closing it mid-call.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal override int LookupCore(ReadOnlySpan<byte> key, Span<byte> value, ulong flags)
     {
-        fixed (byte* k = key)
-        fixed (byte* v = value)
-        {
-            return Elem(BPF_MAP_LOOKUP_ELEM, k, v, flags);
-        }
+        ThrowIfClosed();
+        return Interop.Bpf.MapLookupElem(_handle, key, value, flags);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal override int UpdateCore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags)
     {
-        fixed (byte* k = key)
-        fixed (byte* v = value)
-        {
-            return Elem(BPF_MAP_UPDATE_ELEM, k, v, flags);
-        }
+        ThrowIfClosed();
+        return Interop.Bpf.MapUpdateElem(_handle, key, value, flags);
     }
 
     internal override int DeleteCore(ReadOnlySpan<byte> key)
     {
-        fixed (byte* k = key)
-        {
-            return Elem(BPF_MAP_DELETE_ELEM, k, null, 0);
-        }
+        ThrowIfClosed();
+        return Interop.Bpf.MapDeleteElem(_handle, key);
     }
 
     internal override int LookupAndDeleteCore(ReadOnlySpan<byte> key, Span<byte> value, ulong flags)
     {
-        fixed (byte* k = key)
-        fixed (byte* v = value)
-        {
-            return Elem(BPF_MAP_LOOKUP_AND_DELETE_ELEM, k, v, flags);
-        }
+        ThrowIfClosed();
+        return Interop.Bpf.MapLookupAndDeleteElem(_handle, key, value, flags);
     }
 
     internal override int GetNextKeyCore(ReadOnlySpan<byte> key, Span<byte> nextKey)
     {
-        fixed (byte* k = key)
-        fixed (byte* n = nextKey)
-        {
-            return Elem(BPF_MAP_GET_NEXT_KEY, key.IsEmpty ? null : k, n, 0);
-        }
+        ThrowIfClosed();
+        return Interop.Bpf.MapGetNextKey(_handle, key, nextKey);
     }
 
     internal override int FreezeCore()
     {
-        using var lease = new HandleLease(_handle);
-        var attr = new bpf_attr_map_fd { map_fd = (uint)lease.FileDescriptor };
-        int result = Call(BPF_MAP_FREEZE, ref attr);
-        return result < 0 ? -result : 0;
+        ThrowIfClosed();
+        return Interop.Bpf.MapFreeze(_handle);
     }
 
     internal override int LookupBatchCore(bool delete, ReadOnlySpan<byte> inBatch, Span<byte> outBatch, Span<byte> keys, Span<byte> values, ref int count, ulong elemFlags)
     {
-        fixed (byte* i = inBatch)
-        fixed (byte* o = outBatch)
-        fixed (byte* k = keys)
-        fixed (byte* v = values)
-        {
-            return Batch(delete ? BPF_MAP_LOOKUP_AND_DELETE_BATCH : BPF_MAP_LOOKUP_BATCH, inBatch.IsEmpty ? null : i, o, k, v, ref count, elemFlags);
-        }
+        ThrowIfClosed();
+        return Interop.Bpf.MapLookupBatch(_handle, delete, inBatch, outBatch, keys, values, ref count, elemFlags);
     }
 
     internal override int UpdateBatchCore(ReadOnlySpan<byte> keys, ReadOnlySpan<byte> values, ref int count, ulong elemFlags)
     {
-        fixed (byte* k = keys)
-        fixed (byte* v = values)
-        {
-            return Batch(BPF_MAP_UPDATE_BATCH, null, null, k, v, ref count, elemFlags);
-        }
+        ThrowIfClosed();
+        return Interop.Bpf.MapUpdateBatch(_handle, keys, values, ref count, elemFlags);
     }
 
     internal override int DeleteBatchCore(ReadOnlySpan<byte> keys, ref int count, ulong elemFlags)
     {
-        fixed (byte* k = keys)
-        {
-            return Batch(BPF_MAP_DELETE_BATCH, null, null, k, null, ref count, elemFlags);
-        }
+        ThrowIfClosed();
+        return Interop.Bpf.MapDeleteBatch(_handle, keys, ref count, elemFlags);
     }
 
-    internal override byte* AcquireMappedMemory(bool writable, out nuint length)
+    internal override uint GetId() => GetInfoCore().Id;
+
+    internal override BpfMapInfo GetInfoCore()
     {
-        lock (_mapLock)
-        {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-            _mapping ??= MapMemory();
-            if (writable && !_mappedWritable)
-            {
-                throw new InvalidOperationException($"Map '{Name}' can only be mapped read-only here (it is frozen, read-only for user space, or its descriptor was opened read-only); read it with ReadSnapshot.");
-            }
-
-            // The mapping is a SafeHandle: a reference held here keeps it mapped, even across Dispose, until released.
-            bool added = false;
-            _mapping.DangerousAddRef(ref added);
-            length = _mapping.Length;
-            return _mapping.Pointer;
-        }
+        ThrowIfDisposed();
+        return BpfMapInfo.FromHandle(_handle);
     }
 
-    internal override void ReleaseMappedMemory() => _mapping!.DangerousRelease();
+    internal override void PinCore(string path, UnixFileMode mode) => PinHandle(_handle, path, mode, DisplayName);
+
+    internal override void UpdateInner(ReadOnlySpan<byte> key, BpfMap inner, BpfMapUpdateFlags flags)
+    {
+        // The kernel takes the inner map's descriptor and stores the map itself; the lease keeps that number ours until it has.
+        using var lease = new HandleLease(inner.Handle);
+        int fd = lease.FileDescriptor;
+        Update(key, MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in fd)), flags);
+    }
+
+    internal override BpfMap? OpenInner(uint id) => OpenId(id, BpfPinAccess.ReadWrite);
+
+    internal override MapAccessState GetAccessState()
+    {
+        // /proc/self/fdinfo gives the descriptor's open flags (octal; O_ACCMODE is the low two bits) and the frozen state.
+        string? flags = BpfMapInfo.ReadFdInfo(_handle, "flags");
+        int mode = flags is null ? 2 : Convert.ToInt32(flags, 8) & 3;
+        return new MapAccessState(BpfMapInfo.ReadFdInfo(_handle, "frozen") == "1", mode == 0, mode == 1);
+    }
 
     protected override void Dispose(bool disposing)
     {
@@ -157,62 +138,12 @@ internal sealed unsafe class KernelBpfMap : BpfMap
         }
     }
 
-    private MappedMemory MapMemory()
-    {
-        if (Type != BpfMapType.Array || (Flags & BpfMapFlags.Mmapable) == 0)
-        {
-            throw new InvalidOperationException($"Map '{Name}' is not an Mmapable array (create it with BpfMapFlags.Mmapable).");
-        }
-
-        nuint page = (nuint)Environment.SystemPageSize;
-        nuint size = (nuint)PerCpuStride(ValueSize) * (nuint)MaxEntries;
-        size = (size + page - 1) & ~(page - 1);
-        int errno = Interop.Errno.EACCES;
-        MappedMemory? mapping = (Flags & BpfMapFlags.ReadOnly) != 0
-            ? null
-            : MappedMemory.TryMap(_handle, size, Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE, 0, out errno);
-        _mappedWritable = mapping is not null;
-
-        // The kernel refuses a writable mapping of a frozen map (EPERM), of a map programs may only read, and
-        // through a read-only descriptor (EACCES); a snapshot needs only to read.
-        if (mapping is null && errno is Interop.Errno.EACCES or Interop.Errno.EPERM)
-        {
-            mapping = MappedMemory.TryMap(_handle, size, Interop.Libc.PROT_READ, 0, out errno);
-        }
-
-        return mapping ?? throw BpfErrors.Create(errno, "mmap", Name);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Elem(bpf_cmd cmd, byte* key, byte* value, ulong flags)
+    private void ThrowIfClosed()
     {
-        using var lease = new HandleLease(_handle);
-        bpf_attr_map_elem attr = default;
-        attr.map_fd = (uint)lease.FileDescriptor;
-        attr.key = (ulong)key;
-        attr.value = (ulong)value;
-        attr.flags = flags;
-        int result = Call(cmd, &attr, (uint)sizeof(bpf_attr_map_elem));
-        return result < 0 ? -result : 0;
-    }
-
-    private int Batch(bpf_cmd cmd, byte* inBatch, byte* outBatch, byte* keys, byte* values, ref int count, ulong elemFlags)
-    {
-        using var lease = new HandleLease(_handle);
-        bpf_attr_batch attr = default;
-        attr.in_batch = (ulong)inBatch;
-        attr.out_batch = (ulong)outBatch;
-        attr.keys = (ulong)keys;
-        attr.values = (ulong)values;
-        attr.count = (uint)count;
-        attr.map_fd = (uint)lease.FileDescriptor;
-        attr.elem_flags = elemFlags;
-        int result = Call(cmd, &attr, (uint)sizeof(bpf_attr_batch));
-
-        // The kernel writes count back only once it has started on the elements; a write batch that
-        // fails partway stops before the last element, so an unchanged full count means none was applied.
-        bool rejectedUpFront = result < 0 && attr.count == (uint)count && keys != null && outBatch == null;
-        count = rejectedUpFront ? 0 : (int)attr.count;
-        return result < 0 ? -result : 0;
+        if (_handle.IsClosed)
+        {
+            throw Disposed();
+        }
     }
 }

@@ -63,7 +63,7 @@ public sealed partial class BpfObject
 
                 if (program.Type == BpfProgramType.Unspecified)
                 {
-                    throw new BpfException($"Program '{program.Name}' is in section '{program.SectionName}', which names no program type (use socket, kprobe/, tracepoint/, raw_tp/, xdp, tc, syscall...).", "BPF_PROG_LOAD", program.Name, Interop.Errno.EINVAL);
+                    throw new BpfException($"Program '{program.Name}' is in section '{program.SectionName}', which names no program type (use socket, kprobe/, tracepoint/, raw_tp/, xdp, tc, syscall...).", BpfCommand.ProgLoad.Name(), program.Name, Interop.Errno.EINVAL);
                 }
 
                 byte[] instructions = LegacyElfLoader.Relocate(elf, _legacySections[i], _legacyMapOffsets, maps);

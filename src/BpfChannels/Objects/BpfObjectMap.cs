@@ -72,7 +72,7 @@ public sealed unsafe class BpfObjectMap
                 return;
             }
 
-            Check(bpf_map__set_max_entries(_map, (uint)value), "bpf_map__set_max_entries");
+            Check(bpf_map__set_max_entries(_map, (uint)value), BpfCommand.MapSetMaxEntries);
         }
     }
 
@@ -96,7 +96,7 @@ public sealed unsafe class BpfObjectMap
             byte[]? path = value is null ? null : Encoding.UTF8.GetBytes(value + "\0");
             fixed (byte* p = path)
             {
-                Check(bpf_map__set_pin_path(_map, p), "bpf_map__set_pin_path");
+                Check(bpf_map__set_pin_path(_map, p), BpfCommand.MapSetPinPath);
             }
         }
     }
@@ -147,7 +147,7 @@ public sealed unsafe class BpfObjectMap
 
         fixed (byte* p = value)
         {
-            Check(bpf_map__set_initial_value(_map, p, (nuint)value.Length), "bpf_map__set_initial_value");
+            Check(bpf_map__set_initial_value(_map, p, (nuint)value.Length), BpfCommand.MapSetInitialValue);
         }
     }
 
@@ -186,7 +186,7 @@ public sealed unsafe class BpfObjectMap
             if (pinned.Type != spec.Type || pinned.KeySize != spec.KeySize || pinned.ValueSize != spec.ValueSize || pinned.MaxEntries != spec.MaxEntries)
             {
                 pinned.Dispose();
-                throw new BpfException($"The map pinned at '{path}' does not match the definition of '{Name}' ({spec.Type}, {spec.KeySize}/{spec.ValueSize} bytes, {spec.MaxEntries} entries); unpin it or choose another path.", "BPF_OBJ_GET", Name, Interop.Errno.EINVAL);
+                throw new BpfException($"The map pinned at '{path}' does not match the definition of '{Name}' ({spec.Type}, {spec.KeySize}/{spec.ValueSize} bytes, {spec.MaxEntries} entries); unpin it or choose another path.", BpfCommand.ObjGet.Name(), Name, Interop.Errno.EINVAL);
             }
 
             _legacyPinned = true;
@@ -226,7 +226,7 @@ public sealed unsafe class BpfObjectMap
         void* mapped = Interop.Libc.Mmap(buffer, (nuint)length, prot, Interop.Libc.MAP_SHARED | Interop.Libc.MAP_FIXED, fd, 0);
         if ((nint)mapped == Interop.Libc.MAP_FAILED)
         {
-            throw BpfErrors.Create(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), "mmap", Name);
+            throw BpfErrors.Create(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), BpfCommand.Mmap, Name);
         }
     }
 
@@ -239,7 +239,7 @@ public sealed unsafe class BpfObjectMap
         }
     }
 
-    private void Check(int result, string call)
+    private void Check(int result, BpfCommand call)
     {
         if (result < 0)
         {

@@ -19,10 +19,11 @@ public sealed unsafe partial class BpfProgram
     {
         RequireLibbpf("Attach");
         nint link = bpf_program__attach(_program);
-        return link != 0 ? new BpfLink(link, $"{SectionName} <- {Name}") : throw AttachError("bpf_program__attach", SectionName);
+        return link != 0 ? new BpfLink(link, $"{SectionName} <- {Name}") : throw AttachError(BpfCommand.ProgramAttach, SectionName);
     }
 
-    /// <summary>Attaches a raw tracepoint program (SEC("raw_tp/…"), 4.17) to the raw tracepoint <paramref name="tracepoint"/> (BPF_RAW_TRACEPOINT_OPEN).</summary>
+    /// <summary>Attaches a raw tracepoint program (SEC("raw_tp/…")) to the raw tracepoint <paramref name="tracepoint"/> (BPF_RAW_TRACEPOINT_OPEN).</summary>
+    /// <remarks>Requires Linux 4.17 or later.</remarks>
     /// <param name="tracepoint">The raw tracepoint, for example <c>sys_enter</c>.</param>
     /// <returns>The link; dispose it to detach.</returns>
     /// <exception cref="InvalidOperationException">The program is not loaded.</exception>
@@ -30,13 +31,14 @@ public sealed unsafe partial class BpfProgram
     public BpfLink AttachRawTracepoint(string tracepoint)
     {
         ArgumentException.ThrowIfNullOrEmpty(tracepoint);
-        return RawTracepointOpen(Encoding.UTF8.GetBytes(tracepoint + "\0"), tracepoint);
+        return RawTracepointOpen(tracepoint, tracepoint);
     }
 
     /// <summary>
-    /// Attaches a BTF tracing program, whose target was fixed at load from its section: SEC("tp_btf/…") (5.5),
-    /// SEC("fentry/…") and SEC("fexit/…") (5.5), SEC("fmod_ret/…"), SEC("lsm/…") (5.7).
+    /// Attaches a BTF tracing program, whose target was fixed at load from its section: SEC("tp_btf/…"),
+    /// SEC("fentry/…") and SEC("fexit/…"), SEC("fmod_ret/…"), SEC("lsm/…").
     /// </summary>
+    /// <remarks>Requires Linux 5.5 or later (SEC("lsm/…") 5.7).</remarks>
     /// <returns>The link; dispose it to detach.</returns>
     /// <exception cref="InvalidOperationException">The program is not loaded.</exception>
     /// <exception cref="BpfException">The kernel refused.</exception>
@@ -44,10 +46,11 @@ public sealed unsafe partial class BpfProgram
     {
         RequireLibbpf("AttachTracing");
         nint link = bpf_program__attach_trace(_program);
-        return link != 0 ? new BpfLink(link, $"{SectionName} <- {Name}") : throw AttachError("bpf_program__attach_trace", SectionName);
+        return link != 0 ? new BpfLink(link, $"{SectionName} <- {Name}") : throw AttachError(BpfCommand.ProgramAttachTrace, SectionName);
     }
 
-    /// <summary>Attaches a tracepoint program (SEC("tracepoint/…"), 4.7) to the perf tracepoint <paramref name="category"/>:<paramref name="name"/>.</summary>
+    /// <summary>Attaches a tracepoint program (SEC("tracepoint/…")) to the perf tracepoint <paramref name="category"/>:<paramref name="name"/>.</summary>
+    /// <remarks>Requires Linux 4.7 or later.</remarks>
     /// <param name="category">The tracepoint's category (a directory under /sys/kernel/tracing/events), for example <c>syscalls</c>.</param>
     /// <param name="name">The tracepoint's name, for example <c>sys_enter_openat</c>.</param>
     /// <returns>The link; dispose it to detach.</returns>
@@ -64,24 +67,14 @@ public sealed unsafe partial class BpfProgram
         fixed (byte* pn = n)
         {
             nint link = bpf_program__attach_tracepoint(_program, pc, pn);
-            return link != 0 ? new BpfLink(link, $"tracepoint/{category}/{name} <- {Name}") : throw AttachError("bpf_program__attach_tracepoint", $"{category}:{name}");
+            return link != 0 ? new BpfLink(link, $"tracepoint/{category}/{name} <- {Name}") : throw AttachError(BpfCommand.ProgramAttachTracepoint, $"{category}:{name}");
         }
     }
 
-    private BpfLink RawTracepointOpen(byte[] name, string description)
+    private BpfLink RawTracepointOpen(string name, string description)
     {
-        using var lease = new HandleLease(Handle);
-        fixed (byte* p = name)
-        {
-            var attr = new bpf_attr_raw_tracepoint { name = (ulong)p, prog_fd = (uint)lease.FileDescriptor };
-            int fd = Call(bpf_cmd.BPF_RAW_TRACEPOINT_OPEN, ref attr);
-            if (fd < 0)
-            {
-                throw AttachError(-fd, "BPF_RAW_TRACEPOINT_OPEN", description);
-            }
-
-            return new BpfLink(new BpfHandle(fd), $"{description} <- {Name}");
-        }
+        int errno = Interop.Bpf.RawTracepointOpen(Handle, name, out BpfHandle? link);
+        return errno == 0 ? new BpfLink(link!, $"{description} <- {Name}") : throw AttachError(errno, BpfCommand.RawTracepointOpen, description);
     }
 
     private void RequireLibbpf(string method)
@@ -93,18 +86,17 @@ public sealed unsafe partial class BpfProgram
         }
     }
 
-    private BpfException AttachError(string call, string target) => AttachError(Marshal.GetLastPInvokeError() is var e and > 0 ? e : EINVAL, call, target);
+    private BpfException AttachError(BpfCommand call, string target) => AttachError(Marshal.GetLastPInvokeError() is var e and > 0 ? e : EINVAL, call, target);
 
-    private BpfException AttachError(int errno, string call, string target)
+    private BpfException AttachError(int errno, BpfCommand call, string target)
     {
         string why = errno switch
         {
             ENOENT => "there is no such attach point (check the name under /sys/kernel/tracing/events or /sys/kernel/btf/vmlinux, and that tracefs is mounted)",
             EINVAL => "the program's type or section does not fit this attach point",
-            EPERM or EACCES => "attaching needs CAP_BPF with CAP_PERFMON (tracing) or CAP_NET_ADMIN (networking), or root",
             EOPNOTSUPP or ENOTSUPP => "this kernel does not support this kind of attachment",
-            _ => BpfErrors.Explain(errno, call),
+            _ => BpfErrors.Explain(errno, call, default),
         };
-        return new BpfException($"Attaching program '{Name}' to '{target}' ({call}) failed with {BpfErrors.Name(errno)} ({errno}): {why}.", call, Name, errno);
+        return new BpfException($"Attaching program '{Name}' to '{target}' ({call.Name()}) failed with {BpfErrors.Name(errno)} ({errno}): {why}.", call.Name(), Name, errno);
     }
 }

@@ -7,8 +7,9 @@ public sealed unsafe partial class BpfProgram
 {
     /// <summary>
     /// Attaches a cgroup program (SEC("cgroup_skb/ingress"), SEC("cgroup_skb/egress"), SEC("cgroup/sock_create")…) to
-    /// the cgroup v2 directory <paramref name="cgroupPath"/> as a BPF link (5.7+); the section decides the hook.
+    /// the cgroup v2 directory <paramref name="cgroupPath"/> as a BPF link; the section decides the hook.
     /// </summary>
+    /// <remarks>Requires Linux 5.7 or later.</remarks>
     /// <param name="cgroupPath">A directory of a cgroup v2 hierarchy, for example <c>/sys/fs/cgroup/my.slice</c>.</param>
     /// <returns>The link; dispose it to detach.</returns>
     /// <exception cref="ArgumentException">The path is empty.</exception>
@@ -20,19 +21,20 @@ public sealed unsafe partial class BpfProgram
         RequireLibbpf("AttachCgroup");
         byte[] path = Encoding.UTF8.GetBytes(cgroupPath + "\0");
         int fd;
+        int errno;
         fixed (byte* p = path)
         {
-            fd = Interop.Libc.OpenDirectory(p);
+            errno = Interop.Libc.OpenDirectory(p, out fd);
         }
 
-        if (fd < 0)
+        if (errno != 0)
         {
-            throw AttachError(-fd, "open", cgroupPath);
+            throw AttachError(errno, BpfCommand.Open, cgroupPath);
         }
 
         // The link holds its own reference to the cgroup; the directory descriptor is needed only to create it.
         using var cgroup = new BpfHandle(fd);
         nint link = bpf_program__attach_cgroup(_program, cgroup.FileDescriptor);
-        return link != 0 ? new BpfLink(link, $"cgroup {cgroupPath} ({SectionName}) <- {Name}") : throw AttachError("bpf_program__attach_cgroup", cgroupPath);
+        return link != 0 ? new BpfLink(link, $"cgroup {cgroupPath} ({SectionName}) <- {Name}") : throw AttachError(BpfCommand.ProgramAttachCgroup, cgroupPath);
     }
 }

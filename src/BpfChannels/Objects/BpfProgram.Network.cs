@@ -11,7 +11,8 @@ public sealed partial class BpfProgram
     private const int SO_ATTACH_BPF = 50;
     private const int SO_DETACH_BPF = 27;
 
-    /// <summary>Attaches an XDP program (SEC("xdp")) to the network interface with index <paramref name="interfaceIndex"/> as a BPF link (5.9+).</summary>
+    /// <summary>Attaches an XDP program (SEC("xdp")) to the network interface with index <paramref name="interfaceIndex"/> as a BPF link.</summary>
+    /// <remarks>Requires Linux 5.9 or later.</remarks>
     /// <param name="interfaceIndex">The interface index (1 is usually the loopback device).</param>
     /// <returns>The link; dispose it to detach.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The index is not positive.</exception>
@@ -23,7 +24,7 @@ public sealed partial class BpfProgram
         RequireLibbpf("AttachXdp");
         nint link = bpf_program__attach_xdp(_program, interfaceIndex);
         string target = $"xdp ifindex {interfaceIndex}";
-        return link != 0 ? new BpfLink(link, $"{target} <- {Name}") : throw AttachError("bpf_program__attach_xdp", target);
+        return link != 0 ? new BpfLink(link, $"{target} <- {Name}") : throw AttachError(BpfCommand.ProgramAttachXdp, target);
     }
 
     /// <summary>Attaches an XDP program to the network interface named <paramref name="interfaceName"/> (for example <c>lo</c> or <c>eth0</c>).</summary>
@@ -45,9 +46,10 @@ public sealed partial class BpfProgram
     }
 
     /// <summary>
-    /// Attaches a socket filter program (SEC("socket"), 3.19) to <paramref name="socket"/> (setsockopt SO_ATTACH_BPF);
+    /// Attaches a socket filter program (SEC("socket")) to <paramref name="socket"/> (setsockopt SO_ATTACH_BPF);
     /// the program's return value is how many bytes of each packet the socket keeps (0 drops it).
     /// </summary>
+    /// <remarks>Requires Linux 3.19 or later.</remarks>
     /// <param name="socket">The socket; it must stay open while the filter is attached.</param>
     /// <returns>A link whose disposal detaches the filter (SO_DETACH_BPF) once; a closed socket needs no detaching.</returns>
     /// <exception cref="InvalidOperationException">The program is not loaded.</exception>
@@ -63,7 +65,7 @@ public sealed partial class BpfProgram
             }
             catch (SocketException e)
             {
-                throw AttachError(e.SocketErrorCode == SocketError.InvalidArgument || e.NativeErrorCode <= 0 ? EINVAL : e.NativeErrorCode, "SO_ATTACH_BPF", "socket");
+                throw AttachError(e.SocketErrorCode == SocketError.InvalidArgument || e.NativeErrorCode <= 0 ? EINVAL : e.NativeErrorCode, BpfCommand.SetSockOptAttachBpf, "socket");
             }
         }
 

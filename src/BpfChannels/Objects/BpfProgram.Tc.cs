@@ -8,8 +8,9 @@ public sealed unsafe partial class BpfProgram
 {
     /// <summary>
     /// Attaches a tc classifier (SEC("tc") or SEC("classifier"), BPF_PROG_TYPE_SCHED_CLS, direct-action) to the
-    /// ingress or egress of an interface, creating the interface's clsact qdisc when it has none (netlink, 4.5+).
+    /// ingress or egress of an interface, creating the interface's clsact qdisc when it has none (netlink).
     /// </summary>
+    /// <remarks>Requires Linux 4.5 or later.</remarks>
     /// <param name="interfaceIndex">The interface index (1 is usually the loopback device).</param>
     /// <param name="direction">Ingress or egress.</param>
     /// <returns>A link whose disposal removes exactly this filter, once. The clsact qdisc stays: other filters may use it.</returns>
@@ -29,7 +30,7 @@ public sealed unsafe partial class BpfProgram
         int result = bpf_tc_hook_create(&hook);
         if (result < 0 && result != -EEXIST)
         {
-            throw AttachError(-result, "bpf_tc_hook_create", target);
+            throw AttachError(-result, BpfCommand.TcHookCreate, target);
         }
 
         var opts = new bpf_tc_opts { sz = (nuint)sizeof(bpf_tc_opts) };
@@ -41,7 +42,7 @@ public sealed unsafe partial class BpfProgram
 
         if (result < 0)
         {
-            throw AttachError(-result, "bpf_tc_attach", target);
+            throw AttachError(-result, BpfCommand.TcAttach, target);
         }
 
         // bpf_tc_detach identifies the filter by handle and priority and wants the other fields zero.
@@ -53,8 +54,9 @@ public sealed unsafe partial class BpfProgram
 
     /// <summary>
     /// Attaches a tc program (SEC("tc"), BPF_PROG_TYPE_SCHED_CLS) to the ingress or egress of an interface through tcx
-    /// (BPF_LINK_CREATE, kernel 6.6+): a real BPF link, no qdisc, appended after programs already attached there.
+    /// (BPF_LINK_CREATE): a real BPF link, no qdisc, appended after programs already attached there.
     /// </summary>
+    /// <remarks>Requires Linux 6.6 or later.</remarks>
     /// <param name="interfaceIndex">The interface index (1 is usually the loopback device).</param>
     /// <param name="direction">Ingress or egress.</param>
     /// <returns>The link; dispose it to detach.</returns>
@@ -71,10 +73,8 @@ public sealed unsafe partial class BpfProgram
             _ => throw new ArgumentOutOfRangeException(nameof(direction), direction, "Ingress or Egress."),
         };
         string target = $"tcx {direction.ToString().ToLowerInvariant()} ifindex {interfaceIndex}";
-        using var lease = new HandleLease(Handle);
-        var attr = new bpf_attr_link_create { prog_fd = (uint)lease.FileDescriptor, target_ifindex = (uint)interfaceIndex, attach_type = attachType };
-        int fd = Call(bpf_cmd.BPF_LINK_CREATE, ref attr);
-        return fd >= 0 ? new BpfLink(new BpfHandle(fd), $"{target} <- {Name}") : throw AttachError(-fd, "BPF_LINK_CREATE", target);
+        int errno = Interop.Bpf.LinkCreate(Handle, interfaceIndex, attachType, out BpfHandle? link);
+        return errno == 0 ? new BpfLink(link!, $"{target} <- {Name}") : throw AttachError(errno, BpfCommand.LinkCreate, target);
     }
 
     private static void DetachTc(bpf_tc_hook hook, uint handle, uint priority)

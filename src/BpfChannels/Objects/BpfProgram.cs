@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
-using static BpfChannels.Interop.Bpf;
 using static BpfChannels.Interop.Libbpf;
 
 namespace BpfChannels;
@@ -66,7 +64,7 @@ public sealed unsafe partial class BpfProgram
                 int result = bpf_program__set_autoload(_program, value);
                 if (result < 0)
                 {
-                    throw BpfErrors.Create(-result, "bpf_program__set_autoload", Name);
+                    throw BpfErrors.Create(-result, BpfCommand.ProgramSetAutoload, Name);
                 }
             }
 
@@ -93,9 +91,10 @@ public sealed unsafe partial class BpfProgram
     internal BpfObject Owner => _owner;
 
     /// <summary>
-    /// Runs the program once or <paramref name="repeat"/> times in the kernel on the given input (BPF_PROG_TEST_RUN, 4.12;
-    /// context in/out 5.2; SEC("syscall") programs 5.14). This is how tests drive the kernel side deterministically.
+    /// Runs the program once or <paramref name="repeat"/> times in the kernel on the given input (BPF_PROG_TEST_RUN).
+    /// This is how tests drive the kernel side deterministically.
     /// </summary>
+    /// <remarks>Requires Linux 4.12 or later (context in and out 5.2, SEC("syscall") programs 5.14).</remarks>
     /// <param name="data">Packet data in (XDP, tc, socket filter); empty for program types without data.</param>
     /// <param name="dataOut">Receives the packet data after the run; empty to discard it.</param>
     /// <param name="context">The context in (for example <c>struct xdp_md</c>, or the argument struct of a SEC("syscall") program).</param>
@@ -108,36 +107,12 @@ public sealed unsafe partial class BpfProgram
     public BpfTestRunResult TestRun(ReadOnlySpan<byte> data = default, Span<byte> dataOut = default, ReadOnlySpan<byte> context = default, Span<byte> contextOut = default, int repeat = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(repeat);
-        using var lease = new HandleLease(Handle);
-        {
-            fixed (byte* pData = data)
-            fixed (byte* pDataOut = dataOut)
-            fixed (byte* pContext = context)
-            fixed (byte* pContextOut = contextOut)
-            {
-                var attr = new bpf_attr_test_run
-                {
-                    prog_fd = (uint)lease.FileDescriptor,
-                    data_in = (ulong)pData,
-                    data_size_in = (uint)data.Length,
-                    data_out = (ulong)pDataOut,
-                    data_size_out = (uint)dataOut.Length,
-                    ctx_in = (ulong)pContext,
-                    ctx_size_in = (uint)context.Length,
-                    ctx_out = (ulong)pContextOut,
-                    ctx_size_out = (uint)contextOut.Length,
-                    // SEC("syscall") programs refuse any repeat; 0 means once for every type.
-                    repeat = repeat <= 1 ? 0 : (uint)repeat,
-                };
-                int result = Call(bpf_cmd.BPF_PROG_TEST_RUN, ref attr);
-                if (result < 0)
-                {
-                    throw BpfErrors.Create(-result, "BPF_PROG_TEST_RUN", Name);
-                }
 
-                return new BpfTestRunResult(attr.retval, attr.duration, (int)attr.data_size_out, (int)attr.ctx_size_out);
-            }
-        }
+        // SEC("syscall") programs refuse any repeat; 0 means once for every type.
+        int errno = Interop.Bpf.ProgTestRun(Handle, data, dataOut, context, contextOut, repeat <= 1 ? 0 : (uint)repeat, out Interop.Bpf.TestRunOutput output);
+        return errno == 0
+            ? new BpfTestRunResult(output.ReturnValue, output.Duration, (int)output.DataSizeOut, (int)output.ContextSizeOut)
+            : throw BpfErrors.Create(errno, BpfCommand.ProgTestRun, Name);
     }
 
     /// <summary>
@@ -173,16 +148,10 @@ public sealed unsafe partial class BpfProgram
 
     internal static void PinFd(BpfHandle handle, string path, string name)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(path + "\0");
-        using var lease = new HandleLease(handle);
-        fixed (byte* p = bytes)
+        int errno = Interop.Bpf.ObjPin(handle, path);
+        if (errno != 0)
         {
-            var attr = new bpf_attr_obj { pathname = (ulong)p, bpf_fd = (uint)lease.FileDescriptor };
-            int result = Call(bpf_cmd.BPF_OBJ_PIN, ref attr);
-            if (result < 0)
-            {
-                throw BpfErrors.Create(-result, "BPF_OBJ_PIN", $"{name} at {path}");
-            }
+            throw BpfErrors.Create(errno, BpfCommand.ObjPin, $"{name} at {path}", new BpfErrorContext { PinPath = Path.GetFullPath(path) });
         }
     }
 

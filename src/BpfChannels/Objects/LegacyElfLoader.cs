@@ -97,7 +97,7 @@ internal static class LegacyElfLoader
                     string target = symbol.SectionIndex < elf.Sections.Count ? elf.Sections[symbol.SectionIndex].Name : symbol.SectionIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     throw new BpfException(
                         $"Program section {section.Name} references '{symbol.Name}' in section {target}; a legacy SEC(\"maps\") object can reference only its maps (no global variables or BPF-to-BPF calls). Use BTF-defined maps in SEC(\".maps\") for those.",
-                        "ELF",
+                        BpfCommand.ElfRead.Name(),
                         section.Name,
                         EOPNOTSUPP);
                 }
@@ -118,56 +118,31 @@ internal static class LegacyElfLoader
     }
 
     /// <summary>BPF_PROG_LOAD; on rejection retries with the verifier log on and throws <see cref="BpfVerifierException"/>.</summary>
-    internal static unsafe BpfHandle LoadProgram(string name, BpfProgramType type, byte[] instructions, string license, uint kernelVersion, int logSize)
+    internal static BpfHandle LoadProgram(string name, BpfProgramType type, byte[] instructions, string license, uint kernelVersion, int logSize)
     {
-        byte[] licenseBytes = Encoding.UTF8.GetBytes(license + "\0");
-        byte[] nameBytes = Encoding.UTF8.GetBytes(name);
-        fixed (byte* pInsns = instructions)
-        fixed (byte* pLicense = licenseBytes)
+        // libbpf loads SEC("syscall") programs sleepable (BPF_F_SLEEPABLE), so they may call sleepable helpers.
+        uint flags = type == BpfProgramType.Syscall ? 1u << 4 : 0;
+        int errno = Interop.Bpf.ProgLoad((uint)type, instructions, license, kernelVersion, flags, name, default, out BpfHandle? handle);
+        if (errno == 0)
         {
-            var attr = new bpf_attr_prog_load
-            {
-                prog_type = (uint)type,
-                insn_cnt = (uint)(instructions.Length / InstructionSize),
-                insns = (ulong)pInsns,
-                license = (ulong)pLicense,
-                kern_version = kernelVersion,
-                // libbpf loads SEC("syscall") programs sleepable (BPF_F_SLEEPABLE), so they may call sleepable helpers.
-                prog_flags = type == BpfProgramType.Syscall ? 1u << 4 : 0,
-            };
-            nameBytes.AsSpan(0, Math.Min(nameBytes.Length, BPF_OBJ_NAME_LEN - 1)).CopyTo(new Span<byte>(attr.prog_name, BPF_OBJ_NAME_LEN));
-            int fd = Call(bpf_cmd.BPF_PROG_LOAD, ref attr);
-            if (fd >= 0)
-            {
-                return new BpfHandle(fd);
-            }
-
-            int errno = -fd;
-            if (logSize <= 0 || errno is not (EACCES or EINVAL))
-            {
-                throw BpfErrors.Create(errno, "BPF_PROG_LOAD", name);
-            }
-
-            byte* log = (byte*)NativeMemory.AllocZeroed((nuint)logSize);
-            try
-            {
-                attr.log_level = 1;
-                attr.log_buf = (ulong)log;
-                attr.log_size = (uint)logSize;
-                fd = Call(bpf_cmd.BPF_PROG_LOAD, ref attr);
-                if (fd >= 0)
-                {
-                    return new BpfHandle(fd);
-                }
-
-                string text = Marshal.PtrToStringUTF8((nint)log) ?? string.Empty;
-                throw BpfObject.VerifierError(name, -fd == ENOSPC ? errno : -fd, text);
-            }
-            finally
-            {
-                NativeMemory.Free(log);
-            }
+            return handle!;
         }
+
+        if (logSize <= 0 || errno is not (EACCES or EINVAL))
+        {
+            throw BpfErrors.Create(errno, BpfCommand.ProgLoad, name);
+        }
+
+        byte[] log = new byte[logSize];
+        int retry = Interop.Bpf.ProgLoad((uint)type, instructions, license, kernelVersion, flags, name, log, out handle);
+        if (retry == 0)
+        {
+            return handle!;
+        }
+
+        int end = log.AsSpan().IndexOf((byte)0);
+        string text = Encoding.UTF8.GetString(log, 0, end < 0 ? log.Length : end);
+        throw BpfObject.VerifierError(name, retry == ENOSPC ? errno : retry, text);
     }
 
     /// <summary>The program type a section name implies, by the prefixes libbpf and bpf_load.c understand.</summary>
