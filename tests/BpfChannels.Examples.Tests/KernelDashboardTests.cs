@@ -9,7 +9,6 @@ using BpfChannels.Tests.Support;
 using KernelDashboard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Hosting;
 
 namespace BpfChannels.Examples.Tests;
@@ -140,22 +139,13 @@ public sealed partial class KernelDashboardTests
     private static async Task<WebApplication> StartAsync(CancellationToken cancellationToken)
     {
         BpfTestEnvironment.RequireBpf();
-        WebApplication app = DashboardApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        WebApplication app = DashboardApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            // The test binaries' folder holds another example's appsettings.json: this app's settings come from here alone.
-            foreach (IConfigurationSource json in builder.Configuration.Sources.OfType<JsonConfigurationSource>().ToList())
-            {
-                builder.Configuration.Sources.Remove(json);
-            }
-
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Dashboard:Watch:0"] = "getppid",
-                ["Dashboard:Watch:1"] = "read",
-                ["Dashboard:Watch:2"] = "openat",
-                ["BpfChannels:Maps:watched:PollInterval"] = "00:00:00.100",
-            });
-        });
+            ["Dashboard:Watch:0"] = "getppid",
+            ["Dashboard:Watch:1"] = "read",
+            ["Dashboard:Watch:2"] = "openat",
+            ["BpfChannels:Maps:watched:PollInterval"] = "00:00:00.100",
+        }));
         try
         {
             await app.StartAsync(cancellationToken);
