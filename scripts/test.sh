@@ -10,7 +10,8 @@ cd "$root"
 "$root/scripts/setup.sh" || exit 1
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+docs_log=$(mktemp)
+trap 'rm -f "$log" "$docs_log"' EXIT
 dotnet test BpfChannels.sln -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
@@ -39,5 +40,7 @@ else
   status=$((status != 0 || consumer_status != 0))
 fi
 
+# The docs site counts as one more test: scripts/docs.sh fails on any docfx warning or a missing XML doc.
+if "$root/scripts/docs.sh" >"$docs_log" 2>&1; then passed=$((passed + 1)); echo "docs: the site builds with no warnings"; else failed=$((failed + 1)); tail -40 "$docs_log"; fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit $((status != 0 || failed != 0))
