@@ -10,6 +10,8 @@ ldconfig -p 2>/dev/null | grep -q 'libbpf.so.1 ' || need+=(libbpf1)
 command -v clang-14 >/dev/null 2>&1 || command -v clang >/dev/null 2>&1 || need+=(clang-14)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
 [[ -f /usr/include/linux/bpf.h ]] || need+=(linux-libc-dev)
+# sys/sdt.h: the USDT probe tests build a small C program with STAP_PROBE notes.
+[[ -f /usr/include/sys/sdt.h || -f /usr/include/$(gcc -print-multiarch 2>/dev/null)/sys/sdt.h ]] || need+=(systemtap-sdt-dev)
 if ((${#need[@]})); then
   echo "setup: installing ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

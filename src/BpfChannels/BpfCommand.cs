@@ -30,6 +30,7 @@ internal enum BpfCommand
     MapUpdateBatch = 26,
     MapDeleteBatch = 27,
     LinkCreate = 28,
+    IterCreate = 33,
 
     Dup = 1000,
     Mmap,
@@ -57,6 +58,10 @@ internal enum BpfCommand
     ProgramAttachUprobe,
     TcHookCreate,
     TcAttach,
+    PerfEventIocSetBpf,
+    ProgramAttachUsdt,
+    ProgramAttachKprobeMulti,
+    FeatureProbe,
 }
 
 /// <summary>Names of <see cref="BpfCommand"/> values and the families the error advice is chosen by.</summary>
@@ -87,6 +92,7 @@ internal static class BpfCommandExtensions
         BpfCommand.MapUpdateBatch => "BPF_MAP_UPDATE_BATCH",
         BpfCommand.MapDeleteBatch => "BPF_MAP_DELETE_BATCH",
         BpfCommand.LinkCreate => "BPF_LINK_CREATE",
+        BpfCommand.IterCreate => "BPF_ITER_CREATE",
         BpfCommand.Dup => "dup",
         BpfCommand.Mmap => "mmap",
         BpfCommand.Open => "open",
@@ -113,6 +119,10 @@ internal static class BpfCommandExtensions
         BpfCommand.ProgramAttachUprobe => "bpf_program__attach_uprobe_opts",
         BpfCommand.TcHookCreate => "bpf_tc_hook_create",
         BpfCommand.TcAttach => "bpf_tc_attach",
+        BpfCommand.PerfEventIocSetBpf => "PERF_EVENT_IOC_SET_BPF",
+        BpfCommand.ProgramAttachUsdt => "bpf_program__attach_usdt",
+        BpfCommand.ProgramAttachKprobeMulti => "bpf_program__attach_kprobe_multi_opts",
+        BpfCommand.FeatureProbe => "libbpf_probe_bpf",
         _ => command.ToString(),
     };
 
