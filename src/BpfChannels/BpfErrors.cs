@@ -59,7 +59,7 @@ internal static class BpfErrors
             ENOSPC => "no space: the batch buffer is too small for a bucket, or the queue/stack is full",
             EBUSY when command == BpfCommand.MapFreeze => "busy: the map has a writable memory mapping or a program is writing it, so it cannot be frozen now",
             EBUSY => "busy: the object is in use in a way that forbids this",
-            EACCES when program => "access denied: the verifier rejected a program (an access it cannot prove safe); load with a verifier log to see which instruction",
+            EACCES when command is BpfCommand.ProgLoad or BpfCommand.ObjectLoad => "access denied: the verifier rejected a program (an access it cannot prove safe); load with a verifier log to see which instruction",
             EBADF => "bad descriptor: the map or program was closed, or the descriptor is not of the expected kind",
             ENOTSUPP or EOPNOTSUPP => program ? "not supported by this kernel for this program or attach type" : "not supported by this map type or kernel version",
             ENOSYS => "the bpf() syscall is not available on this kernel",
@@ -109,7 +109,7 @@ internal static class BpfErrors
             return "the map cannot be mapped writable: it is frozen or its descriptor is read-only; map it read-only";
         }
 
-        if (errno == EACCES && command.IsProgramOrObject())
+        if (errno == EACCES && command is BpfCommand.ProgLoad or BpfCommand.ObjectLoad)
         {
             return null; // the verifier's EACCES, explained with the other errnos
         }

@@ -40,10 +40,10 @@ public sealed class BpfHandle : SafeHandle
     /// <exception cref="BpfException">dup(2) failed.</exception>
     public static BpfHandle Duplicate(int fd)
     {
-        int copy = Interop.Libc.DupCloexec(fd);
-        if (copy < 0)
+        int errno = Interop.Libc.DupCloexec(fd, out int copy);
+        if (errno != 0)
         {
-            throw BpfErrors.Create(-copy, BpfCommand.Dup, null);
+            throw BpfErrors.Create(errno, BpfCommand.Dup, null);
         }
 
         return new BpfHandle(copy);

@@ -33,7 +33,7 @@ public static class BpfSystem
             probe = parent;
         }
 
-        return Interop.Libc.GetFileSystemType(probe) == Interop.Libc.BPF_FS_MAGIC;
+        return Interop.Libc.GetFileSystemType(probe, out long type) == 0 && type == Interop.Libc.BPF_FS_MAGIC;
     }
 
     /// <summary>

@@ -32,10 +32,10 @@ public sealed class EventLoop : IDisposable
     /// <exception cref="BpfException">epoll_create1 or eventfd failed (for example EMFILE).</exception>
     public EventLoop()
     {
-        _epoll = Open(Libc.EpollCreate(), BpfCommand.EpollCreate);
+        _epoll = Open(Libc.EpollCreate(out int epoll), epoll, BpfCommand.EpollCreate);
         try
         {
-            _wakeup = Open(Libc.EventFd(), BpfCommand.EventFd);
+            _wakeup = Open(Libc.EventFd(out int wakeup), wakeup, BpfCommand.EventFd);
             Register(_wakeup, Libc.EPOLLIN, WakeupToken);
         }
         catch
@@ -203,17 +203,17 @@ public sealed class EventLoop : IDisposable
         }
     }
 
-    private static SafeFileHandle Open(int fd, BpfCommand command) =>
-        fd < 0 ? throw BpfErrors.Create(-fd, command, null) : new SafeFileHandle(fd, ownsHandle: true);
+    private static SafeFileHandle Open(int errno, int fd, BpfCommand command) =>
+        errno != 0 ? throw BpfErrors.Create(errno, command, null) : new SafeFileHandle(fd, ownsHandle: true);
 
     private void Register(SafeHandle fd, uint events, ulong token)
     {
         using var epoll = new HandleLease(_epoll);
         using var target = new HandleLease(fd);
         int error = Libc.EpollCtl(epoll.FileDescriptor, Libc.EPOLL_CTL_ADD, target.FileDescriptor, events, token);
-        if (error < 0)
+        if (error != 0)
         {
-            throw BpfErrors.Create(-error, BpfCommand.EpollCtl, null);
+            throw BpfErrors.Create(error, BpfCommand.EpollCtl, null);
         }
     }
 
@@ -237,23 +237,24 @@ public sealed class EventLoop : IDisposable
         }
 
         int n;
+        int errno;
         try
         {
             using var epoll = new HandleLease(_epoll);
             do
             {
-                n = Libc.EpollWait(epoll.FileDescriptor, _events, milliseconds);
+                errno = Libc.EpollWait(epoll.FileDescriptor, _events, milliseconds, out n);
             }
-            while (n == -Errno.EINTR);
+            while (errno == Errno.EINTR);
         }
         catch (ObjectDisposedException)
         {
             return 0;
         }
 
-        if (n < 0)
+        if (errno != 0)
         {
-            throw BpfErrors.Create(-n, BpfCommand.EpollWait, null);
+            throw BpfErrors.Create(errno, BpfCommand.EpollWait, null);
         }
 
         int records = 0;

@@ -68,15 +68,15 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
                     flags = PerfEvent.ATTR_FLAG_DISABLED,
                     wakeup_events = 1,
                 };
-                int fd = PerfEvent.Open(ref attr, -1, cpu);
-                if (fd == -Errno.ENODEV)
+                int errno = PerfEvent.Open(ref attr, -1, cpu, out int fd);
+                if (errno == Errno.ENODEV)
                 {
                     continue; // A possible CPU that is offline has no events.
                 }
 
-                if (fd < 0)
+                if (errno != 0)
                 {
-                    throw BpfErrors.Create(-fd, BpfCommand.PerfEventOpen, $"{Name} (CPU {cpu})");
+                    throw BpfErrors.Create(errno, BpfCommand.PerfEventOpen, $"{Name} (CPU {cpu})");
                 }
 
                 var handle = new SafeFileHandle(fd, ownsHandle: true);
@@ -93,13 +93,13 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
 
                 buffers.Add(new Buffer(handle, memory, page));
                 int error = PerfEvent.Ioctl(fd, PerfEvent.PERF_EVENT_IOC_ENABLE);
-                if (error < 0)
+                if (error != 0)
                 {
-                    throw BpfErrors.Create(-error, BpfCommand.PerfEventIocEnable, $"{Name} (CPU {cpu})");
+                    throw BpfErrors.Create(error, BpfCommand.PerfEventIocEnable, $"{Name} (CPU {cpu})");
                 }
 
                 uint key = (uint)cpu;
-                int errno = _map.UpdateCore(MemoryMarshal.AsBytes(new ReadOnlySpan<uint>(in key)), MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in fd)), 0);
+                errno = _map.UpdateCore(MemoryMarshal.AsBytes(new ReadOnlySpan<uint>(in key)), MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in fd)), 0);
                 if (errno != 0)
                 {
                     throw map.Error(errno, BpfCommand.MapUpdateElem);

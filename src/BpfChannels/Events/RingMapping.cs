@@ -21,7 +21,7 @@ internal sealed unsafe class RingMapping : IDisposable
             throw new ArgumentException($"{map} is not a kernel {type} map.", nameof(map));
         }
 
-        ObjectDisposedException.ThrowIf(map.IsDisposed, map);
+        map.ThrowIfDisposed();
         Name = map.Name;
         Size = map.MaxEntries;
         Mask = (ulong)Size - 1;

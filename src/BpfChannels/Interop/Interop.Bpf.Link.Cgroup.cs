@@ -13,11 +13,11 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "open", SetLastError = true)]
         private static partial int Open(byte* path, int flags);
 
-        /// <summary>open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC): the directory descriptor a cgroup attachment targets, or -errno.</summary>
-        internal static int OpenDirectory(byte* path)
+        /// <summary>open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC): 0 and the directory descriptor a cgroup attachment targets, or the errno.</summary>
+        internal static int OpenDirectory(byte* path, out int fd)
         {
-            int fd = Open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-            return fd < 0 ? -Marshal.GetLastPInvokeError() : fd;
+            fd = Open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            return fd < 0 ? Marshal.GetLastPInvokeError() : 0;
         }
     }
 

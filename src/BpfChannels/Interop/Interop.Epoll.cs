@@ -43,29 +43,29 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "read", SetLastError = true)]
         private static unsafe partial nint ReadRaw(int fd, void* buf, nuint count);
 
-        /// <summary>epoll_create1(EPOLL_CLOEXEC): the new descriptor, or -errno.</summary>
-        internal static int EpollCreate()
+        /// <summary>epoll_create1(EPOLL_CLOEXEC): 0 and the new descriptor, or the errno.</summary>
+        internal static int EpollCreate(out int fd)
         {
-            int fd = EpollCreate1Raw(EPOLL_CLOEXEC);
-            return fd < 0 ? -Marshal.GetLastPInvokeError() : fd;
+            fd = EpollCreate1Raw(EPOLL_CLOEXEC);
+            return fd < 0 ? Marshal.GetLastPInvokeError() : 0;
         }
 
-        /// <summary>epoll_ctl with an event whose data is <paramref name="data"/>: 0 or -errno.</summary>
+        /// <summary>epoll_ctl with an event whose data is <paramref name="data"/>: 0 or the errno.</summary>
         internal static unsafe int EpollCtl(int epfd, int op, int fd, uint events, ulong data)
         {
             byte* ev = stackalloc byte[16];
             *(uint*)ev = events;
             *(ulong*)(ev + EpollDataOffset) = data;
-            return EpollCtlRaw(epfd, op, fd, ev) < 0 ? -Marshal.GetLastPInvokeError() : 0;
+            return EpollCtlRaw(epfd, op, fd, ev) < 0 ? Marshal.GetLastPInvokeError() : 0;
         }
 
-        /// <summary>epoll_wait into <paramref name="events"/> (a buffer of <see cref="EpollEventSize"/>-byte entries): the count, or -errno.</summary>
-        internal static unsafe int EpollWait(int epfd, Span<byte> events, int timeoutMilliseconds)
+        /// <summary>epoll_wait into <paramref name="events"/> (a buffer of <see cref="EpollEventSize"/>-byte entries): 0 and the count, or the errno.</summary>
+        internal static unsafe int EpollWait(int epfd, Span<byte> events, int timeoutMilliseconds, out int count)
         {
             fixed (byte* p = events)
             {
-                int n = EpollWaitRaw(epfd, p, events.Length / EpollEventSize, timeoutMilliseconds);
-                return n < 0 ? -Marshal.GetLastPInvokeError() : n;
+                count = EpollWaitRaw(epfd, p, events.Length / EpollEventSize, timeoutMilliseconds);
+                return count < 0 ? Marshal.GetLastPInvokeError() : 0;
             }
         }
 
@@ -73,25 +73,25 @@ internal static partial class Interop
         internal static ulong EpollEventData(ReadOnlySpan<byte> events, int index) =>
             MemoryMarshal.Read<ulong>(events.Slice((index * EpollEventSize) + EpollDataOffset, 8));
 
-        /// <summary>eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK): the new descriptor, or -errno.</summary>
-        internal static int EventFd()
+        /// <summary>eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK): 0 and the new descriptor, or the errno.</summary>
+        internal static int EventFd(out int fd)
         {
-            int fd = EventfdRaw(0, EFD_CLOEXEC | EFD_NONBLOCK);
-            return fd < 0 ? -Marshal.GetLastPInvokeError() : fd;
+            fd = EventfdRaw(0, EFD_CLOEXEC | EFD_NONBLOCK);
+            return fd < 0 ? Marshal.GetLastPInvokeError() : 0;
         }
 
-        /// <summary>Adds one to an eventfd counter: 0 or -errno.</summary>
+        /// <summary>Adds one to an eventfd counter: 0 or the errno.</summary>
         internal static unsafe int EventFdSignal(int fd)
         {
             ulong one = 1;
-            return WriteRaw(fd, &one, 8) < 0 ? -Marshal.GetLastPInvokeError() : 0;
+            return WriteRaw(fd, &one, 8) < 0 ? Marshal.GetLastPInvokeError() : 0;
         }
 
-        /// <summary>Resets a non-blocking eventfd counter to zero: 0 or -errno (-EAGAIN when it was zero).</summary>
+        /// <summary>Resets a non-blocking eventfd counter to zero: 0 or the errno (EAGAIN when it was zero).</summary>
         internal static unsafe int EventFdDrain(int fd)
         {
             ulong value;
-            return ReadRaw(fd, &value, 8) < 0 ? -Marshal.GetLastPInvokeError() : 0;
+            return ReadRaw(fd, &value, 8) < 0 ? Marshal.GetLastPInvokeError() : 0;
         }
     }
 }

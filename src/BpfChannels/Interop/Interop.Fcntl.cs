@@ -11,11 +11,11 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "fcntl", SetLastError = true)]
         private static partial int Fcntl(int fd, int cmd, int arg);
 
-        /// <summary>fcntl(fd, F_DUPFD_CLOEXEC, 3): a close-on-exec copy of <paramref name="fd"/>, or -errno.</summary>
-        internal static int DupCloexec(int fd)
+        /// <summary>fcntl(fd, F_DUPFD_CLOEXEC, 3): 0 and a close-on-exec copy of <paramref name="fd"/>, or the errno.</summary>
+        internal static int DupCloexec(int fd, out int copy)
         {
-            int result = Fcntl(fd, F_DUPFD_CLOEXEC, 3);
-            return result < 0 ? -Marshal.GetLastPInvokeError() : result;
+            copy = Fcntl(fd, F_DUPFD_CLOEXEC, 3);
+            return copy < 0 ? Marshal.GetLastPInvokeError() : 0;
         }
     }
 }

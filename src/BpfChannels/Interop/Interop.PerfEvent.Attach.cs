@@ -22,12 +22,12 @@ internal static partial class Interop
         /// perf_event_open for a BPF attachment: 0 and the event's descriptor (owned), or the positive errno.
         /// <paramref name="pid"/> -1 with a CPU means every process on that CPU; <paramref name="cpu"/> -1 with a pid means that process anywhere.
         /// </summary>
-        internal static int Open(ref perf_event_attr attr, int pid, int cpu, out BpfHandle? perfEvent)
+        internal static int OpenEvent(ref perf_event_attr attr, int pid, int cpu, out BpfHandle? perfEvent)
         {
             attr.size = AttrSize;
-            int fd = Open(ref attr, pid, cpu);
-            perfEvent = fd >= 0 ? new BpfHandle(fd) : null;
-            return fd >= 0 ? 0 : -fd;
+            int errno = Open(ref attr, pid, cpu, out int fd);
+            perfEvent = errno == 0 ? new BpfHandle(fd) : null;
+            return errno;
         }
 
         /// <summary>ioctl(PERF_EVENT_IOC_SET_BPF, program): the pre-link way to run a program on a perf event; 0 or the positive errno.</summary>
@@ -42,7 +42,7 @@ internal static partial class Interop
         internal static int Control(SafeHandle perfEvent, ulong request)
         {
             using var lease = new HandleLease(perfEvent);
-            return -Ioctl(lease.FileDescriptor, request);
+            return Ioctl(lease.FileDescriptor, request);
         }
     }
 }

@@ -96,20 +96,21 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "ioctl", SetLastError = true)]
         private static partial int IoctlRaw(int fd, ulong request, nint arg);
 
-        /// <summary>perf_event_open(attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC): the new descriptor, or -errno.</summary>
-        internal static unsafe int Open(ref perf_event_attr attr, int pid, int cpu)
+        /// <summary>perf_event_open(attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC): 0 and the new descriptor, or the errno.</summary>
+        internal static unsafe int Open(ref perf_event_attr attr, int pid, int cpu, out int fd)
         {
             fixed (perf_event_attr* p = &attr)
             {
-                long fd = Syscall(SysPerfEventOpen, p, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-                return fd < 0 ? -Marshal.GetLastPInvokeError() : (int)fd;
+                long result = Syscall(SysPerfEventOpen, p, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+                fd = (int)result;
+                return result < 0 ? Marshal.GetLastPInvokeError() : 0;
             }
         }
 
-        /// <summary>ioctl(fd, request, 0): 0 or -errno.</summary>
+        /// <summary>ioctl(fd, request, 0): 0 or the errno.</summary>
         internal static int Ioctl(int fd, ulong request)
         {
-            return IoctlRaw(fd, request, 0) < 0 ? -Marshal.GetLastPInvokeError() : 0;
+            return IoctlRaw(fd, request, 0) < 0 ? Marshal.GetLastPInvokeError() : 0;
         }
     }
 }

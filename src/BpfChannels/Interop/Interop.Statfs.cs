@@ -18,16 +18,13 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "statfs", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         private static unsafe partial int StatfsNative(string path, statfs_buf* buf);
 
-        /// <summary>Returns the file system magic of <paramref name="path"/>, or -errno.</summary>
-        internal static unsafe long GetFileSystemType(string path)
+        /// <summary>statfs(2): 0 and the file system magic of <paramref name="path"/>, or the errno.</summary>
+        internal static unsafe int GetFileSystemType(string path, out long type)
         {
             statfs_buf buf = default;
-            if (StatfsNative(path, &buf) != 0)
-            {
-                return -Marshal.GetLastPInvokeError();
-            }
-
-            return buf.f_type;
+            int errno = StatfsNative(path, &buf) == 0 ? 0 : Marshal.GetLastPInvokeError();
+            type = buf.f_type;
+            return errno;
         }
     }
 }

@@ -3,12 +3,12 @@ using System.Text;
 namespace BpfChannels;
 
 /// <summary>
-/// A BTF object loaded into the kernel (BPF_BTF_LOAD, 4.18): type information that maps reference through
+/// A BTF object loaded into the kernel (BPF_BTF_LOAD): type information that maps reference through
 /// <see cref="BpfMapSpec.Btf"/>, <see cref="BpfMapSpec.BtfKeyTypeId"/> and <see cref="BpfMapSpec.BtfValueTypeId"/>.
 /// Local-storage maps (socket, inode, task, cgroup storage) need it; for other maps it lets tools such as
 /// bpftool print keys and values by type.
 /// </summary>
-/// <remarks>Thread-safe. Dispose it when no map creation needs it any more (maps keep their own reference).</remarks>
+/// <remarks>Requires Linux 4.18 or later. Thread-safe. Dispose it when no map creation needs it any more (maps keep their own reference).</remarks>
 public sealed class BpfBtf : IDisposable
 {
     private BpfBtf(BpfHandle handle) => Handle = handle;

@@ -5,9 +5,10 @@ namespace BpfChannels;
 public abstract partial class BpfMap
 {
     /// <summary>
-    /// Reads the next batch of elements (BPF_MAP_LOOKUP_BATCH, 5.6). The number of elements asked for is
+    /// Reads the next batch of elements (BPF_MAP_LOOKUP_BATCH). The number of elements asked for is
     /// <c>keys.Length / KeySize</c>; <paramref name="values"/> must hold as many values.
     /// </summary>
+    /// <remarks>Requires Linux 5.6 or later.</remarks>
     /// <param name="cursor">Where the walk is; <see cref="BpfMapBatchCursor.IsComplete"/> turns true at the end.</param>
     /// <param name="keys">Receives the keys.</param>
     /// <param name="values">Receives the values (<see cref="ValueBufferSize"/> bytes each).</param>
@@ -19,7 +20,8 @@ public abstract partial class BpfMap
     public int LookupBatch(BpfMapBatchCursor cursor, Span<byte> keys, Span<byte> values, BpfMapLookupFlags flags = BpfMapLookupFlags.None)
         => LookupBatchChecked(cursor, keys, values, flags, delete: false);
 
-    /// <summary>Reads and deletes the next batch of elements (BPF_MAP_LOOKUP_AND_DELETE_BATCH, 5.6; hash maps).</summary>
+    /// <summary>Reads and deletes the next batch of elements (BPF_MAP_LOOKUP_AND_DELETE_BATCH; hash maps).</summary>
+    /// <remarks>Requires Linux 5.6 or later.</remarks>
     /// <param name="cursor">Where the walk is.</param>
     /// <param name="keys">Receives the keys.</param>
     /// <param name="values">Receives the values.</param>
@@ -32,9 +34,10 @@ public abstract partial class BpfMap
         => LookupBatchChecked(cursor, keys, values, flags, delete: true);
 
     /// <summary>
-    /// Writes many elements in one syscall (BPF_MAP_UPDATE_BATCH, 5.6). The kernel applies
+    /// Writes many elements in one syscall (BPF_MAP_UPDATE_BATCH). The kernel applies
     /// <paramref name="flags"/> to each element in order and stops at the first failure.
     /// </summary>
+    /// <remarks>Requires Linux 5.6 or later.</remarks>
     /// <param name="keys">The keys, <see cref="KeySize"/> bytes each.</param>
     /// <param name="values">The values, <see cref="ValueBufferSize"/> bytes each.</param>
     /// <param name="flags">Flags applied to every element.</param>
@@ -51,7 +54,8 @@ public abstract partial class BpfMap
         return err == 0 ? count : throw BatchError(err, BpfCommand.MapUpdateBatch, done);
     }
 
-    /// <summary>Deletes many keys in one syscall (BPF_MAP_DELETE_BATCH, 5.6), stopping at the first missing key.</summary>
+    /// <summary>Deletes many keys in one syscall (BPF_MAP_DELETE_BATCH), stopping at the first missing key.</summary>
+    /// <remarks>Requires Linux 5.6 or later.</remarks>
     /// <param name="keys">The keys, <see cref="KeySize"/> bytes each.</param>
     /// <returns>The number of keys deleted (all of them).</returns>
     /// <exception cref="ArgumentException">The buffer's size does not fit the map.</exception>

@@ -79,20 +79,20 @@ public abstract partial class BpfMap
             throw new ArgumentException($"'{path}' is not a file path on bpffs.", nameof(path));
         }
 
-        long type = Interop.Libc.GetFileSystemType(directory);
-        if (type == Interop.Libc.BPF_FS_MAGIC)
+        int errno = Interop.Libc.GetFileSystemType(directory, out long type);
+        if (errno == 0 && type == Interop.Libc.BPF_FS_MAGIC)
         {
             return full;
         }
 
         string root = BpfSystem.DefaultBpfFsPath;
         bool underDefault = full.StartsWith(root + "/", StringComparison.Ordinal);
-        if (underDefault && Interop.Libc.GetFileSystemType(root) != Interop.Libc.BPF_FS_MAGIC)
+        if (underDefault && !BpfSystem.IsOnBpfFs(root))
         {
             throw new ArgumentException($"bpffs is not mounted at {root}, so '{path}' cannot hold a pin. Mount it (as root): mount -t bpf bpf {root}", nameof(path));
         }
 
-        if (type == -Interop.Errno.ENOENT)
+        if (errno == Interop.Errno.ENOENT)
         {
             throw new ArgumentException($"The directory '{directory}' does not exist{(mustExist ? string.Empty : "; create it on bpffs first")}.", nameof(path));
         }

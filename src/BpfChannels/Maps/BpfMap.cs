@@ -63,7 +63,8 @@ public abstract partial class BpfMap : IDisposable
     /// <exception cref="NotSupportedException">The map is the in-memory twin.</exception>
     public abstract BpfHandle Handle { get; }
 
-    /// <summary>Whether the map is frozen: user space can no longer write it (5.2).</summary>
+    /// <summary>Whether the map is frozen: user space can no longer write it.</summary>
+    /// <remarks>Requires Linux 5.2 or later.</remarks>
     public abstract bool IsFrozen { get; }
 
     /// <summary>The stride between CPUs in a per-CPU value buffer: the value size rounded up to 8 bytes.</summary>
@@ -199,9 +200,10 @@ public abstract partial class BpfMap : IDisposable
     }
 
     /// <summary>Looks up and deletes <paramref name="key"/> atomically; for queues and stacks (empty key), pops.</summary>
+    /// <remarks>Requires Linux 4.20 or later (queues and stacks; hash maps 5.14, BPF_F_LOCK 5.14).</remarks>
     /// <param name="key">The key (empty for queues and stacks).</param>
     /// <param name="value">Receives the value.</param>
-    /// <param name="flags">Lookup flags (Lock for maps with a spin lock, 5.14).</param>
+    /// <param name="flags">Lookup flags (Lock for maps with a spin lock).</param>
     /// <returns><see langword="false"/> if the key did not exist or the queue was empty.</returns>
     /// <exception cref="ArgumentException">A span has the wrong size.</exception>
     /// <exception cref="ObjectDisposedException">The map is disposed.</exception>
@@ -234,7 +236,8 @@ public abstract partial class BpfMap : IDisposable
         return Expect(GetNextKeyCore(key, nextKey), ENOENT, BpfCommand.MapGetNextKey);
     }
 
-    /// <summary>Freezes the map: user space can no longer write it; programs still can (BPF_MAP_FREEZE, 5.2).</summary>
+    /// <summary>Freezes the map: user space can no longer write it; programs still can (BPF_MAP_FREEZE).</summary>
+    /// <remarks>Requires Linux 5.2 or later.</remarks>
     /// <exception cref="ObjectDisposedException">The map is disposed.</exception>
     /// <exception cref="BpfException">EBUSY (a writable mapping exists), or another error.</exception>
     public void Freeze()

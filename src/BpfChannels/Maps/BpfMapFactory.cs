@@ -69,7 +69,8 @@ public abstract class BpfMapFactory
         where TValue : unmanaged
         => Typed<uint, TValue>(BpfMapType.Array, maxEntries, flags, name);
 
-    /// <summary>Creates an Mmapable array read and written through a memory mapping, with no syscall per element (5.5).</summary>
+    /// <summary>Creates an Mmapable array read and written through a memory mapping, with no syscall per element.</summary>
+    /// <remarks>Requires Linux 5.5 or later.</remarks>
     /// <typeparam name="TValue">The element type.</typeparam>
     /// <param name="maxEntries">Number of elements.</param>
     /// <param name="name">The map name.</param>
@@ -119,7 +120,8 @@ public abstract class BpfMapFactory
         where TValue : unmanaged
         => new(Untyped<uint, TValue>(BpfMapType.PerCpuArray, maxEntries, BpfMapFlags.None, name));
 
-    /// <summary>Creates a FIFO queue (4.20).</summary>
+    /// <summary>Creates a FIFO queue.</summary>
+    /// <remarks>Requires Linux 4.20 or later.</remarks>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="maxEntries">Capacity.</param>
     /// <param name="name">The map name.</param>
@@ -130,7 +132,8 @@ public abstract class BpfMapFactory
         where T : unmanaged
         => new(Create(new BpfMapSpec { Type = BpfMapType.Queue, ValueSize = Unsafe.SizeOf<T>(), MaxEntries = maxEntries, Name = name }));
 
-    /// <summary>Creates a LIFO stack (4.20).</summary>
+    /// <summary>Creates a LIFO stack.</summary>
+    /// <remarks>Requires Linux 4.20 or later.</remarks>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="maxEntries">Capacity.</param>
     /// <param name="name">The map name.</param>
@@ -176,7 +179,8 @@ public abstract class BpfMapFactory
         where TKey : unmanaged
         => new(Create(new BpfMapSpec { Type = BpfMapType.HashOfMaps, KeySize = Unsafe.SizeOf<TKey>(), ValueSize = 4, MaxEntries = maxEntries, InnerMap = innerTemplate, Name = name }));
 
-    /// <summary>Creates a ring buffer of <paramref name="sizeBytes"/> bytes (5.8); read it with the event readers.</summary>
+    /// <summary>Creates a ring buffer of <paramref name="sizeBytes"/> bytes; read it with the event readers.</summary>
+    /// <remarks>Requires Linux 5.8 or later.</remarks>
     /// <param name="sizeBytes">The data area size: a power of two multiple of the page size.</param>
     /// <param name="name">The map name.</param>
     /// <returns>The map.</returns>
@@ -185,7 +189,8 @@ public abstract class BpfMapFactory
     public BpfMap CreateRingBuffer(int sizeBytes, string? name = null)
         => Create(new BpfMapSpec { Type = BpfMapType.RingBuffer, MaxEntries = sizeBytes, Name = name });
 
-    /// <summary>Creates a user ring buffer of <paramref name="sizeBytes"/> bytes (6.1), written from user space and drained by a program.</summary>
+    /// <summary>Creates a user ring buffer of <paramref name="sizeBytes"/> bytes, written from user space and drained by a program.</summary>
+    /// <remarks>Requires Linux 6.1 or later.</remarks>
     /// <param name="sizeBytes">The data area size: a power of two multiple of the page size.</param>
     /// <param name="name">The map name.</param>
     /// <returns>The map.</returns>

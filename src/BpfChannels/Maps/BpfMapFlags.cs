@@ -37,30 +37,39 @@ public enum BpfMapFlags : uint
     /// <summary>BPF_F_CLONE: clone local storage on fork.</summary>
     Clone = 1u << 9,
 
-    /// <summary>BPF_F_MMAPABLE: the array can be memory-mapped into user space (5.5).</summary>
+    /// <summary>BPF_F_MMAPABLE: the array can be memory-mapped into user space.</summary>
+    /// <remarks>Requires Linux 5.5 or later.</remarks>
     Mmapable = 1u << 10,
 
-    /// <summary>BPF_F_PRESERVE_ELEMS: keep perf event array entries when the fd is closed (5.10).</summary>
+    /// <summary>BPF_F_PRESERVE_ELEMS: keep perf event array entries when the fd is closed.</summary>
+    /// <remarks>Requires Linux 5.10 or later.</remarks>
     PreserveElements = 1u << 11,
 
-    /// <summary>BPF_F_INNER_MAP: an inner map template whose max_entries may differ (5.10).</summary>
+    /// <summary>BPF_F_INNER_MAP: an inner map template whose max_entries may differ.</summary>
+    /// <remarks>Requires Linux 5.10 or later.</remarks>
     InnerMap = 1u << 12,
 
-    /// <summary>BPF_F_LINK: the object is a link (6.4).</summary>
+    /// <summary>BPF_F_LINK: the object is a link.</summary>
+    /// <remarks>Requires Linux 6.4 or later.</remarks>
     Link = 1u << 13,
 
-    /// <summary>BPF_F_PATH_FD: the pathname is relative to path_fd (6.5).</summary>
+    /// <summary>BPF_F_PATH_FD: the pathname is relative to path_fd.</summary>
+    /// <remarks>Requires Linux 6.5 or later.</remarks>
     PathFd = 1u << 14,
 
-    /// <summary>BPF_F_VTYPE_BTF_OBJ_FD: the value type comes from a module BTF (6.9).</summary>
+    /// <summary>BPF_F_VTYPE_BTF_OBJ_FD: the value type comes from a module BTF.</summary>
+    /// <remarks>Requires Linux 6.9 or later.</remarks>
     ValueTypeBtfObjectFd = 1u << 15,
 
-    /// <summary>BPF_F_TOKEN_FD: created through a BPF token (6.9).</summary>
+    /// <summary>BPF_F_TOKEN_FD: created through a BPF token.</summary>
+    /// <remarks>Requires Linux 6.9 or later.</remarks>
     TokenFd = 1u << 16,
 
-    /// <summary>BPF_F_SEGV_ON_FAULT: arena faults raise SIGSEGV (6.9).</summary>
+    /// <summary>BPF_F_SEGV_ON_FAULT: arena faults raise SIGSEGV.</summary>
+    /// <remarks>Requires Linux 6.9 or later.</remarks>
     SegvOnFault = 1u << 17,
 
-    /// <summary>BPF_F_NO_USER_CONV: arena pointers are not converted (6.9).</summary>
+    /// <summary>BPF_F_NO_USER_CONV: arena pointers are not converted.</summary>
+    /// <remarks>Requires Linux 6.9 or later.</remarks>
     NoUserConversion = 1u << 18,
 }

@@ -4,11 +4,11 @@ using System.Runtime.InteropServices;
 namespace BpfChannels;
 
 /// <summary>
-/// An array-of-maps or hash-of-maps (4.12): each value is an inner map. Writes take a map, reads return the
+/// An array-of-maps or hash-of-maps: each value is an inner map. Writes take a map, reads return the
 /// inner map's id, as the kernel does (descriptors in, ids out).
 /// </summary>
 /// <typeparam name="TKey">The key type (<see cref="uint"/> for arrays of maps).</typeparam>
-/// <remarks>Thread-safe as the underlying map is.</remarks>
+/// <remarks>Requires Linux 4.12 or later. Thread-safe as the underlying map is.</remarks>
 public sealed class BpfMapOfMaps<TKey> : IDisposable
     where TKey : unmanaged
 {

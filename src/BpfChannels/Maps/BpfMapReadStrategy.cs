@@ -9,7 +9,8 @@ public enum BpfMapReadStrategy
     /// <summary>Copy out of the memory mapping (Mmapable arrays only): no syscall at all.</summary>
     MemoryMapped,
 
-    /// <summary>BPF_MAP_LOOKUP_BATCH, growing the buffer on ENOSPC (5.6).</summary>
+    /// <summary>BPF_MAP_LOOKUP_BATCH, growing the buffer on ENOSPC.</summary>
+    /// <remarks>Requires Linux 5.6 or later.</remarks>
     Batch,
 
     /// <summary>BPF_MAP_GET_NEXT_KEY plus a lookup per key, surviving concurrent deletion.</summary>

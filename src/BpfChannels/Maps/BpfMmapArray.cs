@@ -3,11 +3,12 @@ using System.Runtime.CompilerServices;
 namespace BpfChannels;
 
 /// <summary>
-/// A <see cref="BpfMapFlags.Mmapable"/> array (5.5) read and written through a memory mapping shared with the
+/// A <see cref="BpfMapFlags.Mmapable"/> array read and written through a memory mapping shared with the
 /// kernel: element access is a memory access, with no syscall.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
 /// <remarks>
+/// Requires Linux 5.5 or later.
 /// Elements are <c>round_up(sizeof(T), 8)</c> bytes apart, as the kernel lays out array values. Accesses are
 /// plain loads and stores: a BPF program may change an element while it is read; use
 /// <see cref="System.Threading.Volatile"/> or <see cref="Interlocked"/> on the returned reference where that matters.

@@ -5,10 +5,10 @@ using static BpfChannels.Interop.Errno;
 namespace BpfChannels;
 
 /// <summary>
-/// A BPF queue (FIFO) or stack (LIFO) map of <typeparamref name="T"/> (4.20): push, pop and peek, with no keys.
+/// A BPF queue (FIFO) or stack (LIFO) map of <typeparamref name="T"/>: push, pop and peek, with no keys.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
-/// <remarks>Thread-safe as the underlying map is.</remarks>
+/// <remarks>Requires Linux 4.20 or later. Thread-safe as the underlying map is.</remarks>
 public sealed class BpfQueue<T> : IDisposable
     where T : unmanaged
 {

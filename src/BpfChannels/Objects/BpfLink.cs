@@ -48,7 +48,8 @@ public sealed unsafe class BpfLink : IDisposable
     /// <summary>Whether the link has been disposed (the program detached).</summary>
     public bool IsDisposed => Volatile.Read(ref _link) == 0 && Volatile.Read(ref _handle) is null && Volatile.Read(ref _detach) is null;
 
-    /// <summary>Pins the link at <paramref name="path"/> on bpffs, so the attachment outlives the process (5.7+ for most link types).</summary>
+    /// <summary>Pins the link at <paramref name="path"/> on bpffs, so the attachment outlives the process.</summary>
+    /// <remarks>Requires Linux 5.7 or later for most link types (perf-event tracepoint links 5.15).</remarks>
     /// <param name="path">The pin path.</param>
     /// <exception cref="ObjectDisposedException">The link is disposed.</exception>
     /// <exception cref="BpfException">EEXIST, ENOENT, EINVAL (this attachment is not a BPF link, e.g. a perf-event tracepoint on a kernel before 5.15) or another error.</exception>

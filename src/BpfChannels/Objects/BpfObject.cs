@@ -53,7 +53,7 @@ public sealed unsafe partial class BpfObject : IDisposable
     /// <returns>The opened object; call <see cref="Load"/> next.</returns>
     /// <exception cref="ArgumentException">The path is empty.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    /// <exception cref="BpfException">The file is not a valid BPF ELF object.</exception>
+    /// <exception cref="BpfException">The file is empty or not a valid BPF ELF object.</exception>
     /// <exception cref="DllNotFoundException">libbpf.so.1 is not installed (package libbpf1).</exception>
     public static BpfObject Open(string path, BpfObjectOptions? options = null)
     {
@@ -64,6 +64,11 @@ public sealed unsafe partial class BpfObject : IDisposable
         }
 
         byte[] elf = File.ReadAllBytes(path);
+        if (elf.Length == 0)
+        {
+            throw new BpfException($"The BPF object file '{path}' is empty (0 bytes), so it is not an ELF object; rebuild it (clang -target bpf -c).", BpfCommand.ObjectOpen.Name(), Path.GetFileName(path), Interop.Errno.ENOEXEC);
+        }
+
         return OpenCore(elf, Path.GetFileName(path), path, options);
     }
 

@@ -63,7 +63,8 @@ public sealed unsafe partial class BpfProgram
         return BpfAttachTarget.Attach(this, target.Trim());
     }
 
-    /// <summary>Attaches a raw tracepoint program (SEC("raw_tp/…"), 4.17) to the raw tracepoint <paramref name="tracepoint"/> (BPF_RAW_TRACEPOINT_OPEN).</summary>
+    /// <summary>Attaches a raw tracepoint program (SEC("raw_tp/…")) to the raw tracepoint <paramref name="tracepoint"/> (BPF_RAW_TRACEPOINT_OPEN).</summary>
+    /// <remarks>Requires Linux 4.17 or later.</remarks>
     /// <param name="tracepoint">The raw tracepoint, for example <c>sys_enter</c>.</param>
     /// <returns>The link; dispose it to detach.</returns>
     /// <exception cref="InvalidOperationException">The program is not loaded.</exception>
@@ -76,9 +77,10 @@ public sealed unsafe partial class BpfProgram
     }
 
     /// <summary>
-    /// Attaches a BTF tracing program, whose target was fixed at load from its section: SEC("tp_btf/…") (5.5),
-    /// SEC("fentry/…") and SEC("fexit/…") (5.5), SEC("fmod_ret/…"), SEC("lsm/…") (5.7).
+    /// Attaches a BTF tracing program, whose target was fixed at load from its section: SEC("tp_btf/…"),
+    /// SEC("fentry/…") and SEC("fexit/…"), SEC("fmod_ret/…"), SEC("lsm/…").
     /// </summary>
+    /// <remarks>Requires Linux 5.5 or later (SEC("lsm/…") 5.7).</remarks>
     /// <returns>The link; dispose it to detach.</returns>
     /// <exception cref="InvalidOperationException">The program is not loaded, or came from a legacy object (which has no BTF target).</exception>
     /// <exception cref="BpfException">The kernel refused.</exception>
@@ -90,9 +92,10 @@ public sealed unsafe partial class BpfProgram
     }
 
     /// <summary>
-    /// Attaches a tracepoint program (SEC("tracepoint/…"), 4.7) to the perf tracepoint <paramref name="category"/>:<paramref name="name"/>:
-    /// its id from tracefs, perf_event_open, then a perf link (5.15) or PERF_EVENT_IOC_SET_BPF. Works for legacy objects too.
+    /// Attaches a tracepoint program (SEC("tracepoint/…")) to the perf tracepoint <paramref name="category"/>:<paramref name="name"/>:
+    /// its id from tracefs, perf_event_open, then a perf link or PERF_EVENT_IOC_SET_BPF. Works for legacy objects too.
     /// </summary>
+    /// <remarks>Requires Linux 4.7 or later (a BPF link 5.15; PERF_EVENT_IOC_SET_BPF before).</remarks>
     /// <param name="category">The tracepoint's category (a directory under /sys/kernel/tracing/events), for example <c>syscalls</c>.</param>
     /// <param name="name">The tracepoint's name, for example <c>sys_enter_openat</c>.</param>
     /// <returns>The link; dispose it to detach.</returns>

@@ -8,8 +8,9 @@ public sealed unsafe partial class BpfProgram
 {
     /// <summary>
     /// Attaches a cgroup program (SEC("cgroup_skb/ingress"), SEC("cgroup_skb/egress"), SEC("cgroup/sock_create")…) to
-    /// the cgroup v2 directory <paramref name="cgroupPath"/> as a BPF link (5.7+); the section decides the hook.
+    /// the cgroup v2 directory <paramref name="cgroupPath"/> as a BPF link; the section decides the hook.
     /// </summary>
+    /// <remarks>Requires Linux 5.7 or later.</remarks>
     /// <param name="cgroupPath">A directory of a cgroup v2 hierarchy, for example <c>/sys/fs/cgroup/my.slice</c>.</param>
     /// <returns>The link; dispose it to detach.</returns>
     /// <exception cref="ArgumentException">The path is empty.</exception>
@@ -43,12 +44,13 @@ public sealed unsafe partial class BpfProgram
     {
         byte[] path = Encoding.UTF8.GetBytes(cgroupPath + "\0");
         int fd;
+        int errno;
         fixed (byte* p = path)
         {
-            fd = Interop.Libc.OpenDirectory(p);
+            errno = Interop.Libc.OpenDirectory(p, out fd);
         }
 
-        return fd >= 0 ? new BpfHandle(fd) : throw AttachError(-fd, BpfCommand.Open, cgroupPath);
+        return errno == 0 ? new BpfHandle(fd) : throw AttachError(errno, BpfCommand.Open, cgroupPath);
     }
 
     /// <summary>The attach type a legacy section names (libbpf reads it from the section at open; legacy objects have no libbpf).</summary>

@@ -11,8 +11,9 @@ public sealed partial class BpfProgram
 
     /// <summary>
     /// Attaches an XDP program (SEC("xdp")) to the network interface with index <paramref name="interfaceIndex"/> as a
-    /// BPF link (BPF_LINK_CREATE with BPF_XDP, 5.9+). Works for legacy objects too.
+    /// BPF link (BPF_LINK_CREATE with BPF_XDP). Works for legacy objects too.
     /// </summary>
+    /// <remarks>Requires Linux 5.9 or later.</remarks>
     /// <param name="interfaceIndex">The interface index (1 is usually the loopback device).</param>
     /// <returns>The link; dispose it to detach.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The index is not positive.</exception>
@@ -39,9 +40,10 @@ public sealed partial class BpfProgram
     }
 
     /// <summary>
-    /// Attaches a socket filter program (SEC("socket"), 3.19) to <paramref name="socket"/> (setsockopt SO_ATTACH_BPF);
+    /// Attaches a socket filter program (SEC("socket")) to <paramref name="socket"/> (setsockopt SO_ATTACH_BPF);
     /// the program's return value is how many bytes of each packet the socket keeps (0 drops it).
     /// </summary>
+    /// <remarks>Requires Linux 3.19 or later.</remarks>
     /// <param name="socket">The socket; it must stay open while the filter is attached.</param>
     /// <returns>A link whose disposal detaches the filter (SO_DETACH_BPF) once; a closed socket needs no detaching.</returns>
     /// <exception cref="InvalidOperationException">The program is not loaded.</exception>

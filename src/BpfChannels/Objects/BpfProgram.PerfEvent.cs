@@ -47,7 +47,7 @@ public sealed partial class BpfProgram
             foreach (int cpu in cpus)
             {
                 perf_event_attr copy = attr;
-                int errno = Open(ref copy, pid, cpu, out BpfHandle? perfEvent);
+                int errno = OpenEvent(ref copy, pid, cpu, out BpfHandle? perfEvent);
                 if (errno != 0)
                 {
                     throw PerfEventOpenError(errno, attr, target, cpu);

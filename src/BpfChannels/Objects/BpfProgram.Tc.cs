@@ -8,8 +8,9 @@ public sealed unsafe partial class BpfProgram
 {
     /// <summary>
     /// Attaches a tc classifier (SEC("tc") or SEC("classifier"), BPF_PROG_TYPE_SCHED_CLS, direct-action) to the
-    /// ingress or egress of an interface, creating the interface's clsact qdisc when it has none (netlink, 4.5+).
+    /// ingress or egress of an interface, creating the interface's clsact qdisc when it has none (netlink).
     /// </summary>
+    /// <remarks>Requires Linux 4.5 or later.</remarks>
     /// <param name="interfaceIndex">The interface index (1 is usually the loopback device).</param>
     /// <param name="direction">Ingress or egress.</param>
     /// <param name="handle">The filter's handle (as <c>tc filter show</c> lists it); 0 lets the kernel choose.</param>
@@ -56,8 +57,9 @@ public sealed unsafe partial class BpfProgram
 
     /// <summary>
     /// Attaches a tc program (SEC("tc"), BPF_PROG_TYPE_SCHED_CLS) to the ingress or egress of an interface through tcx
-    /// (BPF_LINK_CREATE, kernel 6.6+): a real BPF link, no qdisc, appended after programs already attached there.
+    /// (BPF_LINK_CREATE): a real BPF link, no qdisc, appended after programs already attached there.
     /// </summary>
+    /// <remarks>Requires Linux 6.6 or later.</remarks>
     /// <param name="interfaceIndex">The interface index (1 is usually the loopback device).</param>
     /// <param name="direction">Ingress or egress.</param>
     /// <returns>The link; dispose it to detach.</returns>

@@ -6,9 +6,10 @@ namespace BpfChannels;
 public sealed unsafe partial class BpfProgram
 {
     /// <summary>
-    /// Attaches a uprobe program (SEC("uprobe") or SEC("uretprobe"), 4.3) to a function of a user-space binary or shared
+    /// Attaches a uprobe program (SEC("uprobe") or SEC("uretprobe")) to a function of a user-space binary or shared
     /// library, resolved by name from its ELF symbols (or at <paramref name="offset"/> from it).
     /// </summary>
+    /// <remarks>Requires Linux 4.3 or later.</remarks>
     /// <param name="binaryPath">The executable or library, for example <c>/lib/x86_64-linux-gnu/libc.so.6</c>.</param>
     /// <param name="functionName">The function's symbol, or <see langword="null"/> to attach at <paramref name="offset"/> in the file.</param>
     /// <param name="offset">With a function: bytes past its start; without: the file offset of the probe.</param>

@@ -91,9 +91,10 @@ public sealed unsafe partial class BpfProgram
     internal BpfObject Owner => _owner;
 
     /// <summary>
-    /// Runs the program once or <paramref name="repeat"/> times in the kernel on the given input (BPF_PROG_TEST_RUN, 4.12;
-    /// context in/out 5.2; SEC("syscall") programs 5.14). This is how tests drive the kernel side deterministically.
+    /// Runs the program once or <paramref name="repeat"/> times in the kernel on the given input (BPF_PROG_TEST_RUN).
+    /// This is how tests drive the kernel side deterministically.
     /// </summary>
+    /// <remarks>Requires Linux 4.12 or later (context in and out 5.2, SEC("syscall") programs 5.14).</remarks>
     /// <param name="data">Packet data in (XDP, tc, socket filter); empty for program types without data.</param>
     /// <param name="dataOut">Receives the packet data after the run; empty to discard it.</param>
     /// <param name="context">The context in (for example <c>struct xdp_md</c>, or the argument struct of a SEC("syscall") program).</param>

@@ -19,6 +19,7 @@ public sealed class StructLayoutTests
         ["bpf_map_info"] = typeof(bpf_map_info),
         ["bpf_attr_btf_load"] = typeof(bpf_attr_btf_load),
         ["bpf_btf_info"] = typeof(bpf_btf_info),
+        ["statx_buf"] = typeof(BpfChannels.Interop.Libc.statx_buf),
     };
 
     public static IReadOnlyList<(string Struct, string Field, int Offset, int Size)> ReadCLayout(string source, string name)
@@ -41,7 +42,21 @@ public sealed class StructLayoutTests
     }
 
     [Fact]
-    public void AttrStructs_MatchLinuxBpfHeader() => AssertMatches(ReadCLayout("Interop/layout.c", "layout"), Structs);
+    public void AttrStructs_MatchLinuxBpfHeader() => AssertMatches(ReadCLayout("Interop/layout.c", "layout").Where(l => l.Struct != "bpf_cmd").ToList(), Structs);
+
+    [Fact]
+    public void BpfCommands_HaveTheNumbersOfLinuxBpfHeader()
+    {
+        var numbers = ReadCLayout("Interop/layout.c", "layout").Where(l => l.Struct == "bpf_cmd").ToDictionary(l => l.Field, l => l.Offset);
+        var bpfCommands = Enum.GetValues<BpfCommand>().Where(c => c.Name().StartsWith("BPF_", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(numbers.Count, bpfCommands.Count);
+        foreach (BpfCommand command in bpfCommands)
+        {
+            Assert.True(numbers.TryGetValue(command.Name(), out int number), $"{command.Name()} is not printed by layout.c");
+            Assert.True(number == (int)command, $"{command.Name()} is {number} in linux/bpf.h, {(int)command} in BpfCommand");
+        }
+    }
 
     /// <summary>
     /// Compares every printed struct with its C# twin: sizeof, each field's offset, and for bpf_attr families

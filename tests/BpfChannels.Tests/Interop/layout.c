@@ -3,8 +3,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/bpf.h>
+#include <linux/stat.h>
 
 #define A(family, field) printf(#family "." #field " %zu %zu\n", offsetof(union bpf_attr, field), sizeof(((union bpf_attr *)0)->field))
+#define C(cmd) printf("bpf_cmd." #cmd " %d 0\n", (int)cmd)
 #define S(type, family, field) printf(#family "." #field " %zu %zu\n", offsetof(type, field), sizeof(((type *)0)->field))
 
 int main(void)
@@ -81,5 +83,35 @@ int main(void)
     S(struct bpf_btf_info, bpf_btf_info, kernel_btf);
     printf("bpf_btf_info.sizeof 0 %zu\n", sizeof(struct bpf_btf_info));
     printf("bpf_map_info.sizeof 0 %zu\n", sizeof(struct bpf_map_info));
+    C(BPF_MAP_CREATE);
+    C(BPF_MAP_LOOKUP_ELEM);
+    C(BPF_MAP_UPDATE_ELEM);
+    C(BPF_MAP_DELETE_ELEM);
+    C(BPF_MAP_GET_NEXT_KEY);
+    C(BPF_PROG_LOAD);
+    C(BPF_OBJ_PIN);
+    C(BPF_OBJ_GET);
+    C(BPF_PROG_TEST_RUN);
+    C(BPF_MAP_GET_NEXT_ID);
+    C(BPF_MAP_GET_FD_BY_ID);
+    C(BPF_OBJ_GET_INFO_BY_FD);
+    C(BPF_RAW_TRACEPOINT_OPEN);
+    C(BPF_BTF_LOAD);
+    C(BPF_BTF_GET_FD_BY_ID);
+    C(BPF_MAP_LOOKUP_AND_DELETE_ELEM);
+    C(BPF_MAP_FREEZE);
+    C(BPF_MAP_LOOKUP_BATCH);
+    C(BPF_MAP_LOOKUP_AND_DELETE_BATCH);
+    C(BPF_MAP_UPDATE_BATCH);
+    C(BPF_MAP_DELETE_BATCH);
+    C(BPF_LINK_CREATE);
+    S(struct statx, statx_buf, stx_mask);
+    S(struct statx, statx_buf, stx_blksize);
+    S(struct statx, statx_buf, stx_attributes);
+    S(struct statx, statx_buf, stx_nlink);
+    S(struct statx, statx_buf, stx_uid);
+    S(struct statx, statx_buf, stx_gid);
+    S(struct statx, statx_buf, stx_mode);
+    printf("statx_buf.sizeof 0 %zu\n", sizeof(struct statx));
     return 0;
 }

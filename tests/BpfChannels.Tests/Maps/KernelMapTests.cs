@@ -42,6 +42,7 @@ public sealed class KernelMapTests
         Assert.Equal("EPERM", parts[0]);
         Assert.Equal(nameof(BpfError.NotPermitted), parts[1]);
         Assert.Contains("CAP_BPF", parts[2]);
+        Assert.Contains("lacks CAP_BPF (or CAP_SYS_ADMIN)", parts[2]);
     }
 
     [Fact]

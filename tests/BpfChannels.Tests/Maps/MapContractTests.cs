@@ -547,6 +547,136 @@ public abstract class MapContractTests
         Assert.Contains("at most 15", e.Message);
     }
 
+    [Fact]
+    public void LpmTrie_LookupPrefixAboveMaximum_FindsNothing()
+    {
+        using BpfMap<LpmKey<uint>, int> trie = Factory.CreateLpmTrie<uint, int>(16);
+        trie.Update(LpmKey.IPv4(IPAddress.Parse("0.0.0.0"), 0), 1);
+        trie.Update(LpmKey.IPv4(IPAddress.Parse("10.0.0.0"), 8), 8);
+        uint address = LpmKey.IPv4(IPAddress.Parse("10.1.2.3"), 32).Data;
+
+        Assert.False(trie.TryLookup(new LpmKey<uint>(33, address), out _)); // the kernel does not clamp the prefix
+        Assert.Equal(8, trie[new LpmKey<uint>(32, address)]);
+        Assert.Equal(1, trie[new LpmKey<uint>(7, address)]);
+    }
+
+    [Fact]
+    public void LookupBatch_BufferSmallerThanBucket_ReportsENOSPC()
+    {
+        (_, uint first, uint second) = BucketLayout(8);
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(8, BpfMapFlags.ZeroSeed);
+        map.Update(first, 1);
+        map.Update(second, 2);
+
+        var cursor = new BpfMapBatchCursor();
+        BpfException e = Assert.Throws<BpfException>(() => map.LookupBatch(cursor, new uint[1], new ulong[1]));
+        Assert.Equal(BpfError.NoSpace, e.Error);
+        Assert.False(cursor.IsComplete);
+
+        uint[] keys = new uint[2];
+        ulong[] values = new ulong[2];
+        cursor.Reset();
+        Assert.Equal(2, map.LookupBatch(cursor, keys, values)); // the whole bucket, newest first
+        Assert.Equal([second, first], keys);
+        Assert.True(cursor.IsComplete);
+    }
+
+    [Fact]
+    public void LookupAndDeleteBatch_BufferSmallerThanBucket_DeletesWalkThenReportsENOSPC()
+    {
+        (uint alone, uint first, uint second) = BucketLayout(8);
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(8, BpfMapFlags.ZeroSeed);
+        map.Update(alone, 10);
+        map.Update(first, 1);
+        map.Update(second, 2);
+
+        var cursor = new BpfMapBatchCursor();
+        byte[] key = new byte[4];
+        byte[] value = new byte[8];
+        Assert.Equal(1, map.Map.LookupAndDeleteBatch(cursor, key, value)); // the lone bucket fits and is deleted; the next does not fit
+        Assert.Equal(alone, BitConverter.ToUInt32(key));
+        Assert.False(cursor.IsComplete);
+        Assert.Equal(BpfError.NoSpace, Assert.Throws<BpfException>(() => map.Map.LookupAndDeleteBatch(cursor, key, value)).Error);
+        Assert.False(map.ContainsKey(alone));
+        Assert.True(map.ContainsKey(first));
+        Assert.True(map.ContainsKey(second));
+
+        // The cursor still points at the bucket that did not fit: a bigger buffer resumes there.
+        Assert.Equal(2, map.Map.LookupAndDeleteBatch(cursor, new byte[8], new byte[16]));
+        Assert.True(cursor.IsComplete);
+        Assert.Empty(map.Keys);
+    }
+
+    [Fact]
+    public void LookupBatch_ArrayFilledAtLastIndex_IncompleteThenEmptyAndComplete()
+    {
+        using BpfMap<uint, long> map = Factory.CreateArray<long>(4);
+        map.Update(3, 33);
+        var cursor = new BpfMapBatchCursor();
+        uint[] keys = new uint[4];
+        long[] values = new long[4];
+
+        Assert.Equal(4, map.LookupBatch(cursor, keys, values));
+        Assert.Equal([0u, 1u, 2u, 3u], keys);
+        Assert.Equal(33, values[3]);
+        Assert.False(cursor.IsComplete); // the buffer filled exactly at the last index: the kernel has not seen the end yet
+        Assert.Equal(0, map.LookupBatch(cursor, keys, values));
+        Assert.True(cursor.IsComplete);
+    }
+
+    [Fact]
+    public void LookupBatch_PerCpuArrayFilledAtLastIndex_IncompleteThenEmptyAndComplete()
+    {
+        using BpfPerCpuMap<uint, long> map = Factory.CreatePerCpuArray<long>(3);
+        var cursor = new BpfMapBatchCursor();
+        byte[] keys = new byte[3 * 4];
+        byte[] values = new byte[3 * map.Map.ValueBufferSize];
+
+        Assert.Equal(3, map.Map.LookupBatch(cursor, keys, values));
+        Assert.False(cursor.IsComplete);
+        Assert.Equal(0, map.Map.LookupBatch(cursor, keys, values));
+        Assert.True(cursor.IsComplete);
+    }
+
+    [Fact]
+    public void Create_ArrayOverTwoGiB_WorksAtEveryIndex()
+    {
+        const int entries = (1 << 28) + 1; // 2 GiB and 8 bytes of 8-byte values
+        using BpfMap<uint, long> map = Factory.CreateArray<long>(entries);
+        map.Update(entries - 1, 42);
+        Assert.Equal(42, map[entries - 1]);
+        Assert.Equal(0, map[entries / 2]);
+        Assert.Equal(BpfError.TooBig, map.UpdateWithResult(entries, 1));
+        Assert.False(map.Map.TryGetNextKey(BitConverter.GetBytes(entries - 1u), new byte[4]));
+    }
+
+    /// <summary>
+    /// Three keys for a hash map with <paramref name="buckets"/> buckets and a zero seed: one alone in a bucket, and two
+    /// that share a later bucket. Found with the kernel's own bucket hash, which the differential suite checks the twin against.
+    /// </summary>
+    private static (uint Alone, uint First, uint Second) BucketLayout(uint buckets)
+    {
+        uint Bucket(uint key) => JHash.HashMapKey(BitConverter.GetBytes(key), 0) & (buckets - 1);
+        for (uint first = 1; ; first++)
+        {
+            for (uint second = first + 1; second < first + 64; second++)
+            {
+                if (Bucket(first) != Bucket(second) || Bucket(first) == 0)
+                {
+                    continue;
+                }
+
+                for (uint alone = 100; alone < 200; alone++)
+                {
+                    if (Bucket(alone) < Bucket(first))
+                    {
+                        return (alone, first, second);
+                    }
+                }
+            }
+        }
+    }
+
     private static List<T> Drain<T>(BpfQueue<T> queue)
         where T : unmanaged
     {
@@ -575,4 +705,84 @@ public sealed class KernelMapContractTests : MapContractTests
 public sealed class InMemoryMapContractTests : MapContractTests
 {
     protected override BpfMapFactory Factory => BpfMapFactory.InMemory;
+
+    [Fact]
+    public void Registry_UndisposedTwinCollected_EntryPruned()
+    {
+        (WeakReference weak, uint id) = CreateAndDrop();
+        for (int i = 0; i < 5 && weak.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(weak.IsAlive); // the registry does not keep the twin alive
+        Assert.Null(InMemoryBpfMap.FromId(id));
+        TwinRegistry.Prune();
+        Assert.False(TwinRegistry.Contains(id)); // and its entry does not stay behind
+    }
+
+    [Fact]
+    public void Registry_LiveUndisposedTwin_SurvivesPrune()
+    {
+        BpfMap map = Factory.CreateHash<int, int>(4).Map;
+        uint id = map.Id;
+        GC.Collect();
+        TwinRegistry.Prune();
+        Assert.Same(map, InMemoryBpfMap.FromId(id));
+        GC.KeepAlive(map);
+        map.Dispose();
+        Assert.False(TwinRegistry.Contains(id));
+    }
+
+    [Fact]
+    public void ElementOperations_ExistingEntries_AllocateNothing()
+    {
+        using BpfMap<uint, ulong> hash = Factory.CreateHash<uint, ulong>(64);
+        using BpfMap<uint, ulong> array = Factory.CreateArray<ulong>(64);
+        using BpfMap<LpmKey<uint>, int> trie = Factory.CreateLpmTrie<uint, int>(16);
+        using BpfQueue<long> queue = Factory.CreateQueue<long>(4);
+        var prefix = new LpmKey<uint>(16, 0x0000010a);
+        var address = new LpmKey<uint>(32, 0x0302010a);
+        byte[] keys = new byte[16 * 4];
+        byte[] values = new byte[16 * 8];
+        var cursor = new BpfMapBatchCursor();
+        for (uint i = 0; i < 32; i++)
+        {
+            hash.Update(i, i);
+        }
+
+        trie.Update(prefix, 1);
+        void Operations()
+        {
+            for (uint i = 0; i < 32; i++)
+            {
+                hash.Update(i, i + 1, BpfMapUpdateFlags.Exist);
+                _ = hash.TryLookup(i, out _);
+                array.Update(i, i);
+                _ = array.TryLookup(i, out _);
+            }
+
+            trie.Update(prefix, 2, BpfMapUpdateFlags.Exist);
+            _ = trie.TryLookup(address, out _);
+            queue.Push(1);
+            _ = queue.TryPop(out _);
+            cursor.Reset();
+            _ = hash.Map.LookupBatch(cursor, keys, values);
+            cursor.Reset();
+            _ = array.Map.LookupBatch(cursor, keys, values);
+        }
+
+        Operations(); // warm up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Operations();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private (WeakReference Weak, uint Id) CreateAndDrop()
+    {
+        BpfMap map = Factory.CreateHash<int, int>(4).Map;
+        return (new WeakReference(map), map.Id);
+    }
 }
