@@ -102,6 +102,14 @@ internal static partial class Interop
             return CallForHandle(BpfCommand.LinkCreate, ref attr, out link);
         }
 
+        /// <summary>BPF_LINK_CREATE of an XDP link (5.9) on an interface.</summary>
+        internal static int LinkCreateXdp(SafeHandle program, int interfaceIndex, out BpfHandle? link)
+        {
+            using var lease = new HandleLease(program);
+            var attr = new bpf_attr_link_create_target { prog_fd = (uint)lease.FileDescriptor, target_fd = (uint)interfaceIndex, attach_type = BPF_XDP };
+            return CallForHandle(BpfCommand.LinkCreate, ref attr, out link);
+        }
+
         /// <summary>BPF_LINK_CREATE of an iterator link (BPF_TRACE_ITER); <paramref name="info"/> is passed only when it is not all zero.</summary>
         /// <remarks>The map or cgroup descriptor inside <paramref name="info"/> must be kept alive by the caller.</remarks>
         internal static unsafe int LinkCreateIterator(SafeHandle program, in bpf_iter_link_info info, bool withInfo, out BpfHandle? link)

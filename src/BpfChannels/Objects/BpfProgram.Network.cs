@@ -23,7 +23,7 @@ public sealed partial class BpfProgram
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(interfaceIndex);
         string target = $"xdp ifindex {interfaceIndex}";
-        int errno = Interop.Bpf.LinkCreate(Handle, interfaceIndex, Interop.Bpf.BPF_XDP, out BpfHandle? link);
+        int errno = Interop.Bpf.LinkCreateXdp(Handle, interfaceIndex, out BpfHandle? link);
         return errno == 0 ? new BpfLink(link!, $"{target} <- {Name}") : throw AttachError(errno, BpfCommand.LinkCreate, target);
     }
 
