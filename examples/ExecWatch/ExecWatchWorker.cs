@@ -1,18 +1,16 @@
 using System.Globalization;
-using BpfChannels;
 using BpfChannels.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 namespace ExecWatch;
 
-/// <summary>Attaches the exec tracepoint program and runs the pipeline, printing one line per exec.</summary>
-internal sealed class ExecWatchWorker(BpfObjectHost objects, BpfRingBufferHost ringBuffers, ExecPipeline pipeline, IConfiguration configuration) : BackgroundService
+/// <summary>Runs the pipeline, printing one line per exec (the host attached the program at start, from configuration).</summary>
+internal sealed class ExecWatchWorker(BpfRingBufferHost ringBuffers, ExecPipeline pipeline, IConfiguration configuration) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         bool quiet = configuration.GetValue<bool>("ExecWatch:Quiet");
-        using BpfLink link = objects.GetObject(ExecWatchApp.ObjectName).GetProgram("on_exec").AttachTracepoint("sched", "sched_process_exec");
         if (!quiet)
         {
             Console.WriteLine($"{"PID",8} {"PPID",8} {"UID",6}  {"COMMAND",-16} FILE / ARGUMENTS");
@@ -24,7 +22,7 @@ internal sealed class ExecWatchWorker(BpfObjectHost objects, BpfRingBufferHost r
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: the link detaches as the using block ends.
+            // Stopping: the host detaches the program after the worker stops.
         }
     }
 

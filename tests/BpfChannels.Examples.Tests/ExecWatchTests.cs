@@ -22,6 +22,8 @@ public sealed class ExecWatchTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await host.StartAsync(timeout.Token);
         var pipeline = host.Services.GetRequiredService<ExecPipeline>();
+        BpfChannels.Hosting.BpfAttachedProgram attached = Assert.Single(host.Services.GetRequiredService<BpfChannels.Hosting.BpfProgramLinks>().Attached);
+        Assert.Equal("tracepoint/sched/sched_process_exec <- on_exec", attached.Link.Description);
 
         // Subscribe first, then exec: the event for this child must come through all three stages.
         var arrivals = new List<EnrichedExec>();
@@ -39,7 +41,7 @@ public sealed class ExecWatchTests
             }
         });
 
-        // The attach happens in the worker; exec children until one is seen (the first may precede the attach).
+        // The host attached the program at start; exec children until one is seen through the pipeline.
         EnrichedExec? found = null;
         var children = new List<Process>();
         try
@@ -72,6 +74,7 @@ public sealed class ExecWatchTests
         Assert.Equal($"{sleep} 2", found.CommandLine);
         Assert.Equal(0u, found.Uid);
         await host.StopAsync(timeout.Token);
+        Assert.True(attached.Link.IsDisposed);
     }
 
     [Fact]
