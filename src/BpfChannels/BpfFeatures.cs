@@ -7,7 +7,7 @@ namespace BpfChannels;
 /// and cached for the life of the process. Tests use it to fail where this kernel should have a feature, instead of skipping.
 /// </summary>
 /// <remarks>
-/// Map and program types are probed by libbpf (libbpf_probe_bpf_*, which knows the special cases: ring buffer sizes,
+/// Map and program types are probed by libbpf (libbpf_probe_bpf_*, libbpf 1.0, which knows the special cases: ring buffer sizes,
 /// inner maps, BTF for storage maps), and by a plain BPF_MAP_CREATE or BPF_PROG_LOAD for types newer than the installed
 /// libbpf. Helpers are probed by loading a program that calls the helper and reading the verifier's verdict, because
 /// libbpf 1.1 misreads newer kernels' "program of this type cannot use helper" as support. Probes need the privilege to
@@ -18,10 +18,12 @@ public static unsafe class BpfFeatures
 {
     private static readonly ConcurrentDictionary<(int Kind, uint A, uint B), bool> Cache = new();
 
-    /// <summary>Whether this kernel has kprobes: the kprobe PMU (/sys/bus/event_source/devices/kprobe, 4.17) that a kernel built with CONFIG_KPROBES publishes.</summary>
+    /// <summary>Whether this kernel has kprobes: the kprobe PMU (/sys/bus/event_source/devices/kprobe) that a kernel built with CONFIG_KPROBES publishes.</summary>
+    /// <remarks>The PMU exists from Linux 4.17.</remarks>
     public static bool HasKprobes => KernelEvents.PmuType("kprobe") is not null;
 
-    /// <summary>Whether this kernel has uprobes: the uprobe PMU (/sys/bus/event_source/devices/uprobe, 4.17; CONFIG_UPROBE_EVENTS).</summary>
+    /// <summary>Whether this kernel has uprobes: the uprobe PMU (/sys/bus/event_source/devices/uprobe; CONFIG_UPROBE_EVENTS).</summary>
+    /// <remarks>The PMU exists from Linux 4.17.</remarks>
     public static bool HasUprobes => KernelEvents.PmuType("uprobe") is not null;
 
     /// <summary>Whether tracefs is mounted and lists the tracepoint <paramref name="category"/>:<paramref name="name"/>.</summary>

@@ -1,6 +1,7 @@
 namespace BpfChannels;
 
-/// <summary>The order a cgroup iterator walks the cgroup hierarchy in (<c>enum bpf_cgroup_iter_order</c>, 6.1).</summary>
+/// <summary>The order a cgroup iterator walks the cgroup hierarchy in (<c>enum bpf_cgroup_iter_order</c>).</summary>
+/// <remarks>Requires Linux 6.1 or later.</remarks>
 public enum BpfCgroupIteratorOrder : uint
 {
     /// <summary>Only the given cgroup.</summary>

@@ -7,10 +7,10 @@ namespace BpfChannels;
 
 /// <summary>
 /// An attached BPF iterator program (<see cref="BpfProgram.AttachIterator"/>). Every read creates a fresh iterator
-/// (BPF_ITER_CREATE, 5.8), so each one runs the program over the tasks, map elements or cgroups as they are at that moment.
+/// (BPF_ITER_CREATE), so each one runs the program over the tasks, map elements or cgroups as they are at that moment.
 /// </summary>
 /// <remarks>
-/// The output is what the program writes with bpf_seq_printf / bpf_seq_write. Reads may run concurrently with each other
+/// Requires Linux 5.8 or later. The output is what the program writes with bpf_seq_printf / bpf_seq_write. Reads may run concurrently with each other
 /// (each has its own descriptor); <see cref="Dispose"/> detaches the program, and reads already open finish on their own descriptor.
 /// </remarks>
 public sealed class BpfIterator : IDisposable

@@ -7,19 +7,23 @@ namespace BpfChannels;
 /// </summary>
 public sealed class BpfIteratorOptions
 {
-    /// <summary>The map of an <c>iter/bpf_map_elem</c>, <c>iter/bpf_sk_storage_map</c> or <c>iter/sockmap</c> program (5.9); it must stay open while attaching.</summary>
+    /// <summary>The map of an <c>iter/bpf_map_elem</c>, <c>iter/bpf_sk_storage_map</c> or <c>iter/sockmap</c> program; it must stay open while attaching.</summary>
+    /// <remarks>Requires Linux 5.9 or later.</remarks>
     public BpfMap? Map { get; init; }
 
-    /// <summary>The cgroup v2 directory an <c>iter/cgroup</c> program walks from (6.1).</summary>
+    /// <summary>The cgroup v2 directory an <c>iter/cgroup</c> program walks from.</summary>
+    /// <remarks>Requires Linux 6.1 or later.</remarks>
     public string? CgroupPath { get; init; }
 
     /// <summary>How an <c>iter/cgroup</c> program walks from <see cref="CgroupPath"/> (default: only that cgroup).</summary>
     public BpfCgroupIteratorOrder CgroupOrder { get; init; } = BpfCgroupIteratorOrder.SelfOnly;
 
-    /// <summary>Only this thread, for an <c>iter/task</c>, <c>iter/task_file</c> or <c>iter/task_vma</c> program (6.1).</summary>
+    /// <summary>Only this thread, for an <c>iter/task</c>, <c>iter/task_file</c> or <c>iter/task_vma</c> program.</summary>
+    /// <remarks>Requires Linux 6.1 or later.</remarks>
     public int? ThreadId { get; init; }
 
-    /// <summary>Only the threads of this process, for the task iterators (6.1).</summary>
+    /// <summary>Only the threads of this process, for the task iterators.</summary>
+    /// <remarks>Requires Linux 6.1 or later.</remarks>
     public int? ProcessId { get; init; }
 
     internal void Validate()

@@ -34,7 +34,8 @@ public sealed class BpfPerfEventOptions
     /// <summary>Run the program this many times a second (sample_freq, with the kernel adjusting the period).</summary>
     public ulong? SampleFrequency { get; init; }
 
-    /// <summary>A value the program reads with bpf_get_attach_cookie (5.15; ignored where the program is attached by ioctl).</summary>
+    /// <summary>A value the program reads with bpf_get_attach_cookie (ignored where the program is attached by ioctl).</summary>
+    /// <remarks>Requires Linux 5.15 or later.</remarks>
     public ulong Cookie { get; init; }
 
     /// <summary>The profiler's choice: the software cpu-clock event at <paramref name="hertz"/> on every online CPU.</summary>

@@ -3,9 +3,10 @@ namespace BpfChannels;
 public sealed partial class BpfProgram
 {
     /// <summary>
-    /// Attaches a BPF iterator program (SEC("iter/task"), SEC("iter/bpf_map_elem")…, 5.8) with its parameters
+    /// Attaches a BPF iterator program (SEC("iter/task"), SEC("iter/bpf_map_elem")…) with its parameters
     /// (BPF_LINK_CREATE with BPF_TRACE_ITER). Each read of the returned iterator runs the program afresh (BPF_ITER_CREATE).
     /// </summary>
+    /// <remarks>Requires Linux 5.8 or later (map parameters 5.9, task and cgroup parameters 6.1), and a kernel that loads tracing programs. Thread-safe.</remarks>
     /// <param name="options">The map, cgroup or task to iterate; <see langword="null"/> for an iterator without parameters (iter/task walks every task).</param>
     /// <returns>The iterator; dispose it to detach.</returns>
     /// <exception cref="ArgumentException">The options set more than one kind of parameter.</exception>

@@ -8,8 +8,9 @@ public sealed unsafe partial class BpfProgram
     /// <summary>
     /// Attaches a kprobe program (SEC("kprobe/…") or SEC("kretprobe/…"), BPF_PROG_TYPE_KPROBE) to the kernel function
     /// <paramref name="function"/>, at <paramref name="offset"/> bytes into it, or to its return, through the kprobe PMU
-    /// (perf_event_open, 4.17) and a perf link (5.15) or PERF_EVENT_IOC_SET_BPF. Works for legacy objects too.
+    /// (perf_event_open) and a perf link or PERF_EVENT_IOC_SET_BPF. Works for legacy objects too.
     /// </summary>
+    /// <remarks>Requires Linux 4.17 or later and a kernel built with CONFIG_KPROBES (a perf link from 5.15). Thread-safe.</remarks>
     /// <param name="function">The kernel function's symbol, for example <c>do_unlinkat</c>.</param>
     /// <param name="offset">Bytes past the function's start (0 for its entry); must be 0 for a return probe.</param>
     /// <param name="isReturnProbe">Fire when the function returns (a kretprobe).</param>
@@ -50,9 +51,10 @@ public sealed unsafe partial class BpfProgram
     }
 
     /// <summary>
-    /// Attaches a multi-kprobe program (SEC("kprobe.multi/…") or SEC("kretprobe.multi/…"), 5.18) to every kernel function
+    /// Attaches a multi-kprobe program (SEC("kprobe.multi/…") or SEC("kretprobe.multi/…")) to every kernel function
     /// whose name matches <paramref name="pattern"/> (<c>*</c> and <c>?</c> wildcards) through one BPF link (libbpf).
     /// </summary>
+    /// <remarks>Requires Linux 5.18 or later built with CONFIG_KPROBES and CONFIG_FPROBE. Thread-safe.</remarks>
     /// <param name="pattern">The function name pattern, for example <c>vfs_*</c>.</param>
     /// <param name="isReturnProbe">Fire at the functions' returns.</param>
     /// <returns>The link; dispose it to detach.</returns>

@@ -6,7 +6,7 @@ namespace BpfChannels;
 public sealed partial class BpfProgram
 {
     /// <summary>
-    /// Attaches a perf_event program (SEC("perf_event"), 4.9) to a perf event on one CPU or on every online CPU, sampling
+    /// Attaches a perf_event program (SEC("perf_event")) to a perf event on one CPU or on every online CPU, sampling
     /// by period or frequency: <c>AttachPerfEvent(BpfPerfEventOptions.CpuClock(99))</c> is a profiler's 99 Hz on every CPU.
     /// </summary>
     /// <param name="options">The event, CPUs, process and sampling.</param>
@@ -14,7 +14,7 @@ public sealed partial class BpfProgram
     /// <exception cref="ArgumentException">The options are inconsistent (both a period and a frequency, a negative CPU...).</exception>
     /// <exception cref="InvalidOperationException">The program is not loaded.</exception>
     /// <exception cref="BpfException">perf_event_open refused (ENOENT: the machine has no such event, for example no hardware counters in a VM) or the attachment failed.</exception>
-    /// <remarks>Uses a BPF link per event (BPF_LINK_CREATE, 5.15) and falls back to PERF_EVENT_IOC_SET_BPF on older kernels. Thread-safe.</remarks>
+    /// <remarks>Requires Linux 4.9 or later. Uses a BPF link per event (BPF_LINK_CREATE, Linux 5.15) and falls back to PERF_EVENT_IOC_SET_BPF on older kernels. Thread-safe.</remarks>
     public BpfLink AttachPerfEvent(BpfPerfEventOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -9,8 +9,9 @@ public sealed unsafe partial class BpfProgram
     /// Attaches a USDT program (SEC("usdt"), written with libbpf's usdt.bpf.h so it reads its arguments with
     /// bpf_usdt_arg) to the probe <paramref name="provider"/>:<paramref name="name"/> of a binary or library: the probe's
     /// <c>.note.stapsdt</c> note gives its address, semaphore and argument specs, and a uprobe fires it (libbpf's
-    /// bpf_program__attach_usdt; uprobes 4.3, semaphores 4.20).
+    /// bpf_program__attach_usdt).
     /// </summary>
+    /// <remarks>Requires Linux 4.3 or later (probes with semaphores 4.20). Thread-safe.</remarks>
     /// <param name="binaryPath">The executable or shared library with the probe.</param>
     /// <param name="provider">The probe's provider (the first argument of STAP_PROBE / DTRACE_PROBE).</param>
     /// <param name="name">The probe's name.</param>
