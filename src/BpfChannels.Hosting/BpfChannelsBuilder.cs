@@ -16,14 +16,16 @@ public sealed class BpfChannelsBuilder
 
     /// <summary>
     /// Registers a map channel named <paramref name="name"/>, polled by the hosted service at its interval and
-    /// available from <see cref="BpfChannelRegistry.GetChannel{TKey, TValue}"/>.
+    /// available from <see cref="BpfChannelRegistry.GetChannel{TKey, TValue}"/>. A map that is not there at start-up is
+    /// waited for (unless <see cref="BpfMapChannelOptions.Required"/>), a pin that comes to name another map is followed
+    /// (the channel re-lists, see <see cref="MapChannel.Relisted"/>), and a map that goes away is reopened from its source.
     /// </summary>
     /// <typeparam name="TKey">The key type (the map's key size).</typeparam>
     /// <typeparam name="TValue">The value type (the map's value size).</typeparam>
     /// <param name="name">The channel's name; also its key under <c>BpfChannels:Maps</c> in configuration.</param>
     /// <param name="mapFactory">
-    /// Supplies the map (it stays the caller's to dispose); <see langword="null"/> asks the registered
-    /// <see cref="BpfMapSource"/>s, then opens <see cref="BpfMapChannelOptions.PinPath"/>.
+    /// Supplies the map (it stays the caller's to dispose; called again to reopen it when the map it gave is disposed);
+    /// <see langword="null"/> asks the registered <see cref="BpfMapSource"/>s, then opens <see cref="BpfMapChannelOptions.PinPath"/>.
     /// </param>
     /// <param name="configure">Configures the channel after configuration binding, or <see langword="null"/>.</param>
     /// <returns>This builder.</returns>
@@ -34,12 +36,12 @@ public sealed class BpfChannelsBuilder
         => Register<TKey, TValue>(
             name,
             mapFactory is null ? null : sp => mapFactory(sp).Map,
-            (map, options) => new MapChannel<TKey, TValue>(map.As<TKey, TValue>(), options),
+            (channelName, options) => new MapChannel<TKey, TValue>(channelName, options),
             configure);
 
     /// <summary>
     /// Registers a channel over a per-CPU map whose values are every CPU's values combined by <paramref name="aggregate"/>
-    /// (see <see cref="PerCpuMapChannel.Aggregated"/>); otherwise like <see cref="AddMapChannel"/>.
+    /// (see <see cref="PerCpuMapChannel.Aggregated{TKey, TValue}(BpfPerCpuMap{TKey, TValue}, Func{ReadOnlySpan{TValue}, TValue}, MapChannelOptions?)"/>); otherwise like <see cref="AddMapChannel"/>.
     /// </summary>
     /// <typeparam name="TKey">The key type.</typeparam>
     /// <typeparam name="TValue">The per-CPU value type.</typeparam>
@@ -58,7 +60,7 @@ public sealed class BpfChannelsBuilder
         return Register<TKey, TValue>(
             name,
             mapFactory is null ? null : sp => mapFactory(sp).Map,
-            (map, options) => PerCpuMapChannel.Aggregated(new BpfPerCpuMap<TKey, TValue>(map), aggregate, options),
+            (channelName, options) => PerCpuMapChannel.Aggregated<TKey, TValue>(channelName, aggregate, options),
             configure);
     }
 
@@ -72,18 +74,10 @@ public sealed class BpfChannelsBuilder
         return this;
     }
 
-    private BpfChannelsBuilder Register<TKey, TValue>(string name, Func<IServiceProvider, BpfMap>? mapFactory, Func<BpfMap, MapChannelOptions, MapChannel> createChannel, Action<BpfMapChannelOptions>? configure)
+    private BpfChannelsBuilder Register<TKey, TValue>(string name, Func<IServiceProvider, BpfMap>? mapFactory, Func<string, MapChannelOptions, MapChannel> createChannel, Action<BpfMapChannelOptions>? configure)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        foreach (ServiceDescriptor descriptor in Services)
-        {
-            if (descriptor.ServiceType == typeof(MapChannelRegistration) && descriptor.ImplementationInstance is MapChannelRegistration { } existing && existing.Name == name)
-            {
-                throw new ArgumentException($"A map channel named '{name}' is already registered.", nameof(name));
-            }
-        }
-
-        Services.AddSingleton(new MapChannelRegistration(name, typeof(TKey), typeof(TValue), mapFactory, createChannel));
+        HostedRegistration.Add(Services, new MapChannelRegistration(name, typeof(TKey), typeof(TValue), mapFactory, createChannel), MapChannelRegistration.Kind);
         Services.Configure<BpfChannelsOptions>(options =>
         {
             BpfMapChannelOptions map = options.GetOrAddMap(name);

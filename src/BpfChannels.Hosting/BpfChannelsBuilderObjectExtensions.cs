@@ -44,14 +44,9 @@ public static class BpfChannelsBuilderObjectExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         IServiceCollection services = builder.Services;
-        if (services.Any(d => d.ImplementationInstance is BpfObjectRegistration existing && existing.Name == name))
-        {
-            throw new ArgumentException($"A BPF object named '{name}' is already registered.", nameof(name));
-        }
-
         var registration = new BpfObjectRegistration(name, open);
         configure?.Invoke(registration);
-        services.AddSingleton(registration);
+        HostedRegistration.Add(services, registration, BpfObjectRegistration.Kind);
         if (!services.Any(d => d.ServiceType == typeof(BpfObjectHost)))
         {
             services.AddSingleton(sp => new BpfObjectHost(sp.GetServices<BpfObjectRegistration>(), sp.GetRequiredService<IOptions<BpfChannelsOptions>>(), sp.GetService<ILoggerFactory>()));

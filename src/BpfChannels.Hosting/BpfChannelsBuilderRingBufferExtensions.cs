@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -19,15 +20,10 @@ public static class BpfChannelsBuilderRingBufferExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         IServiceCollection services = builder.Services;
-        if (services.Any(d => d.ImplementationInstance is BpfRingBufferRegistration existing && existing.Name == name))
-        {
-            throw new ArgumentException($"A ring buffer named '{name}' is already registered.", nameof(name));
-        }
-
-        services.AddSingleton<BpfRingBufferRegistration>(new BpfRingBufferRegistration<T>(name, mapFactory));
+        HostedRegistration.Add<BpfRingBufferRegistration>(services, new BpfRingBufferRegistration<T>(name, mapFactory), BpfRingBufferRegistration.Kind);
         if (!services.Any(d => d.ServiceType == typeof(BpfRingBufferHost)))
         {
-            services.AddSingleton(sp => new BpfRingBufferHost(sp, sp.GetServices<BpfRingBufferRegistration>(), sp.GetServices<BpfMapSource>()));
+            services.AddSingleton(sp => new BpfRingBufferHost(sp.GetServices<BpfRingBufferRegistration>(), sp.GetRequiredService<MapLocator>(), sp.GetRequiredService<IMeterFactory>()));
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<BpfRingBufferHost>());
         }
 

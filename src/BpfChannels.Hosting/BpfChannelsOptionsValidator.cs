@@ -23,6 +23,16 @@ internal sealed class BpfChannelsOptionsValidator(IEnumerable<MapChannelRegistra
             failures.Add($"StaleAfterIntervals must be at least 1 (got {options.StaleAfterIntervals}).");
         }
 
+        if (options.UnhealthyAfterFailures < 1)
+        {
+            failures.Add($"UnhealthyAfterFailures must be at least 1 (got {options.UnhealthyAfterFailures}).");
+        }
+
+        if (options.PinCheckInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"PinCheckInterval must be positive (got {options.PinCheckInterval}).");
+        }
+
         var registered = new HashSet<string>(StringComparer.Ordinal);
         foreach (MapChannelRegistration registration in registrations)
         {

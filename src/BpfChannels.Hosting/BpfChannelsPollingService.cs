@@ -6,127 +6,61 @@ using Microsoft.Extensions.Options;
 namespace BpfChannels.Hosting;
 
 /// <summary>
-/// Polls every registered map channel at its interval on <see cref="TimeProvider"/>. A failed poll is logged and
-/// retried with a doubling delay (the channel's state and subscribers survive it); stopping completes every channel.
+/// Runs every registered map channel's life (<see cref="HostedMapChannel.Step"/>) on its own dedicated thread, timed
+/// by <see cref="TimeProvider"/>: polls at the channel's interval, waits for missing maps and retries failures with a
+/// doubling delay. Options reloaded through <see cref="IOptionsMonitor{TOptions}"/> reschedule every channel at once.
+/// Stopping ends the threads and completes every channel.
 /// </summary>
-internal sealed class BpfChannelsPollingService(
-    BpfChannelRegistry registry,
-    BpfChannelsMetrics metrics,
-    IOptions<BpfChannelsOptions> options,
-    TimeProvider time,
-    ILogger<BpfChannelsPollingService>? logger = null) : BackgroundService
+internal sealed class BpfChannelsPollingService : IHostedService, IDisposable
 {
-    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
-    private readonly TaskCompletionSource _armed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly BpfChannelRegistry _registry;
+    private readonly IOptionsMonitor<BpfChannelsOptions> _monitor;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private PollLoop[] _loops = [];
+    private IDisposable? _reloads;
+    private BpfChannelsOptions _options;
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    public BpfChannelsPollingService(BpfChannelRegistry registry, IOptionsMonitor<BpfChannelsOptions> monitor, TimeProvider time, ILogger<BpfChannelsPollingService>? logger = null)
     {
-        // Open every channel before anything runs, so a missing map fails host start-up.
-        registry.Open();
-        await base.StartAsync(cancellationToken).ConfigureAwait(false);
-
-        // ExecuteAsync may run on another thread; start-up ends once every first timer exists, so time
-        // advanced after start (virtual time in particular) is seen by every loop.
-        await _armed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _registry = registry;
+        _monitor = monitor;
+        _time = time;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _options = monitor.CurrentValue;
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>The options every loop reads now (the last valid ones).</summary>
+    internal BpfChannelsOptions Options => Volatile.Read(ref _options);
+
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await registry.CompleteAllAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        Log.Stopped(_logger, registry.Opened.Length);
+        // Open every channel before anything runs, so a required map that is missing fails host start-up.
+        HostedMapChannel[] channels = _registry.Open();
+        DateTimeOffset now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            _loops = Array.ConvertAll(channels, channel => new PollLoop(this, channel, now + Options.GetPollInterval(channel.Name)));
+            _reloads = _monitor.OnChange(Reload);
+        }
+
+        foreach (PollLoop loop in _loops)
+        {
+            loop.Start();
+        }
+
+        return Task.CompletedTask;
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Each loop runs up to its first wait synchronously, so every timer exists when StartAsync returns.
-        MapChannelState[] states = registry.Open();
-        var loops = new Task[states.Length];
-        for (int i = 0; i < states.Length; i++)
-        {
-            loops[i] = PollLoopAsync(states[i], stoppingToken);
-        }
-
-        _armed.TrySetResult();
-        return Task.WhenAll(loops);
+        StopLoops();
+        await _registry.CompleteAllAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        Log.Stopped(_logger, _registry.Opened.Length);
     }
 
-    private async Task PollLoopAsync(MapChannelState state, CancellationToken stoppingToken)
-    {
-        // One timer per channel for its whole life: waiting for a tick allocates nothing, so a poll where
-        // nothing changed allocates nothing end to end. A new period (backoff, recovery) restarts it from now.
-        using var timer = new PeriodicTimer(state.Interval, time);
-        Exception? error = null;
-        bool polled = false;
-        while (true)
-        {
-            ValueTask<bool> tick = timer.WaitForNextTickAsync(stoppingToken);
-            if (polled)
-            {
-                // Reported once the next wait is armed, so whoever watches knows when the next poll is due.
-                state.OnPollFinished(error);
-            }
-
-            try
-            {
-                if (!await tick.ConfigureAwait(false))
-                {
-                    return;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            (TimeSpan? next, error) = PollOnce(state);
-            if (next is not { } period)
-            {
-                return;
-            }
-
-            if (timer.Period != period)
-            {
-                timer.Period = period;
-            }
-
-            polled = true;
-        }
-    }
-
-    private (TimeSpan? Next, Exception? Error) PollOnce(MapChannelState state)
-    {
-        long started = time.GetTimestamp();
-        try
-        {
-            MapPollResult result = state.Channel.Poll();
-            if (result.Polled)
-            {
-                metrics.Polled(state.Name, time.GetElapsedTime(started), result.Changes);
-            }
-
-            int recovered = state.Succeeded(time.GetUtcNow());
-            if (recovered > 0)
-            {
-                Log.PollRecovered(_logger, state.Name, recovered);
-            }
-
-            return (state.Interval, null);
-        }
-        catch (InvalidOperationException) when (state.Channel.IsCompleted)
-        {
-            return (null, null);
-        }
-        catch (Exception e)
-        {
-            // Whatever broke this poll (a syscall error, a disposed map) may be transient; the loop must outlive it.
-            metrics.PollFailed(state.Name);
-            int failures = state.Failed(e);
-            TimeSpan retry = Backoff(state.Interval, failures, options.Value.MaxRetryDelay);
-            Log.PollFailed(_logger, state.Name, failures, retry, e);
-            return (retry, e);
-        }
-    }
+    public void Dispose() => StopLoops();
 
     internal static TimeSpan Backoff(TimeSpan interval, int failures, TimeSpan max)
     {
@@ -134,5 +68,109 @@ internal sealed class BpfChannelsPollingService(
         TimeSpan cap = max > interval ? max : interval;
         int shift = Math.Clamp(failures, 0, 62);
         return interval.Ticks > (cap.Ticks >> shift) ? cap : TimeSpan.FromTicks(interval.Ticks << shift);
+    }
+
+    private void StopLoops()
+    {
+        PollLoop[] loops;
+        lock (_lock)
+        {
+            loops = _loops;
+            _loops = [];
+            _reloads?.Dispose();
+            _reloads = null;
+        }
+
+        foreach (PollLoop loop in loops)
+        {
+            loop.Stop();
+        }
+    }
+
+    private void Reload(BpfChannelsOptions options)
+    {
+        // The monitor validated these already (an invalid reload never gets here: it throws to the reloader).
+        Volatile.Write(ref _options, options);
+        PollLoop[] loops = Volatile.Read(ref _loops);
+        foreach (PollLoop loop in loops)
+        {
+            loop.Channel.Reconfigure(options);
+            loop.Reschedule();
+        }
+
+        Log.OptionsReloaded(_logger, loops.Length);
+    }
+
+    /// <summary>
+    /// One channel's thread. It waits on an event that a <see cref="TimeProvider"/> timer sets, and also with an OS
+    /// timeout of the same length: with the system clock the timed wait alone wakes it on time even when every
+    /// thread-pool thread is busy (the timer's callback would need one), and with a virtual clock the timer wakes it
+    /// when the clock is advanced. Either way it checks the clock before stepping, so a wake-up too early only loops.
+    /// </summary>
+    private sealed class PollLoop(BpfChannelsPollingService owner, HostedMapChannel channel, DateTimeOffset firstDue)
+    {
+        private static readonly TimeSpan LongestWait = TimeSpan.FromHours(1);
+
+        private readonly ManualResetEventSlim _wake = new(initialState: false);
+        private Thread? _thread;
+        private volatile bool _stopping;
+        private volatile bool _reschedule;
+
+        public HostedMapChannel Channel { get; } = channel;
+
+        public void Start()
+        {
+            _thread = new Thread(Run) { IsBackground = true, Name = $"bpfchannels poll {Channel.Name}" };
+            _thread.UnsafeStart();
+        }
+
+        public void Reschedule()
+        {
+            _reschedule = true;
+            _wake.Set();
+        }
+
+        public void Stop()
+        {
+            _stopping = true;
+            _wake.Set();
+            if (_thread is { } thread && thread != Thread.CurrentThread)
+            {
+                thread.Join();
+            }
+        }
+
+        private void Run()
+        {
+            TimeProvider time = owner._time;
+            using ITimer timer = time.CreateTimer(static state => ((ManualResetEventSlim)state!).Set(), _wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            DateTimeOffset due = firstDue;
+            while (!_stopping)
+            {
+                if (_reschedule)
+                {
+                    _reschedule = false;
+                    due = Channel.Reschedule(owner.Options, due);
+                }
+
+                DateTimeOffset now = time.GetUtcNow();
+                if (now >= due)
+                {
+                    due = Channel.Step(owner.Options, now);
+                    continue;
+                }
+
+                _wake.Reset();
+                TimeSpan remaining = due - now;
+                TimeSpan wait = remaining < LongestWait ? remaining : LongestWait;
+                timer.Change(wait, Timeout.InfiniteTimeSpan);
+
+                // The clock may have moved while the timer was armed (a virtual clock advanced by a test, say).
+                if (!_stopping && !_reschedule && time.GetUtcNow() < due)
+                {
+                    _wake.Wait(wait);
+                }
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 using BpfChannels.Hosting;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -24,16 +25,24 @@ public static class BpfChannelsServiceCollectionExtensions
             services.AddOptions<BpfChannelsOptions>().ValidateOnStart();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BpfChannelsOptions>, BpfChannelsOptionsValidator>());
             services.TryAddSingleton(TimeProvider.System);
+
+            // Every instrument, events included, lives on the one BpfChannels meter of the application's factory.
+            services.AddMetrics();
+            services.TryAddSingleton(sp => new MapLocator(sp, sp.GetServices<BpfMapSource>()));
+            services.TryAddSingleton(sp => new BpfChannelsMetrics(sp.GetRequiredService<IMeterFactory>(), () => sp.GetService<BpfChannelRegistry>()));
             services.TryAddSingleton(sp => new BpfChannelRegistry(
-                sp,
                 sp.GetServices<MapChannelRegistration>(),
-                sp.GetServices<BpfMapSource>(),
-                sp.GetRequiredService<IOptions<BpfChannelsOptions>>().Value,
+                sp.GetRequiredService<MapLocator>(),
+                sp.GetRequiredService<IOptionsMonitor<BpfChannelsOptions>>(),
                 sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<BpfChannelsMetrics>(),
                 sp.GetService<ILoggerFactory>()));
-            services.TryAddSingleton(sp => new BpfChannelsMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<BpfChannelRegistry>()));
             services.TryAddSingleton<BpfChannelsHealthCheck>();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BpfChannelsPollingService>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BpfChannelsPollingService>(sp => new BpfChannelsPollingService(
+                sp.GetRequiredService<BpfChannelRegistry>(),
+                sp.GetRequiredService<IOptionsMonitor<BpfChannelsOptions>>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILogger<BpfChannelsPollingService>>())));
         }
 
         return new BpfChannelsBuilder(services);
@@ -65,10 +74,10 @@ public static class BpfChannelsServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Adds a health check reporting map channels whose polls fail (unhealthy) or go stale (degraded).</summary>
+    /// <summary>Adds a health check reporting each map channel's state: waiting for its map, polling, idle, stale, failing or reopening.</summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The check's name.</param>
-    /// <param name="failureStatus">The status reported for failing polls; <see langword="null"/> for <see cref="HealthStatus.Unhealthy"/>.</param>
+    /// <param name="failureStatus">The status reported for channels that fail (polls, or reopening a map that went away) <see cref="BpfChannelsOptions.UnhealthyAfterFailures"/> times in a row; <see langword="null"/> for <see cref="HealthStatus.Unhealthy"/>.</param>
     /// <param name="tags">Tags of the check.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>

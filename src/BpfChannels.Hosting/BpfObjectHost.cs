@@ -11,17 +11,16 @@ namespace BpfChannels.Hosting;
 /// <remarks>Thread-safe. Loading fails fast: a missing file, a verifier rejection or a missing map stops the host's start.</remarks>
 public sealed class BpfObjectHost : IDisposable
 {
-    private readonly BpfObjectRegistration[] _registrations;
+    private readonly HostedEntries<BpfObjectRegistration, BpfObject> _objects;
     private readonly BpfChannelsOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
-    private Dictionary<string, BpfObject>? _objects;
     private bool _disposed;
     private readonly bool _logsLibbpf;
 
     internal BpfObjectHost(IEnumerable<BpfObjectRegistration> registrations, IOptions<BpfChannelsOptions> options, ILoggerFactory? loggers)
     {
-        _registrations = [.. registrations];
+        _objects = new HostedEntries<BpfObjectRegistration, BpfObject>(BpfObjectRegistration.Kind, registrations, Load, obj => obj.Dispose());
         _options = options.Value;
         _logger = (ILogger?)loggers?.CreateLogger("BpfChannels.Objects") ?? NullLogger.Instance;
         if (loggers is not null)
@@ -34,20 +33,27 @@ public sealed class BpfObjectHost : IDisposable
 
     /// <summary>The loaded objects, in registration order.</summary>
     /// <exception cref="BpfException">An object failed to load.</exception>
-    public IReadOnlyList<BpfObject> Objects => [.. Load().Values];
+    public IReadOnlyList<BpfObject> Objects => [.. Load()];
 
     /// <summary>The object registered as <paramref name="name"/>, loaded.</summary>
     /// <param name="name">The registration name.</param>
     /// <returns>The object.</returns>
     /// <exception cref="KeyNotFoundException">No object has that name.</exception>
     /// <exception cref="BpfException">An object failed to load.</exception>
-    public BpfObject GetObject(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return Load().TryGetValue(name, out BpfObject? found)
-            ? found
-            : throw new KeyNotFoundException($"No BPF object named '{name}' is registered (registered: {string.Join(", ", _registrations.Select(r => r.Name))}).");
-    }
+    public BpfObject GetObject(string name) => _objects.Get(name);
+
+    /// <summary>
+    /// Loads the object registered as <paramref name="name"/> again (open, before-load step, load, after-load step) and
+    /// then disposes the old one, with its maps, programs and links. Map channels that read one of its maps find their
+    /// map gone and reopen it from this host: they re-list the new object's map (<see cref="MapChannel.Relisted"/>).
+    /// </summary>
+    /// <param name="name">The registration name.</param>
+    /// <returns>The newly loaded object.</returns>
+    /// <exception cref="KeyNotFoundException">No object has that name.</exception>
+    /// <exception cref="BpfException">The new load failed; the old object stays loaded.</exception>
+    /// <exception cref="ObjectDisposedException">The host is disposed.</exception>
+    /// <remarks>Thread-safe. Unpinned maps start empty in the new object; pinned ones (<see cref="BpfObjectRegistration.PinMaps"/>) keep their state.</remarks>
+    public BpfObject Reload(string name) => _objects.Reopen(name);
 
     /// <summary>Finds a map by name in the loaded objects; <c>object/map</c> picks the object.</summary>
     /// <param name="name">The map name, or <c>object/map</c>.</param>
@@ -56,19 +62,17 @@ public sealed class BpfObjectHost : IDisposable
     public BpfMap? FindMap(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        Dictionary<string, BpfObject> objects = Load();
+        BpfObject[] objects = Load();
+        BpfObjectRegistration[] registrations = _objects.Registrations;
         int slash = name.IndexOf('/', StringComparison.Ordinal);
-        if (slash > 0)
-        {
-            return objects.TryGetValue(name[..slash], out BpfObject? owner) && owner.TryGetMapDefinition(name[(slash + 1)..], out BpfObjectMap? map) ? map.Map : null;
-        }
-
+        string? owner = slash > 0 ? name[..slash] : null;
+        string mapName = slash > 0 ? name[(slash + 1)..] : name;
         BpfMap? found = null;
-        foreach ((string objectName, BpfObject obj) in objects)
+        for (int i = 0; i < objects.Length; i++)
         {
-            if (obj.TryGetMapDefinition(name, out BpfObjectMap? map))
+            if ((owner is null || registrations[i].Name == owner) && objects[i].TryGetMapDefinition(mapName, out BpfObjectMap? map))
             {
-                found = found is null ? map.Map : throw new InvalidOperationException($"Several BPF objects have a map named '{name}'; name it as '{objectName}/{name}'.");
+                found = found is null ? map.Map : throw new InvalidOperationException($"Several BPF objects have a map named '{name}'; name it as '{registrations[i].Name}/{name}'.");
             }
         }
 
@@ -90,12 +94,9 @@ public sealed class BpfObjectHost : IDisposable
             {
                 BpfLibbpfLog.SetHandler(null);
             }
-
-            foreach (BpfObject obj in _objects?.Values ?? Enumerable.Empty<BpfObject>())
-            {
-                obj.Dispose();
-            }
         }
+
+        _objects.Close();
     }
 
     private static void LogLibbpf(ILogger logger, BpfLibbpfLogLevel level, string message)
@@ -115,42 +116,26 @@ public sealed class BpfObjectHost : IDisposable
         }
     }
 
-    internal Dictionary<string, BpfObject> Load()
+    /// <summary>Loads every registered object once, in registration order; a failure unloads the ones before it.</summary>
+    internal BpfObject[] Load() => _objects.Open();
+
+    private BpfObject Load(BpfObjectRegistration registration)
     {
-        lock (_lock)
+        var options = new BpfObjectOptions { ObjectName = registration.Name, PinRoot = registration.PinMaps ? _options.PinRoot : null };
+        BpfObject obj = registration.Open(options);
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_objects is not null)
-            {
-                return _objects;
-            }
-
-            var loaded = new Dictionary<string, BpfObject>(StringComparer.Ordinal);
-            try
-            {
-                foreach (BpfObjectRegistration registration in _registrations)
-                {
-                    var options = new BpfObjectOptions { ObjectName = registration.Name, PinRoot = registration.PinMaps ? _options.PinRoot : null };
-                    BpfObject obj = registration.Open(options);
-                    loaded.Add(registration.Name, obj);
-                    registration.BeforeLoad?.Invoke(obj);
-                    obj.Load();
-                    registration.AfterLoad?.Invoke(obj);
-                    Log.ObjectLoaded(_logger, registration.Name, obj.Maps.Count, obj.Programs.Count);
-                }
-            }
-            catch
-            {
-                foreach (BpfObject obj in loaded.Values)
-                {
-                    obj.Dispose();
-                }
-
-                throw;
-            }
-
-            _objects = loaded;
-            return loaded;
+            registration.BeforeLoad?.Invoke(obj);
+            obj.Load();
+            registration.AfterLoad?.Invoke(obj);
         }
+        catch
+        {
+            obj.Dispose();
+            throw;
+        }
+
+        Log.ObjectLoaded(_logger, registration.Name, obj.Maps.Count, obj.Programs.Count);
+        return obj;
     }
 }

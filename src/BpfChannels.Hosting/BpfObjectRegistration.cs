@@ -2,8 +2,10 @@ namespace BpfChannels.Hosting;
 
 /// <summary>How one BPF object is opened and prepared before load; see <see cref="BpfChannelsBuilderObjectExtensions"/>.</summary>
 /// <remarks>Configure it while building services; not thread-safe.</remarks>
-public sealed class BpfObjectRegistration
+public sealed class BpfObjectRegistration : IHostedRegistration
 {
+    internal const string Kind = "BPF object";
+
     internal BpfObjectRegistration(string name, Func<BpfObjectOptions, BpfObject> open)
     {
         Name = name;

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 
@@ -16,19 +17,22 @@ namespace BpfChannels.Hosting;
 /// </remarks>
 public sealed class BpfRingBufferHost : IHostedService, IDisposable
 {
-    private readonly IServiceProvider _services;
-    private readonly BpfRingBufferRegistration[] _registrations;
-    private readonly BpfMapSource[] _sources;
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, BpfRingBufferStream> _streams = new(StringComparer.Ordinal);
+    private readonly HostedEntries<BpfRingBufferRegistration, BpfRingBufferStream> _streams;
     private readonly CancellationTokenSource _stopping = new();
-    private bool _stopped;
 
-    internal BpfRingBufferHost(IServiceProvider services, IEnumerable<BpfRingBufferRegistration> registrations, IEnumerable<BpfMapSource> sources)
+    internal BpfRingBufferHost(IEnumerable<BpfRingBufferRegistration> registrations, MapLocator locator, IMeterFactory? meters)
     {
-        _services = services;
-        _registrations = [.. registrations];
-        _sources = [.. sources];
+        _streams = new HostedEntries<BpfRingBufferRegistration, BpfRingBufferStream>(
+            BpfRingBufferRegistration.Kind,
+            registrations,
+            registration =>
+            {
+                MapLookup lookup = locator.Find(registration.Name, registration.MapFactory, pinPath: null);
+                BpfMap map = lookup.Map
+                    ?? throw new InvalidOperationException($"Ring buffer '{registration.Name}' was not found: {lookup.Missing}.");
+                return registration.Start(map, meters);
+            },
+            stream => stream.Dispose());
     }
 
     /// <summary>The records of the ring buffer registered as <paramref name="name"/>.</summary>
@@ -114,14 +118,7 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lock (_lock)
-        {
-            foreach (BpfRingBufferRegistration registration in _registrations)
-            {
-                _ = Open(registration);
-            }
-        }
-
+        _ = _streams.Open();
         return Task.CompletedTask;
     }
 
@@ -136,44 +133,14 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     public void Dispose()
     {
         _stopping.Cancel();
-        lock (_lock)
-        {
-            _stopped = true;
-            foreach (BpfRingBufferStream stream in _streams.Values)
-            {
-                stream.Dispose();
-            }
-
-            _streams.Clear();
-        }
+        _streams.Close();
     }
 
     private BpfRingBufferStream<T> Stream<T>(string name)
         where T : unmanaged
     {
-        ArgumentNullException.ThrowIfNull(name);
-        lock (_lock)
-        {
-            BpfRingBufferRegistration registration = Array.Find(_registrations, r => r.Name == name)
-                ?? throw new KeyNotFoundException($"No ring buffer named '{name}' is registered.");
-            return Open(registration) as BpfRingBufferStream<T>
-                ?? throw new InvalidCastException($"Ring buffer '{name}' carries {registration.RecordType.Name} records, not {typeof(T).Name}.");
-        }
-    }
-
-    private BpfRingBufferStream Open(BpfRingBufferRegistration registration)
-    {
-        ObjectDisposedException.ThrowIf(_stopped, this);
-        if (_streams.TryGetValue(registration.Name, out BpfRingBufferStream? stream))
-        {
-            return stream;
-        }
-
-        BpfMap map = registration.MapFactory?.Invoke(_services)
-            ?? _sources.Select(source => source.Resolve(_services, registration.Name)).FirstOrDefault(found => found is not null)
-            ?? throw new InvalidOperationException($"Ring buffer '{registration.Name}' was not found: no map factory, and no registered BPF object has a map of that name.");
-        stream = registration.Start(map);
-        _streams.Add(registration.Name, stream);
-        return stream;
+        BpfRingBufferStream stream = _streams.Get(name);
+        return stream as BpfRingBufferStream<T>
+            ?? throw new InvalidCastException($"Ring buffer '{name}' carries {_streams.GetRegistration(name).RecordType.Name} records, not {typeof(T).Name}.");
     }
 }

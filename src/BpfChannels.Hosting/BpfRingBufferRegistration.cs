@@ -1,16 +1,20 @@
+using System.Diagnostics.Metrics;
+
 namespace BpfChannels.Hosting;
 
 /// <summary>A ring buffer registered with <see cref="BpfChannelsBuilderRingBufferExtensions.AddRingBuffer{T}"/>.</summary>
-internal abstract class BpfRingBufferRegistration(string name, Func<IServiceProvider, BpfMap>? mapFactory)
+internal abstract class BpfRingBufferRegistration(string name, Func<IServiceProvider, BpfMap>? mapFactory) : IHostedRegistration
 {
+    public const string Kind = "ring buffer";
+
     public string Name { get; } = name;
 
     public Func<IServiceProvider, BpfMap>? MapFactory { get; } = mapFactory;
 
     public abstract Type RecordType { get; }
 
-    /// <summary>Starts reading <paramref name="map"/> into a shared (hot) stream of records.</summary>
-    public abstract BpfRingBufferStream Start(BpfMap map);
+    /// <summary>Starts reading <paramref name="map"/> into a shared (hot) stream of records, counted on <paramref name="meters"/>' meter.</summary>
+    public abstract BpfRingBufferStream Start(BpfMap map, IMeterFactory? meters);
 }
 
 /// <summary>A ring buffer of <typeparamref name="T"/> records.</summary>
@@ -19,5 +23,5 @@ internal sealed class BpfRingBufferRegistration<T>(string name, Func<IServicePro
 {
     public override Type RecordType => typeof(T);
 
-    public override BpfRingBufferStream Start(BpfMap map) => new BpfRingBufferStream<T>(Name, map);
+    public override BpfRingBufferStream Start(BpfMap map, IMeterFactory? meters) => new BpfRingBufferStream<T>(Name, map, meters);
 }

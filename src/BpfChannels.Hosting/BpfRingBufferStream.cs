@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using BpfChannels.Events;
@@ -18,9 +19,9 @@ internal sealed class BpfRingBufferStream<T> : BpfRingBufferStream
     private readonly IDisposable _connection;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public BpfRingBufferStream(string name, BpfMap map)
+    public BpfRingBufferStream(string name, BpfMap map, IMeterFactory? meters)
     {
-        _reader = new RingBufferReader(map);
+        _reader = new RingBufferReader(map) { MeterFactory = meters };
         IConnectableObservable<T> published = _reader.Observe<T>().Publish();
         Records = published.AsObservable();
         Name = name;

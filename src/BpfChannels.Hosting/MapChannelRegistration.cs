@@ -1,13 +1,15 @@
 namespace BpfChannels.Hosting;
 
-/// <summary>A channel registered in code: its name, its types and how to build it over an untyped map.</summary>
+/// <summary>A channel registered in code: its name, its types and how to build it before its map is known.</summary>
 internal sealed class MapChannelRegistration(
     string name,
     Type keyType,
     Type valueType,
     Func<IServiceProvider, BpfMap>? mapFactory,
-    Func<BpfMap, MapChannelOptions, MapChannel> createChannel)
+    Func<string, MapChannelOptions, MapChannel> createChannel) : IHostedRegistration
 {
+    public const string Kind = "map channel";
+
     public string Name { get; } = name;
 
     public Type KeyType { get; } = keyType;
@@ -17,5 +19,6 @@ internal sealed class MapChannelRegistration(
     /// <summary>The map factory given at registration, if any; its maps belong to the caller.</summary>
     public Func<IServiceProvider, BpfMap>? MapFactory { get; } = mapFactory;
 
-    public Func<BpfMap, MapChannelOptions, MapChannel> CreateChannel { get; } = createChannel;
+    /// <summary>Creates the channel without a map (<see cref="MapChannel.Bind"/> gives it one when it is found).</summary>
+    public Func<string, MapChannelOptions, MapChannel> CreateChannel { get; } = createChannel;
 }

@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace BpfChannels;
 
 /// <summary>
 /// The errno values that BPF commands report, with .NET names. The numeric value of each member is the
 /// Linux errno (from the library's one errno table); <see cref="BpfException.ErrorName"/> gives the C name (EEXIST, ENOENT...).
 /// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<BpfError>))]
 public enum BpfError
 {
     /// <summary>No error.</summary>

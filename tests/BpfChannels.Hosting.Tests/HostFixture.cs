@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BpfChannels.Hosting.Tests;
@@ -43,6 +44,12 @@ internal sealed class HostFixture : IAsyncDisposable
     public IHost Host => _host ??= _builder.Build();
 
     public BpfChannelRegistry Registry => Services.GetRequiredService<BpfChannelRegistry>();
+
+    /// <summary>The options as the running host reads them now.</summary>
+    public BpfChannelsOptions Options => Services.GetRequiredService<IOptionsMonitor<BpfChannelsOptions>>().CurrentValue;
+
+    /// <summary>The configuration, for tests that change it and reload.</summary>
+    public IConfigurationRoot Configuration => _builder.Configuration;
 
     public async Task StartAsync()
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using BpfChannels.Tests.Support;
@@ -43,6 +44,42 @@ public sealed class HostedObjectTests
         // A NoExist write through the channel to the key the program wrote comes back EEXIST.
         MapWriteOutcome<uint, ulong> outcome = await channel.WriteAsync(MapWrite.Update(7u, 1UL, BpfMapUpdateFlags.NoExist), TestContext.Current.CancellationToken);
         Assert.Equal(BpfError.AlreadyExists, outcome.Error);
+    }
+
+    [Fact]
+    public async Task Reload_ObjectLoadedAgain_ChannelReopensItsMapAndRelists()
+    {
+        BpfTestEnvironment.RequireBpf();
+        await using var fixture = new HostFixture();
+        fixture.Channels.AddObject("state", "hosted_state.bpf.o").AddMapChannel<uint, ulong>("state");
+        await fixture.StartAsync();
+        var objects = fixture.Services.GetRequiredService<BpfObjectHost>();
+        MapChannel<uint, ulong> channel = fixture.Registry.GetChannel<uint, ulong>("state");
+        var relists = Channel.CreateUnbounded<MapChannelRelistedEventArgs>();
+        channel.Relisted += (_, e) => relists.Writer.TryWrite(e);
+        var changes = Channel.CreateUnbounded<MapChange<uint, ulong>>();
+        using IDisposable subscription = channel.Observe().Subscribe(change => changes.Writer.TryWrite(change));
+        var args = new SetArgs { Key = 7, Value = 10 };
+        Assert.Equal(0u, objects.GetObject("state").GetProgram("set_state").TestRun(ref args));
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Added, 7, 10, 0), await changes.Reader.NextAsync());
+        BpfMap before = channel.Map;
+        uint beforeId = before.Id;
+
+        BpfObject reloaded = objects.Reload("state");
+        Assert.True(before.IsDisposed);
+        Assert.Same(reloaded, objects.GetObject("state"));
+        args = new SetArgs { Key = 8, Value = 80 };
+        Assert.Equal(0u, reloaded.GetProgram("set_state").TestRun(ref args));
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+
+        // The new object's map is empty but for key 8: the re-list removes 7 and adds 8.
+        var relisted = new[] { await changes.Reader.NextAsync(), await changes.Reader.NextAsync() }.OrderBy(c => c.Kind).ToArray();
+        Assert.Equal([new(MapChangeKind.Added, 8, 80, 0), new(MapChangeKind.Removed, 7, 0, 10)], relisted);
+        MapChannelRelistedEventArgs e = await relists.Reader.NextAsync();
+        Assert.Equal((beforeId, reloaded.GetMap<uint, ulong>("state").Map.Id), (e.PreviousMapId, e.MapId));
+        Assert.Contains(fixture.Logs.Entries, entry => entry.Id.Id == 7 && entry.Message.Contains($"map {beforeId} from a map source was disposed"));
+        Assert.Equal(HostedMapChannelPhase.Polling, fixture.Registry.Open()[0].Read().Phase);
     }
 
     [Fact]
@@ -108,6 +145,57 @@ public sealed class HostedObjectTests
         Assert.Throws<ObjectDisposedException>(() => ringBuffers.Observe<ulong>("notes"));
         await completed.Task.WaitAsync(HostFixture.Patience, TestContext.Current.CancellationToken);
         await reader.Completion.WaitAsync(HostFixture.Patience, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task AddRingBuffer_ProgramEmits_RecordsCountedOnTheOneHostedMeter()
+    {
+        BpfTestEnvironment.RequireBpf();
+        await using var fixture = new HostFixture();
+        fixture.Channels.AddObject("state", "hosted_state.bpf.o").AddRingBuffer<ulong>("notes");
+        Meter hosted = fixture.Services.GetRequiredService<BpfChannelsMetrics>().Meter;
+        long records = 0;
+        long bytes = 0;
+        var meters = new HashSet<Meter>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "BpfChannels" && instrument.Name.StartsWith("bpfchannels.events.", StringComparison.Ordinal))
+            {
+                lock (meters)
+                {
+                    meters.Add(instrument.Meter);
+                }
+
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            if (instrument.Meter == hosted && tags.ToArray().Contains(new KeyValuePair<string, object?>("bpf.map.name", "notes")))
+            {
+                Interlocked.Add(ref instrument.Name == "bpfchannels.events.records" ? ref records : ref bytes, value);
+            }
+        });
+        listener.Start();
+        await fixture.StartAsync();
+        BpfProgram emit = fixture.Services.GetRequiredService<BpfObjectHost>().GetObject("state").GetProgram("emit_note");
+        var observed = Channel.CreateUnbounded<ulong>();
+        using IDisposable subscription = fixture.Services.GetRequiredService<BpfRingBufferHost>().Observe<ulong>("notes").Subscribe(value => observed.Writer.TryWrite(value));
+
+        for (ulong value = 1; value <= 3; value++)
+        {
+            var args = new SetArgs { Value = value };
+            Assert.Equal(0u, emit.TestRun(ref args));
+            Assert.Equal(value, await observed.Reader.NextAsync());
+        }
+
+        await TestExtensions.UntilAsync(() => Interlocked.Read(ref records) == 3, "three records were counted");
+        Assert.Equal(3 * 16, Interlocked.Read(ref bytes)); // 8-byte header + 8-byte record each
+        lock (meters)
+        {
+            Assert.Same(hosted, Assert.Single(meters)); // the channels' meter, from the host's IMeterFactory
+        }
     }
 
     [Fact]

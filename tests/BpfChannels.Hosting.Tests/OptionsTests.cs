@@ -42,8 +42,8 @@ public sealed class OptionsTests
         Assert.Equal(8, counts.Channel.MaxWriteBatch);
 
         await fx.StartAsync();
-        MapChannelState state = Assert.Single(fx.Registry.Open());
-        Assert.Equal(TimeSpan.FromMilliseconds(250), state.Interval);
+        HostedMapChannel state = Assert.Single(fx.Registry.Open());
+        Assert.Equal(TimeSpan.FromMilliseconds(250), fx.Options.GetPollInterval("counts"));
         Assert.True(state.Channel.IsObserved);
     }
 
@@ -59,7 +59,43 @@ public sealed class OptionsTests
 
         await fx.StartAsync();
 
-        Assert.Equal(TimeSpan.FromSeconds(9), Assert.Single(fx.Registry.Open()).Interval);
+        Assert.Single(fx.Registry.Open());
+        Assert.Equal(TimeSpan.FromSeconds(9), fx.Options.GetPollInterval("counts"));
+    }
+
+    [Fact]
+    public async Task Reload_PollIntervalAndChannelOptionsChange_RunningChannelFollowsWithoutRestart()
+    {
+        await using var fx = new HostFixture(configuration: new Dictionary<string, string?>
+        {
+            ["BpfChannels:Maps:counts:PollInterval"] = "00:00:10",
+        });
+        using BpfMap<uint, ulong> map = BpfMapFactory.InMemory.CreateHash<uint, ulong>(16, name: "counts");
+        fx.Channels.AddMapChannel<uint, ulong>("counts", _ => map);
+        await fx.StartAsync();
+        HostedMapChannel hosted = Assert.Single(fx.Registry.Open());
+        ChannelReader<Exception?> steps = hosted.WatchPolls();
+        fx.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Null(await steps.NextAsync());
+        Assert.Equal(0, hosted.Channel.Polls); // nobody subscribes and unobserved polling is off
+
+        fx.Configuration["BpfChannels:Maps:counts:PollInterval"] = "00:00:02";
+        fx.Configuration["BpfChannels:Maps:counts:Channel:PollWhenUnobserved"] = "true";
+        fx.Configuration.Reload();
+
+        Assert.Equal(TimeSpan.FromSeconds(2), fx.Options.GetPollInterval("counts"));
+        fx.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Null(await steps.NextAsync());
+        Assert.Equal(1, hosted.Channel.Polls);
+        fx.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Null(await steps.NextAsync());
+        Assert.Equal(2, hosted.Channel.Polls);
+        Assert.Contains(fx.Logs.Entries, e => e.Id.Id == 11);
+
+        // A write queue cannot be resized while it runs: said once, the rest applies.
+        fx.Configuration["BpfChannels:Maps:counts:Channel:WriteCapacity"] = "8";
+        fx.Configuration.Reload();
+        Assert.Contains(fx.Logs.Entries, e => e.Id.Id == 10 && e.Message.Contains("'counts'"));
     }
 
     [Fact]
@@ -91,6 +127,40 @@ public sealed class OptionsTests
         Assert.Contains("DefaultPollInterval", e.Message);
         Assert.Contains("StaleAfterIntervals", e.Message);
         Assert.Contains("SubscriberCapacity", e.Message);
+    }
+
+    [Fact]
+    public async Task StartAsync_RequiredPinMissing_FailsNamingThePin()
+    {
+        string pin = $"/sys/fs/bpf/bpfchannels_required_{Guid.NewGuid():N}";
+        await using var fx = new HostFixture(configuration: new Dictionary<string, string?>
+        {
+            ["BpfChannels:Maps:counts:PinPath"] = pin,
+            ["BpfChannels:Maps:counts:Required"] = "true",
+        });
+        fx.Channels.AddMapChannel<uint, ulong>("counts");
+
+        InvalidOperationException e = await Assert.ThrowsAsync<InvalidOperationException>(fx.StartAsync);
+
+        Assert.Equal($"Map channel 'counts' is Required and its map is missing: pin {pin} does not exist.", e.Message);
+    }
+
+    [Fact]
+    public async Task StartAsync_PinMissingNotRequired_StartsAndWaits()
+    {
+        string pin = $"/sys/fs/bpf/bpfchannels_optional_{Guid.NewGuid():N}";
+        await using var fx = new HostFixture(configuration: new Dictionary<string, string?>
+        {
+            ["BpfChannels:Maps:counts:PinPath"] = pin,
+        });
+        fx.Channels.AddMapChannel<uint, ulong>("counts");
+
+        await fx.StartAsync();
+
+        HostedMapChannel hosted = Assert.Single(fx.Registry.Open());
+        Assert.Equal((HostedMapChannelPhase.Waiting, $"pin {pin} does not exist"), (hosted.Read().Phase, hosted.Read().Problem));
+        Assert.False(hosted.Channel.HasMap);
+        Assert.Equal("counts", hosted.Channel.Name);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class PollingServiceTests
         using BpfMap<uint, ulong> map = BpfMapFactory.InMemory.CreateHash<uint, ulong>(64);
         fx.Channels.AddMapChannel<uint, ulong>("counts", _ => map);
         await fx.StartAsync();
-        MapChannelState state = Assert.Single(fx.Registry.Open());
+        HostedMapChannel state = Assert.Single(fx.Registry.Open());
         ChannelReader<Exception?> polls = state.WatchPolls();
 
         fx.Time.Advance(Second);
@@ -49,7 +49,7 @@ public sealed class PollingServiceTests
     }
 
     [Fact]
-    public async Task Poll_MapFails_LogsRetriesWithBackoffAndCacheSurvives()
+    public async Task Poll_MapDisposed_ReopensWithBackoffAndCacheSurvives()
     {
         await using var fx = new HostFixture(o =>
         {
@@ -57,33 +57,73 @@ public sealed class PollingServiceTests
             o.MaxRetryDelay = TimeSpan.FromSeconds(4);
         });
         BpfMap<uint, ulong> map = BpfMapFactory.InMemory.CreateHash<uint, ulong>(64);
-        fx.Channels.AddMapChannel<uint, ulong>("counts", _ => map, o => o.Channel.PollWhenUnobserved = true);
+        int asked = 0;
+        fx.Channels.AddMapChannel<uint, ulong>("counts", _ => { asked++; return map; }, o => o.Channel.PollWhenUnobserved = true);
         await fx.StartAsync();
-        MapChannelState state = Assert.Single(fx.Registry.Open());
+        HostedMapChannel state = Assert.Single(fx.Registry.Open());
         var channel = (MapChannel<uint, ulong>)state.Channel;
         ChannelReader<Exception?> polls = state.WatchPolls();
         map.Update(1, 10);
         fx.Time.Advance(Second);
         Assert.Null(await polls.NextAsync());
 
+        // Gone: the factory is asked again at once, then after 2 s and 4 s (the cap), each time for a disposed map.
         map.Dispose();
         fx.Time.Advance(Second);
-        Assert.IsType<ObjectDisposedException>(await polls.NextAsync());
-        fx.Time.Advance(Second);
+        Assert.Null(await polls.NextAsync()); // finds the map gone
+        Assert.Null(await polls.NextAsync()); // asks the factory at once
+        Assert.Equal((HostedMapChannelPhase.Reopening, 1), (state.Read().Phase, state.Read().Attempts));
+        fx.Time.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromMilliseconds(1));
         Assert.False(polls.TryRead(out _));
-        fx.Time.Advance(Second);
-        Assert.NotNull(await polls.NextAsync());
+        fx.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Null(await polls.NextAsync());
         fx.Time.Advance(TimeSpan.FromSeconds(4) - TimeSpan.FromMilliseconds(1));
+        Assert.False(polls.TryRead(out _));
+        fx.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Null(await polls.NextAsync());
+
+        Assert.True(channel.TryGet(1, out ulong cached));
+        Assert.Equal(10UL, cached);
+        Assert.Equal(3, state.Read().Attempts);
+        Assert.Equal(4, asked);
+        Assert.Equal(1, fx.Logs.Entries.Count(e => e.Id.Id == 7 && e.Message.Contains("'counts'") && e.Message.Contains("disposed")));
+        Assert.Equal(3, fx.Logs.Entries.Count(e => e.Id.Id == 6 && e.Message.Contains("'counts'") && e.Message.Contains("returned a disposed map")));
+    }
+
+    [Fact]
+    public async Task Poll_MapFails_LogsRetriesWithBackoff()
+    {
+        await using var fx = new HostFixture(o =>
+        {
+            o.DefaultPollInterval = Second;
+            o.MaxRetryDelay = TimeSpan.FromSeconds(4);
+        });
+        using BpfMap<uint, ulong> map = BpfMapFactory.InMemory.CreateHash<uint, ulong>(64);
+        fx.Channels.AddMapChannel<uint, ulong>("counts", _ => map, o => o.Channel.PollWhenUnobserved = true);
+        await fx.StartAsync();
+        HostedMapChannel state = Assert.Single(fx.Registry.Open());
+        ChannelReader<Exception?> polls = state.WatchPolls();
+
+        // A read the strategy cannot do (a hash map is not memory-mappable) fails every poll, with the map still there.
+        state.Channel.Reconfigure(new MapChannelOptions { PollWhenUnobserved = true, ReadStrategy = BpfMapReadStrategy.MemoryMapped });
+        fx.Time.Advance(Second);
+        Exception first = Assert.IsAssignableFrom<Exception>(await polls.NextAsync());
+        fx.Time.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromMilliseconds(1));
         Assert.False(polls.TryRead(out _));
         fx.Time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.NotNull(await polls.NextAsync());
         fx.Time.Advance(TimeSpan.FromSeconds(4));
         Assert.NotNull(await polls.NextAsync());
 
-        Assert.True(channel.TryGet(1, out ulong cached));
-        Assert.Equal(10UL, cached);
-        Assert.Equal(4, state.Read().Failures);
-        Assert.Equal(4, fx.Logs.Entries.Count(e => e.Id.Id == 1 && e.Level == LogLevel.Warning && e.Message.Contains("'counts'") && e.Exception is ObjectDisposedException));
+        Assert.Equal((HostedMapChannelPhase.Failing, 3), (state.Read().Phase, state.Read().Attempts));
+        Assert.Equal(3, fx.Logs.Entries.Count(e => e.Id.Id == 1 && e.Level == LogLevel.Warning && e.Message.Contains("'counts'") && e.Exception?.GetType() == first.GetType()));
+
+        // Fixed: the next poll succeeds and the recovery is logged.
+        state.Channel.Reconfigure(new MapChannelOptions { PollWhenUnobserved = true });
+        fx.Time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Null(await polls.NextAsync());
+        Assert.Equal(HostedMapChannelPhase.Polling, state.Read().Phase);
+        Assert.Contains(fx.Logs.Entries, e => e.Id.Id == 2 && e.Message.Contains("3 failed polls"));
     }
 
     [Fact]

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace BpfChannels;
 
 /// <summary>What happened to a map entry between two polls.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<MapChangeKind>))]
 public enum MapChangeKind
 {
     /// <summary>The key appeared (or is listed to a new subscriber as part of the current state).</summary>

@@ -29,6 +29,10 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
     private long _dropped;
     private volatile bool _closed;
 
+    // Wakes a dedicated pump thread (Observe) directly: a blocking wait on the buffer's own async waiter would
+    // need a thread-pool thread to run its continuation, which is what a pump must never depend on.
+    private readonly ManualResetEventSlim _signal = new(initialState: true);
+
     internal MapChangeReader(MapChannel<TKey, TValue> owner, MapChannelOptions options, Func<TKey, bool>? filter, BpfMapSnapshot listing)
     {
         _owner = owner;
@@ -71,6 +75,29 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
         _closed = true;
         _owner.Unsubscribe(this);
         _buffer.Writer.TryComplete();
+        _signal.Set();
+    }
+
+    /// <summary>Blocks until a change may be readable or the stream is over; for a pump on its own thread.</summary>
+    /// <returns><see langword="false"/> once the stream is completed and empty (<see cref="Completion"/> says how it ended).</returns>
+    internal bool WaitToRead(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // Reset before looking, so a change published after the look sets the signal again.
+            _signal.Reset();
+            if (Volatile.Read(ref _listing) is not null || _buffer.Reader.TryPeek(out _))
+            {
+                return true;
+            }
+
+            if (_buffer.Reader.Completion.IsCompleted)
+            {
+                return false;
+            }
+
+            _signal.Wait(cancellationToken);
+        }
     }
 
     internal bool Accepts(in TKey key) => _filter is null || _filter(key);
@@ -83,12 +110,15 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
         {
             CountDrop();
         }
+
+        _signal.Set();
     }
 
     internal void Complete(Exception? error)
     {
         _closed = true;
         _buffer.Writer.TryComplete(error);
+        _signal.Set();
     }
 
     private void CountDrop()

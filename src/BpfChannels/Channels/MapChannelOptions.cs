@@ -3,7 +3,10 @@ using System.Threading.Channels;
 namespace BpfChannels;
 
 /// <summary>How a <see cref="MapChannel{TKey, TValue}"/> reads its map and buffers changes for subscribers.</summary>
-/// <remarks>Read once when the channel is created; later changes have no effect on it.</remarks>
+/// <remarks>
+/// Copied when the channel is created; later changes to this instance have no effect on it.
+/// <see cref="MapChannel.Reconfigure"/> applies new options to a running channel.
+/// </remarks>
 public sealed class MapChannelOptions
 {
     /// <summary>
@@ -31,7 +34,9 @@ public sealed class MapChannelOptions
     /// <summary>The most writes with the same batchable flags sent to the kernel in one BPF_MAP_UPDATE_BATCH. Default 256.</summary>
     public int MaxWriteBatch { get; set; } = 256;
 
-    internal void Validate()
+    /// <summary>Checks every option, so a bad value is reported before a channel is created or reconfigured.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
+    public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(SubscriberCapacity, nameof(SubscriberCapacity));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(WriteCapacity, nameof(WriteCapacity));

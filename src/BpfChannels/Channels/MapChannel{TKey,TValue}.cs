@@ -25,16 +25,18 @@ namespace BpfChannels;
 /// <para>All members are thread-safe. The poller never waits for a subscriber: each has its own bounded buffer, and a
 /// subscriber that throws is unsubscribed without disturbing the others. The channel does not own the map.</para>
 /// </remarks>
-public sealed class MapChannel<TKey, TValue> : MapChannel
+public sealed partial class MapChannel<TKey, TValue> : MapChannel
     where TKey : unmanaged
     where TValue : unmanaged
 {
 
     private bool _stale;
-    private readonly MapChannelOptions _options;
+    private MapChannelOptions _options;
     private readonly PerCpuProjection<TValue>? _projection;
     private readonly BpfMapSnapshot? _raw;
     private readonly MapWriteProcessor<TKey, TValue> _writes;
+    private readonly int _writeCapacity;
+    private readonly int _maxWriteBatch;
     private readonly Lock _pollLock = new();
     private readonly Lock _gate = new();
     private MapChangeReader<TKey, TValue>[] _subscribers = [];
@@ -42,32 +44,60 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
     private BpfMapSnapshot _next;
     private Exception? _completion;
     private bool _completed;
+    private bool _relistPending;
+    private uint _mapId;
+    private uint _previousMapId;
     private long _polls;
     private long _changes;
     private long _dropped;
+    private long _relists;
 
     /// <summary>Creates a channel over <paramref name="map"/> (kernel map or in-memory twin).</summary>
     /// <param name="map">The map. The channel does not dispose it.</param>
     /// <param name="options">Reading, buffering and writing options, or <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="map"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ObjectDisposedException"><paramref name="map"/> is disposed.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public MapChannel(BpfMap<TKey, TValue> map, MapChannelOptions? options = null)
-        : this((map ?? throw new ArgumentNullException(nameof(map))).Map, null, options)
+        : this((map ?? throw new ArgumentNullException(nameof(map))).Map, null, null, options)
     {
     }
 
-    /// <summary>A channel over an untyped map whose sizes are checked already; per-CPU maps come with a projection.</summary>
-    internal MapChannel(BpfMap map, PerCpuProjection<TValue>? projection, MapChannelOptions? options)
-        : base(map)
+    /// <summary>
+    /// Creates a channel that has no map yet: subscribers and writers can use it at once, polls are refused until
+    /// <see cref="Bind"/> gives it a map (writes wait in the queue until then), and the first poll after that lists the map.
+    /// </summary>
+    /// <param name="name">The channel's name, used in messages until it has a map and after.</param>
+    /// <param name="options">Reading, buffering and writing options, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <remarks>Use it for a map that may appear later: a pin another process creates, an object loaded later.</remarks>
+    public MapChannel(string name, MapChannelOptions? options = null)
+        : this(null, CheckName(name), null, options)
     {
+    }
+
+    /// <summary>A channel over an untyped map whose sizes are checked already (or none yet); per-CPU maps come with a projection.</summary>
+    internal MapChannel(BpfMap? map, string? name, PerCpuProjection<TValue>? projection, MapChannelOptions? options)
+        : base(map, name)
+    {
+        if (map is not null)
+        {
+            ObjectDisposedException.ThrowIf(map.IsDisposed, map);
+        }
+
         _options = Clone(options ?? new MapChannelOptions());
         _options.Validate();
+        _writeCapacity = _options.WriteCapacity;
+        _maxWriteBatch = _options.MaxWriteBatch;
         _projection = projection;
-        int valueSize = projection is null ? map.ValueBufferSize : map.ValueSize;
-        _raw = projection is null ? null : new BpfMapSnapshot(map.KeySize, map.ValueBufferSize);
-        _current = new BpfMapSnapshot(map.KeySize, valueSize);
-        _next = new BpfMapSnapshot(map.KeySize, valueSize);
-        _writes = new MapWriteProcessor<TKey, TValue>(Map, _options);
+        int keySize = Unsafe.SizeOf<TKey>();
+        int valueSize = Unsafe.SizeOf<TValue>();
+        int valueBufferSize = projection is null ? map?.ValueBufferSize ?? valueSize : BpfMap.PerCpuStride(valueSize) * BpfSystem.PossibleCpuCount;
+        _raw = projection is null ? null : new BpfMapSnapshot(keySize, valueBufferSize);
+        _current = new BpfMapSnapshot(keySize, projection is null ? valueBufferSize : valueSize);
+        _next = new BpfMapSnapshot(keySize, projection is null ? valueBufferSize : valueSize);
+        _writes = new MapWriteProcessor<TKey, TValue>(map, keySize, valueBufferSize, _options);
     }
 
     /// <summary>The number of entries at the last poll.</summary>
@@ -95,10 +125,13 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
     public IObservable<MapWriteOutcome<TKey, TValue>> Outcomes => Observable.Create<MapWriteOutcome<TKey, TValue>>(_writes.Subscribe);
 
     /// <inheritdoc/>
+    public override long Relists => Interlocked.Read(ref _relists);
+
+    /// <inheritdoc/>
     public override int SubscriberCount => Volatile.Read(ref _subscribers).Length;
 
     /// <inheritdoc/>
-    public override bool IsObserved => _options.PollWhenUnobserved || SubscriberCount > 0;
+    public override bool IsObserved => Volatile.Read(ref _options).PollWhenUnobserved || SubscriberCount > 0;
 
     /// <inheritdoc/>
     public override bool IsCompleted => Volatile.Read(ref _completed);
@@ -167,7 +200,8 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
     /// <exception cref="BpfException">That first read failed.</exception>
     public MapChangeReader<TKey, TValue> OpenReader(Func<TKey, bool>? keyFilter = null)
     {
-        if (Volatile.Read(ref _stale) && !Volatile.Read(ref _completed))
+        // A map that went away is not read: the listing is its last state, and whoever reopens it re-lists.
+        if (Volatile.Read(ref _stale) && !Volatile.Read(ref _completed) && HasMap && !Map.IsDisposed)
         {
             // Polls were skipped while nobody listened: list what the map holds now, not what it held then.
             _ = PollCore(force: true);
@@ -177,7 +211,7 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
         {
             var listing = new BpfMapSnapshot(_current.KeySize, _current.ValueSize);
             listing.CopyFrom(_current);
-            var reader = new MapChangeReader<TKey, TValue>(this, _options, keyFilter, listing);
+            var reader = new MapChangeReader<TKey, TValue>(this, Volatile.Read(ref _options), keyFilter, listing);
             if (_completed)
             {
                 reader.Complete(_completion);
@@ -200,22 +234,18 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
     /// <param name="keyFilter">Which keys to deliver, or <see langword="null"/> for all.</param>
     /// <returns>A cold observable; each subscription is its own reader.</returns>
     /// <remarks>
-    /// <c>OnNext</c> calls for one subscription never overlap and run on the thread pool, never on the polling thread.
-    /// A subscriber whose <c>OnNext</c> throws is unsubscribed; the poller and the other subscribers go on.
-    /// <c>OnCompleted</c> (or <c>OnError</c>) follows when the channel completes.
+    /// Each subscription has its own dedicated thread that calls the observer, so a subscriber that blocks in
+    /// <c>OnNext</c> delays only itself: never the poller, never another subscriber, and it needs no free thread-pool
+    /// thread. <c>OnNext</c> calls for one subscription never overlap and never run on the polling thread. A subscriber
+    /// whose <c>OnNext</c> throws is unsubscribed (the exception goes nowhere else); the poller and the other subscribers
+    /// go on. <c>OnCompleted</c> (or <c>OnError</c>) follows when the channel completes, and nothing after it.
     /// </remarks>
     public IObservable<MapChange<TKey, TValue>> Observe(Func<TKey, bool>? keyFilter = null)
         => Observable.Create<MapChange<TKey, TValue>>(observer =>
         {
             MapChangeReader<TKey, TValue> reader = OpenReader(keyFilter);
-            var cancel = new CancellationTokenSource();
-            _ = PumpAsync(reader, observer, cancel.Token);
-            return Disposable.Create(() =>
-            {
-                cancel.Cancel();
-                reader.Dispose();
-                cancel.Dispose();
-            });
+            var pump = new MapChangePump<TKey, TValue>(reader, observer, Name);
+            return Disposable.Create(pump.Dispose);
         });
 
     /// <summary>The changes of one key as an observable (see <see cref="Observe(Func{TKey, bool}?)"/>).</summary>
@@ -259,6 +289,8 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
 
     private MapPollResult PollCore(bool force)
     {
+        MapPollResult result;
+        MapChannelRelistedEventArgs? relisted = null;
         lock (_pollLock)
         {
             if (Volatile.Read(ref _completed))
@@ -266,6 +298,7 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
                 throw new InvalidOperationException($"The channel of map '{Name}' is completed.");
             }
 
+            BpfMap map = Map;
             if (!IsObserved && !force)
             {
                 // Skipped: the state is now older than the interval promises, so the next subscriber reads first.
@@ -276,13 +309,14 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
             Volatile.Write(ref _stale, false);
 
             // Only polls touch _next, so the syscalls run outside _gate; a failed read leaves the state as it was.
+            BpfMapReadStrategy strategy = Volatile.Read(ref _options).ReadStrategy;
             if (_projection is null)
             {
-                Map.ReadSnapshot(_next, _options.ReadStrategy);
+                map.ReadSnapshot(_next, strategy);
             }
             else
             {
-                Map.ReadSnapshot(_raw!, _options.ReadStrategy);
+                map.ReadSnapshot(_raw!, strategy);
                 _projection.Project(_raw!, _next);
             }
 
@@ -292,9 +326,24 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
                 (_current, _next) = (_next, _current);
                 Interlocked.Increment(ref _polls);
                 Interlocked.Add(ref _changes, changes);
-                return new MapPollResult(true, _current.Count, changes, _current.Strategy);
+                result = new MapPollResult(true, _current.Count, changes, _current.Strategy);
+            }
+
+            if (_relistPending)
+            {
+                // The diff above ran against the previous map's last state: its changes are the re-list's.
+                _relistPending = false;
+                Interlocked.Increment(ref _relists);
+                relisted = new MapChannelRelistedEventArgs(_previousMapId, _mapId, result.Changes, result.Entries);
             }
         }
+
+        if (relisted is not null)
+        {
+            OnRelisted(relisted);
+        }
+
+        return result;
     }
 
     /// <inheritdoc/>
@@ -375,42 +424,6 @@ public sealed class MapChannel<TKey, TValue> : MapChannel
                 subscriber.Publish(change);
             }
         }
-    }
-
-    private static async Task PumpAsync(MapChangeReader<TKey, TValue> reader, IObserver<MapChange<TKey, TValue>> observer, CancellationToken cancellationToken)
-    {
-        // Yield first so the poller or subscriber thread never runs observer code inline.
-        await Task.Yield();
-        try
-        {
-            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (reader.TryRead(out MapChange<TKey, TValue> change))
-                {
-                    try
-                    {
-                        observer.OnNext(change);
-                    }
-                    catch (Exception)
-                    {
-                        // The subscriber broke itself; Rx already detached it. Only its own stream ends.
-                        reader.Dispose();
-                        return;
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception ex)
-        {
-            observer.OnError(ex);
-            return;
-        }
-
-        observer.OnCompleted();
     }
 
     private static Func<TKey, bool> KeyFilter(TKey key) => candidate => Bytes(in candidate).SequenceEqual(Bytes(in key));

@@ -13,7 +13,8 @@ internal sealed class MapWriteProcessor<TKey, TValue>
     where TValue : unmanaged
 {
     private bool _outcomesCompleted;
-    private readonly BpfMap _map;
+    private BpfMap _map = null!; // set before the loop applies its first write (see WaitForMapAsync)
+    private readonly TaskCompletionSource _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<Pending> _queue;
     private readonly Pending[] _batch;
     private readonly byte[] _keys;
@@ -25,18 +26,23 @@ internal sealed class MapWriteProcessor<TKey, TValue>
     private long _writes;
     private long _failures;
 
-    public MapWriteProcessor(BpfMap map, MapChannelOptions options)
+    /// <summary>A processor for <paramref name="map"/>, or for the map a later <see cref="Bind"/> gives (writes wait until then).</summary>
+    public MapWriteProcessor(BpfMap? map, int keySize, int valueBufferSize, MapChannelOptions options)
     {
-        _map = map;
+        if (map is not null)
+        {
+            Bind(map);
+        }
+
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.WriteCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
         _batch = new Pending[options.MaxWriteBatch];
-        _keys = new byte[options.MaxWriteBatch * map.KeySize];
-        _values = new byte[options.MaxWriteBatch * map.ValueBufferSize];
-        _single = new byte[map.ValueBufferSize];
+        _keys = new byte[options.MaxWriteBatch * keySize];
+        _values = new byte[options.MaxWriteBatch * valueBufferSize];
+        _single = new byte[valueBufferSize];
         Writer = new QueueWriter(this);
         Completion = Task.Run(RunAsync);
     }
@@ -63,7 +69,21 @@ internal sealed class MapWriteProcessor<TKey, TValue>
         return await outcome.Task.ConfigureAwait(false);
     }
 
-    public bool TryComplete() => _queue.Writer.TryComplete();
+    public bool TryComplete()
+    {
+        bool completed = _queue.Writer.TryComplete();
+
+        // A channel completed before it ever had a map: its queued writes can never be applied.
+        _bound.TrySetCanceled();
+        return completed;
+    }
+
+    /// <summary>Sends the next writes to <paramref name="map"/>; the first call releases writes queued while there was no map.</summary>
+    public void Bind(BpfMap map)
+    {
+        Volatile.Write(ref _map, map);
+        _bound.TrySetResult();
+    }
 
     public IDisposable Subscribe(IObserver<MapWriteOutcome<TKey, TValue>> observer)
     {
@@ -96,6 +116,12 @@ internal sealed class MapWriteProcessor<TKey, TValue>
     private async Task RunAsync()
     {
         ChannelReader<Pending> reader = _queue.Reader;
+        if (!await WaitForMapAsync().ConfigureAwait(false))
+        {
+            FailUnbound(reader);
+            return;
+        }
+
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (reader.TryRead(out Pending pending))
@@ -119,7 +145,12 @@ internal sealed class MapWriteProcessor<TKey, TValue>
             }
         }
 
-        // Nothing is queued any more; tell outcome observers the stream is over.
+        CompleteOutcomes();
+    }
+
+    /// <summary>Nothing is queued any more: tells outcome observers the stream is over.</summary>
+    private void CompleteOutcomes()
+    {
         IObserver<MapWriteOutcome<TKey, TValue>>[] observers;
         lock (_observersLock)
         {
@@ -138,6 +169,31 @@ internal sealed class MapWriteProcessor<TKey, TValue>
                 // An observer's failure is its own; the others still complete.
             }
         }
+    }
+
+    /// <summary>Waits until the channel has a map; <see langword="false"/> when it completed without ever getting one.</summary>
+    private async Task<bool> WaitForMapAsync()
+    {
+        try
+        {
+            await _bound.Task.ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return Volatile.Read(ref _map) is not null;
+        }
+    }
+
+    /// <summary>Reports every write queued on a channel that completed without ever having a map: EBADF, there was no descriptor to write to.</summary>
+    private void FailUnbound(ChannelReader<Pending> reader)
+    {
+        while (reader.TryRead(out Pending pending))
+        {
+            Report(pending, EBADF);
+        }
+
+        CompleteOutcomes();
     }
 
     private void ApplySingle(in Pending pending)

@@ -22,7 +22,28 @@ public static class PerCpuMapChannel
     {
         ArgumentNullException.ThrowIfNull(map);
         ArgumentNullException.ThrowIfNull(aggregate);
-        return new MapChannel<TKey, TValue>(map.Map, new PerCpuProjection<TValue>(0, aggregate), options);
+        return new MapChannel<TKey, TValue>(map.Map, null, new PerCpuProjection<TValue>(0, aggregate), options);
+    }
+
+    /// <summary>
+    /// A channel of aggregated per-CPU values that has no map yet (see <see cref="MapChannel{TKey, TValue}(string, MapChannelOptions?)"/>):
+    /// <see cref="MapChannel.Bind"/> gives it a per-CPU map whose values are <typeparamref name="TValue"/>.
+    /// </summary>
+    /// <typeparam name="TKey">The key type.</typeparam>
+    /// <typeparam name="TValue">The per-CPU value type.</typeparam>
+    /// <param name="name">The channel's name.</param>
+    /// <param name="aggregate">Combines the values of all possible CPUs, in CPU order; called on the polling thread.</param>
+    /// <param name="options">Channel options, or <see langword="null"/> for the defaults.</param>
+    /// <returns>The channel.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="aggregate"/> is <see langword="null"/>.</exception>
+    public static MapChannel<TKey, TValue> Aggregated<TKey, TValue>(string name, Func<ReadOnlySpan<TValue>, TValue> aggregate, MapChannelOptions? options = null)
+        where TKey : unmanaged
+        where TValue : unmanaged
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(aggregate);
+        return new MapChannel<TKey, TValue>(null, name, new PerCpuProjection<TValue>(0, aggregate), options);
     }
 
     /// <summary>A channel that watches one CPU's values.</summary>
@@ -41,6 +62,6 @@ public static class PerCpuMapChannel
         ArgumentNullException.ThrowIfNull(map);
         ArgumentOutOfRangeException.ThrowIfNegative(cpu);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(cpu, BpfSystem.PossibleCpuCount);
-        return new MapChannel<TKey, TValue>(map.Map, new PerCpuProjection<TValue>(cpu, null), options);
+        return new MapChannel<TKey, TValue>(map.Map, null, new PerCpuProjection<TValue>(cpu, null), options);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 
 namespace BpfChannels.Events;
@@ -25,6 +26,16 @@ public abstract class EventBufferReader : IDisposable
     private protected EventBufferReader()
     {
     }
+
+    /// <summary>
+    /// The factory whose <c>BpfChannels</c> meter counts this reader's records, bytes and lost samples (a hosted
+    /// application's <see cref="IMeterFactory"/>); <see langword="null"/> (the default) counts on a process-wide meter.
+    /// </summary>
+    /// <remarks>Set it when creating the reader. The instruments are listed in docs/metrics.md.</remarks>
+    public IMeterFactory? MeterFactory { get; init; }
+
+    /// <summary>This reader's instruments (named like their type so drains read <c>EventMetrics.Consumed</c>).</summary>
+    internal EventMetrics EventMetrics => field ??= EventMetrics.For(MeterFactory);
 
     /// <summary>
     /// The events as an observable: each subscription runs an epoll loop on its own thread and calls

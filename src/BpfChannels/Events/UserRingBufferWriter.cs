@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using static BpfChannels.Interop;
@@ -37,6 +38,16 @@ public sealed unsafe class UserRingBufferWriter : IDisposable
     /// <summary>The map's name.</summary>
     public string Name => _ring.Name;
 
+    /// <summary>
+    /// The factory whose <c>BpfChannels</c> meter counts refused reservations (a hosted application's
+    /// <see cref="IMeterFactory"/>); <see langword="null"/> (the default) counts on a process-wide meter.
+    /// </summary>
+    /// <remarks>Set it when creating the writer. The instruments are listed in docs/metrics.md.</remarks>
+    public IMeterFactory? MeterFactory { get; init; }
+
+    /// <summary>This writer's instruments (named like their type so call sites read <c>EventMetrics.WriteRejections</c>).</summary>
+    internal EventMetrics EventMetrics => field ??= EventMetrics.For(MeterFactory);
+
     /// <summary>The size of the data area in bytes.</summary>
     public int Size => _ring.Size;
 
@@ -65,7 +76,7 @@ public sealed unsafe class UserRingBufferWriter : IDisposable
 
         if (payload is null)
         {
-            EventMetrics.WriteRejections.Add(1, new KeyValuePair<string, object?>("map", Name));
+            EventMetrics.WriteRejections.Add(1, new KeyValuePair<string, object?>(EventMetrics.MapTag, Name));
             reservation = default;
             return false;
         }

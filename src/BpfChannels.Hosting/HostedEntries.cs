@@ -1,0 +1,152 @@
+namespace BpfChannels.Hosting;
+
+/// <summary>
+/// The one registry design of the host: registrations of one kind, each opened once (all together, in registration
+/// order, undone if one fails), found by name, closed together.
+/// </summary>
+/// <typeparam name="TRegistration">The registration type.</typeparam>
+/// <typeparam name="TEntry">What opening a registration gives.</typeparam>
+/// <remarks>Thread-safe: opening and closing take a lock; <see cref="Opened"/> does not.</remarks>
+internal sealed class HostedEntries<TRegistration, TEntry>
+    where TRegistration : class, IHostedRegistration
+    where TEntry : class
+{
+    private readonly string _kind;
+    private readonly Func<TRegistration, TEntry> _open;
+    private readonly Action<TEntry> _close;
+    private readonly Lock _lock = new();
+    private Dictionary<string, TEntry>? _byName;
+    private TEntry[] _entries = [];
+    private bool _closed;
+
+    /// <param name="kind">What a registration is, for messages ("map channel").</param>
+    /// <param name="registrations">The registrations, in order.</param>
+    /// <param name="open">Opens one registration.</param>
+    /// <param name="close">Undoes <paramref name="open"/> when a later registration fails, and at <see cref="Close"/>.</param>
+    public HostedEntries(string kind, IEnumerable<TRegistration> registrations, Func<TRegistration, TEntry> open, Action<TEntry> close)
+    {
+        _kind = kind;
+        Registrations = [.. registrations];
+        _open = open;
+        _close = close;
+    }
+
+    public TRegistration[] Registrations { get; }
+
+    /// <summary>The entries opened so far (none before <see cref="Open"/> succeeds); never opens.</summary>
+    public TEntry[] Opened => Volatile.Read(ref _entries);
+
+    /// <summary>Opens every registration once; later calls return the same entries.</summary>
+    /// <exception cref="ObjectDisposedException">The entries are closed (the host has stopped).</exception>
+    public TEntry[] Open()
+    {
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                throw new ObjectDisposedException($"{_kind}s", $"The host's {_kind}s are closed: the host has stopped.");
+            }
+
+            if (_byName is not null)
+            {
+                return _entries;
+            }
+
+            var byName = new Dictionary<string, TEntry>(StringComparer.Ordinal);
+            var entries = new List<TEntry>(Registrations.Length);
+            try
+            {
+                foreach (TRegistration registration in Registrations)
+                {
+                    TEntry entry = _open(registration);
+                    entries.Add(entry);
+                    byName.Add(registration.Name, entry);
+                }
+            }
+            catch
+            {
+                for (int i = entries.Count - 1; i >= 0; i--)
+                {
+                    _close(entries[i]);
+                }
+
+                throw;
+            }
+
+            Volatile.Write(ref _entries, [.. entries]);
+            _byName = byName;
+            return _entries;
+        }
+    }
+
+    /// <summary>The entry registered as <paramref name="name"/>, opening every registration first if needed.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is <see langword="null"/>.</exception>
+    /// <exception cref="KeyNotFoundException">Nothing of this kind has that name; the message lists the names there are.</exception>
+    public TEntry Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        Open();
+        return _byName!.TryGetValue(name, out TEntry? entry)
+            ? entry
+            : throw new KeyNotFoundException($"No {_kind} named '{name}' is registered (registered: {(Registrations.Length == 0 ? "none" : string.Join(", ", Registrations.Select(r => r.Name)))}).");
+    }
+
+    /// <summary>
+    /// Opens the registration <paramref name="name"/> again and closes the entry it replaces (after the new one is in
+    /// place, so a failed reopen leaves the old entry as it was).
+    /// </summary>
+    /// <returns>The new entry.</returns>
+    /// <exception cref="KeyNotFoundException">Nothing of this kind has that name.</exception>
+    /// <exception cref="ObjectDisposedException">The entries are closed.</exception>
+    public TEntry Reopen(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        TEntry old;
+        TEntry entry;
+        lock (_lock)
+        {
+            TEntry[] entries = Open();
+            int i = Array.FindIndex(Registrations, r => r.Name == name);
+            if (i < 0)
+            {
+                _ = Get(name); // throws, naming the registered ones
+            }
+
+            entry = _open(Registrations[i]);
+            old = entries[i];
+            TEntry[] replaced = [.. entries];
+            replaced[i] = entry;
+            _byName![name] = entry;
+            Volatile.Write(ref _entries, replaced);
+        }
+
+        _close(old);
+        return entry;
+    }
+
+    /// <summary>The registration named <paramref name="name"/>, without opening anything.</summary>
+    /// <exception cref="KeyNotFoundException">Nothing of this kind has that name.</exception>
+    public TRegistration GetRegistration(string name)
+        => Array.Find(Registrations, r => r.Name == name) ?? throw new KeyNotFoundException($"No {_kind} named '{name}' is registered.");
+
+    /// <summary>Closes every opened entry, in reverse order, once; later <see cref="Open"/> calls throw.</summary>
+    public void Close()
+    {
+        TEntry[] entries;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            entries = _entries;
+        }
+
+        for (int i = entries.Length - 1; i >= 0; i--)
+        {
+            _close(entries[i]);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+namespace BpfChannels;
+
+/// <summary>
+/// Feeds one observer from its reader on a dedicated thread: a subscriber that blocks in <c>OnNext</c> holds only
+/// this thread, never the poller, another subscriber or the thread pool.
+/// </summary>
+/// <remarks>
+/// Rx's rules hold by construction: one thread calls the observer, so <c>OnNext</c> calls never overlap; an
+/// exception from the observer ends this subscription and goes nowhere else; <c>OnError</c> or <c>OnCompleted</c>
+/// is the last call, and neither follows an unsubscription.
+/// </remarks>
+internal sealed class MapChangePump<TKey, TValue> : IDisposable
+    where TKey : unmanaged
+    where TValue : unmanaged
+{
+    private readonly MapChangeReader<TKey, TValue> _reader;
+    private readonly IObserver<MapChange<TKey, TValue>> _observer;
+    private readonly CancellationTokenSource _cancel = new();
+
+    public MapChangePump(MapChangeReader<TKey, TValue> reader, IObserver<MapChange<TKey, TValue>> observer, string name)
+    {
+        _reader = reader;
+        _observer = observer;
+        var thread = new Thread(Run) { IsBackground = true, Name = $"bpfchannels observer {name}" };
+        thread.UnsafeStart();
+    }
+
+    /// <summary>Unsubscribes: the observer receives nothing more, not even a completion.</summary>
+    public void Dispose()
+    {
+        _cancel.Cancel();
+        _reader.Dispose();
+    }
+
+    private void Run()
+    {
+        CancellationToken cancellation = _cancel.Token;
+        try
+        {
+            while (_reader.WaitToRead(cancellation))
+            {
+                while (!cancellation.IsCancellationRequested && _reader.TryRead(out MapChange<TKey, TValue> change))
+                {
+                    try
+                    {
+                        _observer.OnNext(change);
+                    }
+                    catch (Exception)
+                    {
+                        // The subscriber broke itself; only its own stream ends.
+                        _reader.Dispose();
+                        return;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return; // unsubscribed
+        }
+
+        if (cancellation.IsCancellationRequested)
+        {
+            return;
+        }
+
+        Finish();
+    }
+
+    private void Finish()
+    {
+        Task completion = _reader.Completion;
+        try
+        {
+            if (completion.IsFaulted)
+            {
+                _observer.OnError(completion.Exception!.InnerException ?? completion.Exception);
+            }
+            else
+            {
+                _observer.OnCompleted();
+            }
+        }
+        catch (Exception)
+        {
+            // An observer that throws from its completion has nothing left to lose; the exception goes nowhere.
+        }
+    }
+}
