@@ -1,14 +1,10 @@
 using BpfChannels.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace ExecWatch;
 
-/// <summary>
-/// Builds the ExecWatch host: the BPF object, whose exec program the host attaches from appsettings.json
-/// (BpfChannels:Objects:exec:Attach), its ring buffer and the pipeline worker.
-/// </summary>
+/// <summary>Builds the ExecWatch host: the BPF object through its generated bindings (attached at start) and the pipeline worker.</summary>
 public static class ExecWatchApp
 {
     public const string ObjectName = "exec";
@@ -16,11 +12,12 @@ public static class ExecWatchApp
     public static HostApplicationBuilder CreateBuilder(string[] args)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        IConfigurationSection bpf = builder.Configuration.GetSection(BpfChannelsOptions.SectionName);
-        builder.Services.AddBpfChannels(bpf)
-            .AddEmbeddedObject(ObjectName, typeof(ExecWatchApp).Assembly, "exec_watch.bpf.o")
-            .AttachPrograms(bpf)
-            .AddRingBuffer<ExecEvent>("events");
+        builder.Services.AddBpfChannels(builder.Configuration.GetSection(BpfChannelsOptions.SectionName))
+            .AddExecWatchBpf(bpf =>
+            {
+                bpf.ObjectName = ObjectName;
+                bpf.Attach(p => p.OnExec); // SEC("tracepoint/sched/sched_process_exec"), detached at stop
+            });
         builder.Services.AddSingleton<ExecPipeline>();
         builder.Services.AddHostedService<ExecWatchWorker>();
         return builder;

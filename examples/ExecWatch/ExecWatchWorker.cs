@@ -1,12 +1,11 @@
 using System.Globalization;
-using BpfChannels.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 namespace ExecWatch;
 
-/// <summary>Runs the pipeline, printing one line per exec (the host attached the program at start, from configuration).</summary>
-internal sealed class ExecWatchWorker(BpfRingBufferHost ringBuffers, ExecPipeline pipeline, IConfiguration configuration) : BackgroundService
+/// <summary>Runs the pipeline (the exec tracepoint program is attached at start by AddExecWatchBpf), printing one line per exec.</summary>
+internal sealed class ExecWatchWorker(ExecWatchBpf bpf, ExecPipeline pipeline, IConfiguration configuration) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,11 +17,11 @@ internal sealed class ExecWatchWorker(BpfRingBufferHost ringBuffers, ExecPipelin
 
         try
         {
-            await pipeline.RunAsync(ringBuffers, quiet ? static _ => { } : Print, stoppingToken).ConfigureAwait(false);
+            await pipeline.RunAsync(bpf, quiet ? static _ => { } : Print, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: the host detaches the program after the worker stops.
+            // Stopping: the program is detached when the host stops.
         }
     }
 

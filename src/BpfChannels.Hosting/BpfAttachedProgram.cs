@@ -5,4 +5,5 @@ namespace BpfChannels.Hosting;
 /// <param name="ProgramName">The program's name.</param>
 /// <param name="Target">The configured target, or <see langword="null"/> when the section said where.</param>
 /// <param name="Link">The link; the host disposes it at stop.</param>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed record BpfAttachedProgram(string ObjectName, string ProgramName, string? Target, BpfLink Link);

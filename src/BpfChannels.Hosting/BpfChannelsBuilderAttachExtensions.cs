@@ -13,6 +13,7 @@ namespace BpfChannels.Hosting;
 /// Attaches programs of hosted BPF objects when the host starts and detaches them when it stops, from code or from the
 /// <c>Objects:&lt;name&gt;:Attach</c> configuration, so an application needs no service of its own to hold a link.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public static class BpfChannelsBuilderAttachExtensions
 {
     /// <summary>Attaches <paramref name="program"/> of the object registered as <paramref name="objectName"/> at start.</summary>

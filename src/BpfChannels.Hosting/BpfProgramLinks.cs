@@ -8,6 +8,7 @@ namespace BpfChannels.Hosting;
 /// objects load) and disposed when it stops. Health reports each one.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class BpfProgramLinks : IDisposable
 {
     private readonly BpfObjectHost _objects;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace BpfChannels.Hosting;
 
 /// <summary>Reports each configured program's link: healthy when all are attached, unhealthy when one is missing or detached.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class BpfProgramLinksHealthCheck(BpfProgramLinks links) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

@@ -14,6 +14,7 @@ namespace BpfChannels;
 /// create maps and load programs; without it they throw a <see cref="BpfException"/> rather than answer "unsupported".
 /// Thread-safe: concurrent first calls may both probe, and agree.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public static unsafe class BpfFeatures
 {
     private static readonly ConcurrentDictionary<(int Kind, uint A, uint B), bool> Cache = new();

@@ -3,6 +3,7 @@ using System.Globalization;
 namespace BpfChannels;
 
 /// <summary>Reads the textual target of <see cref="BpfProgram.Attach(string)"/> by the program's type and attaches there.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class BpfAttachTarget
 {
     internal static BpfLink Attach(BpfProgram program, string target)

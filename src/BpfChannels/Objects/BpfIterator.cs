@@ -13,6 +13,7 @@ namespace BpfChannels;
 /// Requires Linux 5.8 or later. The output is what the program writes with bpf_seq_printf / bpf_seq_write. Reads may run concurrently with each other
 /// (each has its own descriptor); <see cref="Dispose"/> detaches the program, and reads already open finish on their own descriptor.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class BpfIterator : IDisposable
 {
     private readonly BpfHandle _link;

@@ -6,6 +6,7 @@ namespace BpfChannels;
 /// What the kernel publishes about its perf event sources: tracepoint ids under tracefs, the dynamic PMUs
 /// (kprobe, uprobe) under /sys/bus/event_source/devices, and the online CPUs.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class KernelEvents
 {
     private const string EventSources = "/sys/bus/event_source/devices";

@@ -3,6 +3,7 @@ using System.Globalization;
 namespace BpfChannels;
 
 /// <summary>Network interface names to indexes, as /sys/class/net publishes them.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class NetworkInterfaces
 {
     /// <summary>The index of the interface named <paramref name="name"/>.</summary>

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the documentation site into artifacts/docs/ (open artifacts/docs/index.html, or serve it with
+# `dotnet docfx serve artifacts/docs`): the conceptual pages under docs/ and the API reference from the XML docs.
+# It fails on a missing XML doc (CS1591 is an error in the library build), and on any docfx warning: a broken
+# link to a page or image, an <xref:...> or cref that names no API.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+dotnet tool restore >/dev/null
+# Warnings are errors in this repository, so an undocumented public member fails here, by name.
+dotnet build src/BpfChannels.Hosting/BpfChannels.Hosting.csproj -c Release -nologo -v quiet
+rm -rf docs/api artifacts/docs
+dotnet docfx docs/docfx.json --warningsAsErrors
+echo "docs: artifacts/docs/index.html"
