@@ -22,6 +22,8 @@ command -v bpftool >/dev/null 2>&1 || [[ -x /usr/sbin/bpftool ]] || need+=(bpfto
 compgen -c clang | grep -qE '^clang(-[0-9]+)?$' || need+=(clang)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
 [[ -f /usr/include/linux/bpf.h ]] || need+=(linux-libc-dev)
+# sys/sdt.h: the USDT probe tests build a small C program with STAP_PROBE notes.
+[[ -f /usr/include/sys/sdt.h || -f /usr/include/$(gcc -print-multiarch 2>/dev/null)/sys/sdt.h ]] || need+=(systemtap-sdt-dev)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
 if ((${#need[@]})); then
   echo "setup: installing ${need[*]}" >&2

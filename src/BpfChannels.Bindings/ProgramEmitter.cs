@@ -93,7 +93,7 @@ internal static class ProgramEmitter
         o.AppendLine("            /// <param name=\"program\">The wrapper.</param>");
         o.AppendLine($"            public static implicit operator {B}BpfProgram({c} program) => program.Program;");
         o.AppendLine();
-        o.AppendLine("            /// <summary>Attaches at the point the section name gives (see <see cref=\"global::BpfChannels.BpfProgram.Attach\"/>).</summary>");
+        o.AppendLine("            /// <summary>Attaches at the point the section name gives (see <see cref=\"global::BpfChannels.BpfProgram.Attach()\"/>).</summary>");
         o.AppendLine("            /// <returns>The link; dispose it to detach.</returns>");
         o.AppendLine($"            public {B}BpfLink Attach() => Program.Attach();");
         foreach ((string doc, string signature, string call) in AttachMethods(program.Section))

@@ -34,6 +34,7 @@ internal enum BpfCommand
     LinkCreate = 28,
     LinkGetFdById = 30,
     LinkGetNextId = 31,
+    IterCreate = 33,
 
     Dup = 1000,
     Mmap,
@@ -61,6 +62,10 @@ internal enum BpfCommand
     ProgramAttachUprobe,
     TcHookCreate,
     TcAttach,
+    PerfEventIocSetBpf,
+    ProgramAttachUsdt,
+    ProgramAttachKprobeMulti,
+    FeatureProbe,
 }
 
 /// <summary>Names of <see cref="BpfCommand"/> values and the families the error advice is chosen by.</summary>
@@ -95,6 +100,7 @@ internal static class BpfCommandExtensions
         BpfCommand.LinkCreate => "BPF_LINK_CREATE",
         BpfCommand.LinkGetFdById => "BPF_LINK_GET_FD_BY_ID",
         BpfCommand.LinkGetNextId => "BPF_LINK_GET_NEXT_ID",
+        BpfCommand.IterCreate => "BPF_ITER_CREATE",
         BpfCommand.Dup => "dup",
         BpfCommand.Mmap => "mmap",
         BpfCommand.Open => "open",
@@ -121,6 +127,10 @@ internal static class BpfCommandExtensions
         BpfCommand.ProgramAttachUprobe => "bpf_program__attach_uprobe_opts",
         BpfCommand.TcHookCreate => "bpf_tc_hook_create",
         BpfCommand.TcAttach => "bpf_tc_attach",
+        BpfCommand.PerfEventIocSetBpf => "PERF_EVENT_IOC_SET_BPF",
+        BpfCommand.ProgramAttachUsdt => "bpf_program__attach_usdt",
+        BpfCommand.ProgramAttachKprobeMulti => "bpf_program__attach_kprobe_multi_opts",
+        BpfCommand.FeatureProbe => "libbpf_probe_bpf",
         _ => command.ToString(),
     };
 

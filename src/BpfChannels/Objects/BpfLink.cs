@@ -35,6 +35,14 @@ public sealed unsafe class BpfLink : IDisposable
         Description = description;
     }
 
+    /// <summary>A link made of a BPF link descriptor (pinnable; may be null) and whatever else <paramref name="detach"/> releases.</summary>
+    internal BpfLink(BpfHandle? handle, Action detach, string description)
+    {
+        _handle = handle;
+        _detach = detach;
+        Description = description;
+    }
+
     /// <summary>What the link attaches, for example <c>raw_tp/sys_enter &lt;- count_syscalls</c>.</summary>
     public string Description { get; }
 
@@ -46,14 +54,14 @@ public sealed unsafe class BpfLink : IDisposable
     /// <param name="path">The pin path.</param>
     /// <exception cref="ObjectDisposedException">The link is disposed.</exception>
     /// <exception cref="BpfException">EEXIST, ENOENT, EINVAL (this attachment is not a BPF link, e.g. a perf-event tracepoint on a kernel before 5.15) or another error.</exception>
-    /// <exception cref="InvalidOperationException">The attachment is a socket filter, which has no link to pin.</exception>
+    /// <exception cref="InvalidOperationException">The attachment has no single BPF link to pin (a socket filter, a tc filter, a perf event attached by ioctl, or one program on the perf events of several CPUs).</exception>
     public void Pin(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (_link == 0 && _handle is null)
         {
-            throw new InvalidOperationException($"{Description} is a socket option, not a BPF link; it cannot be pinned.");
+            throw new InvalidOperationException($"{Description} is not one BPF link (a socket option, a tc filter, or perf events of several CPUs); it cannot be pinned.");
         }
 
         if (_handle is { } handle)

@@ -11,7 +11,12 @@ public sealed partial class BpfObject
     private int _legacyLogSize;
 
     /// <summary>Whether the object has legacy <c>struct bpf_map_def SEC("maps")</c> definitions and is loaded by this library's own ELF loader instead of libbpf.</summary>
-    /// <remarks>Legacy objects support maps (with max entries and pin paths adjustable before load), test runs, raw tracepoint and BTF tracing attachment, and pins.</remarks>
+    /// <remarks>
+    /// Legacy objects support maps (with max entries and pin paths adjustable before load), test runs, pins, and
+    /// attachment as the old samples loader did it: by section for tracepoints, raw tracepoints and kprobes
+    /// (<see cref="BpfProgram.Attach()"/>), and with a target for xdp, tc, cgroup, socket filter and perf_event programs.
+    /// Uprobes, USDT, iterators and BTF tracing need libbpf's program and are not available.
+    /// </remarks>
     public bool IsLegacy => _legacyElf is not null;
 
     internal static BpfVerifierException VerifierError(string program, int errno, string log) => new(

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Net.Sockets;
 using static BpfChannels.Interop.Errno;
-using static BpfChannels.Interop.Libbpf;
 
 namespace BpfChannels;
 
@@ -11,38 +9,34 @@ public sealed partial class BpfProgram
     private const int SO_ATTACH_BPF = 50;
     private const int SO_DETACH_BPF = 27;
 
-    /// <summary>Attaches an XDP program (SEC("xdp")) to the network interface with index <paramref name="interfaceIndex"/> as a BPF link.</summary>
+    /// <summary>
+    /// Attaches an XDP program (SEC("xdp")) to the network interface with index <paramref name="interfaceIndex"/> as a
+    /// BPF link (BPF_LINK_CREATE with BPF_XDP). Works for legacy objects too.
+    /// </summary>
     /// <remarks>Requires Linux 5.9 or later.</remarks>
     /// <param name="interfaceIndex">The interface index (1 is usually the loopback device).</param>
     /// <returns>The link; dispose it to detach.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The index is not positive.</exception>
-    /// <exception cref="InvalidOperationException">The program is not loaded, or came from a legacy object.</exception>
+    /// <exception cref="InvalidOperationException">The program is not loaded.</exception>
     /// <exception cref="BpfException">ENODEV (no such interface), EBUSY (another XDP program is attached) or another error.</exception>
     public BpfLink AttachXdp(int interfaceIndex)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(interfaceIndex);
-        RequireLibbpf("AttachXdp");
-        nint link = bpf_program__attach_xdp(_program, interfaceIndex);
         string target = $"xdp ifindex {interfaceIndex}";
-        return link != 0 ? new BpfLink(link, $"{target} <- {Name}") : throw AttachError(BpfCommand.ProgramAttachXdp, target);
+        int errno = Interop.Bpf.LinkCreateXdp(Handle, interfaceIndex, out BpfHandle? link);
+        return errno == 0 ? new BpfLink(link!, $"{target} <- {Name}") : throw AttachError(errno, BpfCommand.LinkCreate, target);
     }
 
     /// <summary>Attaches an XDP program to the network interface named <paramref name="interfaceName"/> (for example <c>lo</c> or <c>eth0</c>).</summary>
     /// <param name="interfaceName">The interface's name.</param>
     /// <returns>The link; dispose it to detach.</returns>
     /// <exception cref="ArgumentException">There is no interface of that name.</exception>
-    /// <exception cref="InvalidOperationException">The program is not loaded, or came from a legacy object.</exception>
+    /// <exception cref="InvalidOperationException">The program is not loaded.</exception>
     /// <exception cref="BpfException">The kernel refused.</exception>
     public BpfLink AttachXdp(string interfaceName)
     {
         ArgumentException.ThrowIfNullOrEmpty(interfaceName);
-        string path = Path.Combine("/sys/class/net", interfaceName, "ifindex");
-        if (interfaceName.Contains('/', StringComparison.Ordinal) || !File.Exists(path))
-        {
-            throw new ArgumentException($"There is no network interface '{interfaceName}' (see /sys/class/net).", nameof(interfaceName));
-        }
-
-        return AttachXdp(int.Parse(File.ReadAllText(path).Trim(), CultureInfo.InvariantCulture));
+        return AttachXdp(NetworkInterfaces.IndexOf(interfaceName));
     }
 
     /// <summary>

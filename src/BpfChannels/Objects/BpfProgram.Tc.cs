@@ -12,13 +12,16 @@ public sealed unsafe partial class BpfProgram
     /// <remarks>Requires Linux 4.5 or later.</remarks>
     /// <param name="interfaceIndex">The interface index (1 is usually the loopback device).</param>
     /// <param name="direction">Ingress or egress.</param>
+    /// <param name="handle">The filter's handle (as <c>tc filter show</c> lists it); 0 lets the kernel choose.</param>
+    /// <param name="priority">The filter's priority (pref), 1 to 65535, lower runs first; 0 lets the kernel choose.</param>
     /// <returns>A link whose disposal removes exactly this filter, once. The clsact qdisc stays: other filters may use it.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">The index is not positive or the direction unknown.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The index is not positive, the direction unknown, or the priority above 65535.</exception>
     /// <exception cref="InvalidOperationException">The program is not loaded.</exception>
-    /// <exception cref="BpfException">ENODEV (no such interface), EINVAL (not a tc program) or another error.</exception>
-    public BpfLink AttachTc(int interfaceIndex, BpfTcDirection direction)
+    /// <exception cref="BpfException">ENODEV (no such interface), EINVAL (not a tc program), EEXIST (a filter with this handle and priority exists) or another error.</exception>
+    public BpfLink AttachTc(int interfaceIndex, BpfTcDirection direction, uint handle = 0, uint priority = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(interfaceIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(priority, (uint)ushort.MaxValue);
         if (direction is not (BpfTcDirection.Ingress or BpfTcDirection.Egress))
         {
             throw new ArgumentOutOfRangeException(nameof(direction), direction, "Ingress or Egress.");
@@ -32,7 +35,7 @@ public sealed unsafe partial class BpfProgram
             throw AttachError(-result, BpfCommand.TcHookCreate, target);
         }
 
-        var opts = new bpf_tc_opts { sz = (nuint)sizeof(bpf_tc_opts) };
+        var opts = new bpf_tc_opts { sz = (nuint)sizeof(bpf_tc_opts), handle = handle, priority = priority };
         using (var lease = new HandleLease(Handle))
         {
             opts.prog_fd = lease.FileDescriptor;
@@ -45,10 +48,10 @@ public sealed unsafe partial class BpfProgram
         }
 
         // bpf_tc_detach identifies the filter by handle and priority and wants the other fields zero.
-        uint handle = opts.handle;
-        uint priority = opts.priority;
+        uint attachedHandle = opts.handle;
+        uint attachedPriority = opts.priority;
         bpf_tc_hook detachHook = hook;
-        return new BpfLink(() => DetachTc(detachHook, handle, priority), $"{target} (handle {handle}, priority {priority}) <- {Name}");
+        return new BpfLink(() => DetachTc(detachHook, attachedHandle, attachedPriority), $"{target} (handle {attachedHandle}, priority {attachedPriority}) <- {Name}");
     }
 
     /// <summary>

@@ -152,6 +152,7 @@ int main(void)
     C(BPF_MAP_UPDATE_BATCH);
     C(BPF_MAP_DELETE_BATCH);
     C(BPF_LINK_CREATE);
+    C(BPF_ITER_CREATE);
     S(struct statx, statx_buf, stx_mask);
     S(struct statx, statx_buf, stx_blksize);
     S(struct statx, statx_buf, stx_attributes);

@@ -64,7 +64,8 @@ public sealed class LegacyObjectTests
         ulong detached = syscalls[self];
         _ = File.Exists("/proc/self/stat");
         Assert.Equal(detached, syscalls[self]);
-        Assert.Throws<InvalidOperationException>(() => obj.GetProgram("count_syscalls").Attach());
+        using BpfLink bySection = obj.GetProgram("count_syscalls").Attach();
+        Assert.Equal("raw_tp/sys_enter <- count_syscalls", bySection.Description);
     }
 
     [Fact]

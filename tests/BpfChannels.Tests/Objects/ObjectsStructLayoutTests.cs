@@ -19,6 +19,13 @@ public sealed class ObjectsStructLayoutTests
         ["bpf_attr_raw_tracepoint"] = typeof(bpf_attr_raw_tracepoint),
         ["bpf_attr_link_create"] = typeof(bpf_attr_link_create),
         ["bpf_attr_prog_load"] = typeof(bpf_attr_prog_load),
+        ["bpf_attr_link_create_target"] = typeof(bpf_attr_link_create_target),
+        ["bpf_attr_link_create_iter"] = typeof(bpf_attr_link_create_iter),
+        ["bpf_attr_link_create_perf_event"] = typeof(bpf_attr_link_create_perf_event),
+        ["bpf_attr_iter_create"] = typeof(bpf_attr_iter_create),
+        ["bpf_iter_link_info"] = typeof(bpf_iter_link_info),
+        ["bpf_usdt_opts"] = typeof(bpf_usdt_opts),
+        ["bpf_kprobe_multi_opts"] = typeof(bpf_kprobe_multi_opts),
     };
 
     // C names whose C# field is named differently (a C union member, or tcx's fields over the 6.1 header's tracing member).
@@ -27,6 +34,10 @@ public sealed class ObjectsStructLayoutTests
         ["btf_type.size"] = "size_or_type",
         ["bpf_attr_link_create.target_btf_id"] = "relative_fd",
         ["bpf_attr_link_create.cookie"] = "expected_revision",
+        ["bpf_iter_link_info.order"] = "cgroup_order",
+        ["bpf_iter_link_info.tid"] = "task_tid",
+        ["bpf_iter_link_info.pid"] = "task_pid",
+        ["bpf_iter_link_info.pid_fd"] = "task_pid_fd",
     };
 
     [Fact]

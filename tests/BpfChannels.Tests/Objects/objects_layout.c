@@ -76,6 +76,48 @@ int main(void)
 	A(bpf_attr_link_create, link_create.tracing.target_btf_id);
 	A(bpf_attr_link_create, link_create.tracing.cookie);
 
+	A(bpf_attr_link_create_target, link_create.prog_fd);
+	A(bpf_attr_link_create_target, link_create.target_fd);
+	A(bpf_attr_link_create_target, link_create.attach_type);
+	A(bpf_attr_link_create_target, link_create.flags);
+
+	A(bpf_attr_link_create_iter, link_create.prog_fd);
+	A(bpf_attr_link_create_iter, link_create.target_fd);
+	A(bpf_attr_link_create_iter, link_create.attach_type);
+	A(bpf_attr_link_create_iter, link_create.flags);
+	A(bpf_attr_link_create_iter, link_create.iter_info);
+	A(bpf_attr_link_create_iter, link_create.iter_info_len);
+
+	A(bpf_attr_link_create_perf_event, link_create.prog_fd);
+	A(bpf_attr_link_create_perf_event, link_create.target_fd);
+	A(bpf_attr_link_create_perf_event, link_create.attach_type);
+	A(bpf_attr_link_create_perf_event, link_create.flags);
+	A(bpf_attr_link_create_perf_event, link_create.perf_event.bpf_cookie);
+
+	A(bpf_attr_iter_create, iter_create.link_fd);
+	A(bpf_attr_iter_create, iter_create.flags);
+
+	SIZE(union bpf_iter_link_info, bpf_iter_link_info);
+	S(union bpf_iter_link_info, bpf_iter_link_info, map.map_fd);
+	S(union bpf_iter_link_info, bpf_iter_link_info, cgroup.order);
+	S(union bpf_iter_link_info, bpf_iter_link_info, cgroup.cgroup_fd);
+	S(union bpf_iter_link_info, bpf_iter_link_info, cgroup.cgroup_id);
+	S(union bpf_iter_link_info, bpf_iter_link_info, task.tid);
+	S(union bpf_iter_link_info, bpf_iter_link_info, task.pid);
+	S(union bpf_iter_link_info, bpf_iter_link_info, task.pid_fd);
+
+	SIZE(struct bpf_usdt_opts, bpf_usdt_opts);
+	S(struct bpf_usdt_opts, bpf_usdt_opts, sz);
+	S(struct bpf_usdt_opts, bpf_usdt_opts, usdt_cookie);
+
+	SIZE(struct bpf_kprobe_multi_opts, bpf_kprobe_multi_opts);
+	S(struct bpf_kprobe_multi_opts, bpf_kprobe_multi_opts, sz);
+	S(struct bpf_kprobe_multi_opts, bpf_kprobe_multi_opts, syms);
+	S(struct bpf_kprobe_multi_opts, bpf_kprobe_multi_opts, addrs);
+	S(struct bpf_kprobe_multi_opts, bpf_kprobe_multi_opts, cookies);
+	S(struct bpf_kprobe_multi_opts, bpf_kprobe_multi_opts, cnt);
+	S(struct bpf_kprobe_multi_opts, bpf_kprobe_multi_opts, retprobe);
+
 	A(bpf_attr_raw_tracepoint, raw_tracepoint.name);
 	A(bpf_attr_raw_tracepoint, raw_tracepoint.prog_fd);
 

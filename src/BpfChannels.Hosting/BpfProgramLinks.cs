@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BpfChannels.Hosting;
+
+/// <summary>
+/// The links of the programs attached from <see cref="BpfProgramAttachOptions"/>: made when the host starts (after the
+/// objects load) and disposed when it stops. Health reports each one.
+/// </summary>
+/// <remarks>Thread-safe.</remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class BpfProgramLinks : IDisposable
+{
+    private readonly BpfObjectHost _objects;
+    private readonly BpfProgramAttachOptions _options;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private List<BpfAttachedProgram> _attached = [];
+    private bool _started;
+
+    internal BpfProgramLinks(BpfObjectHost objects, IOptions<BpfProgramAttachOptions> options, ILogger<BpfProgramLinks> logger)
+    {
+        _objects = objects;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>The attached programs, in attach order; empty before start and after stop.</summary>
+    public IReadOnlyList<BpfAttachedProgram> Attached
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _attached];
+            }
+        }
+    }
+
+    /// <summary>Whether <see cref="Attached"/> holds what start attached (false before start and after stop).</summary>
+    public bool IsStarted
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _started;
+            }
+        }
+    }
+
+    /// <summary>The configured attachments, per object, in order (what start attaches).</summary>
+    public IReadOnlyList<(string ObjectName, BpfProgramAttachment Attachment)> Configured =>
+        [.. _options.Objects.SelectMany(o => o.Value.Attach.Select(a => (o.Key, a)))];
+
+    /// <summary>Detaches every program (as stopping the host does).</summary>
+    public void Dispose() => Detach();
+
+    /// <summary>Attaches every configured program; on the first failure detaches those already attached and throws.</summary>
+    /// <exception cref="InvalidOperationException">A configured object or program does not exist, or a program failed to attach; the message names it and the cause.</exception>
+    internal void Attach()
+    {
+        lock (_lock)
+        {
+            if (_started)
+            {
+                return;
+            }
+
+            var attached = new List<BpfAttachedProgram>();
+            try
+            {
+                foreach ((string objectName, BpfProgramAttachment attachment) in Configured)
+                {
+                    attached.Add(AttachOne(objectName, attachment));
+                }
+            }
+            catch
+            {
+                Release(attached);
+                throw;
+            }
+
+            _attached = attached;
+            _started = true;
+        }
+    }
+
+    /// <summary>Detaches every program, last attached first.</summary>
+    internal void Detach()
+    {
+        List<BpfAttachedProgram> attached;
+        lock (_lock)
+        {
+            attached = _attached;
+            _attached = [];
+            _started = false;
+        }
+
+        Release(attached);
+    }
+
+    private BpfAttachedProgram AttachOne(string objectName, BpfProgramAttachment attachment)
+    {
+        string what = $"program '{attachment.Program}' of BPF object '{objectName}'{(attachment.Target is null ? string.Empty : $" to '{attachment.Target}'")}";
+        if (string.IsNullOrWhiteSpace(attachment.Program))
+        {
+            throw new InvalidOperationException($"An attachment of BPF object '{objectName}' names no program (set Objects:{objectName}:Attach:N:Program).");
+        }
+
+        BpfObject obj;
+        BpfProgram program;
+        try
+        {
+            obj = _objects.GetObject(objectName);
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new InvalidOperationException($"Attaching {what} at start-up failed: {e.Message}", e);
+        }
+
+        if (!obj.Programs.Any(p => p.Name == attachment.Program))
+        {
+            throw new InvalidOperationException($"Attaching {what} at start-up failed: the object has no such program (it has {string.Join(", ", obj.Programs.Select(p => p.Name))}).");
+        }
+
+        program = obj.GetProgram(attachment.Program);
+        BpfLink link;
+        try
+        {
+            link = attachment.Target is null ? program.Attach() : program.Attach(attachment.Target);
+        }
+        catch (Exception e) when (e is BpfException or InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidOperationException($"Attaching {what} at start-up failed: {e.Message}", e);
+        }
+
+        AttachLog.Attached(_logger, attachment.Program, objectName, link.Description);
+        return new BpfAttachedProgram(objectName, attachment.Program, attachment.Target, link);
+    }
+
+    private void Release(List<BpfAttachedProgram> attached)
+    {
+        for (int i = attached.Count - 1; i >= 0; i--)
+        {
+            attached[i].Link.Dispose();
+            AttachLog.Detached(_logger, attached[i].ProgramName, attached[i].ObjectName, attached[i].Link.Description);
+        }
+    }
+}
