@@ -1,20 +1,32 @@
 #!/usr/bin/env bash
-# Prepares a fresh Linux machine for BpfChannels: installs what is missing (idempotently) and mounts the
-# kernel file systems BPF needs. Safe to run repeatedly. Needs root for apt and mount.
+# Prepares a Linux machine for BpfChannels: installs what is missing (idempotently) and mounts the kernel
+# file systems BPF needs. Safe to run repeatedly. Root is needed only for what is missing: as root it
+# installs and mounts directly; as another user through sudo when it is installed, else it says what to run.
 set -euo pipefail
 
+as_root() {
+  if ((EUID == 0)); then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "setup: '$*' needs root: run this as root, or install sudo" >&2
+    return 1
+  fi
+}
+
 need=()
-command -v bpftool >/dev/null 2>&1 || need+=(bpftool)
+command -v bpftool >/dev/null 2>&1 || [[ -x /usr/sbin/bpftool ]] || need+=(bpftool)
 [[ -f /usr/include/bpf/libbpf.h ]] || need+=(libbpf-dev)
-ldconfig -p 2>/dev/null | grep -q 'libbpf.so.1 ' || need+=(libbpf1)
-command -v clang-14 >/dev/null 2>&1 || command -v clang >/dev/null 2>&1 || need+=(clang-14)
+/sbin/ldconfig -p 2>/dev/null | grep -q 'libbpf.so.1 ' || need+=(libbpf1)
+compgen -c clang | grep -qE '^clang(-[0-9]+)?$' || need+=(clang)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
 [[ -f /usr/include/linux/bpf.h ]] || need+=(linux-libc-dev)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
 if ((${#need[@]})); then
   echo "setup: installing ${need[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
 # The KernelDashboard browser test drives the distribution's headless Chromium (no browser download of its own).
@@ -30,7 +42,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-mountpoint -q /sys/fs/bpf 2>/dev/null || mount -t bpf bpf /sys/fs/bpf
-mountpoint -q /sys/kernel/tracing 2>/dev/null || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || true
+mountpoint -q /sys/fs/bpf 2>/dev/null || as_root mount -t bpf bpf /sys/fs/bpf
+mountpoint -q /sys/kernel/tracing 2>/dev/null || as_root mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || true
 # Ring buffers and large maps are charged to memlock on older kernels.
 ulimit -l unlimited 2>/dev/null || true

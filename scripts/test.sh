@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds and runs every test assembly, then prints one summary line:
+# Builds and runs every test assembly, then the package consumer check (scripts/consumer-check.sh: the
+# packages from a folder feed, used by projects outside the repository), and prints one summary line:
 #   tests: N passed, N failed, N skipped
+# Each consumer check counts as one test. BPFCHANNELS_CONSUMER_CHECK=0 leaves it out (counted as skipped).
 # Kernel tests skip (with the reason) when the process cannot use BPF, unless BPFCHANNELS_REQUIRE_BPF=1.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +24,22 @@ read -r passed failed skipped < <(awk '
 if ((status != 0 && failed == 0)); then
   failed=1 # the build or a test host failed before reporting
 fi
+
+if [[ ${BPFCHANNELS_CONSUMER_CHECK:-1} == 0 ]]; then
+  echo "consumer: skipped (BPFCHANNELS_CONSUMER_CHECK=0)"
+  skipped=$((skipped + 1))
+else
+  "$root/scripts/consumer-check.sh" 2>&1 | tee "$log"
+  consumer_status=${PIPESTATUS[0]}
+  read -r consumer_passed consumer_failed < <(sed -n 's/^consumer: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$log" | tail -1)
+  passed=$((passed + ${consumer_passed:-0}))
+  failed=$((failed + ${consumer_failed:-0}))
+  if ((consumer_status != 0 && ${consumer_failed:-0} == 0)); then
+    failed=$((failed + 1)) # the check stopped before reporting
+  fi
+  status=$((status != 0 || consumer_status != 0))
+fi
+
 # The docs site counts as one more test: scripts/docs.sh fails on any docfx warning or a missing XML doc.
 if "$root/scripts/docs.sh" >"$docs_log" 2>&1; then passed=$((passed + 1)); echo "docs: the site builds with no warnings"; else failed=$((failed + 1)); tail -40 "$docs_log"; fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"

@@ -12,7 +12,8 @@ public static class ExecWatchApp
     public static HostApplicationBuilder CreateBuilder(string[] args)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Services.AddBpfChannels(builder.Configuration.GetSection(BpfChannelsOptions.SectionName))
+        // No map channels, so no BpfChannels:Maps to bind (a shared output folder may hold another example's appsettings.json).
+        builder.Services.AddBpfChannels()
             .AddExecWatchBpf(bpf =>
             {
                 bpf.ObjectName = ObjectName;

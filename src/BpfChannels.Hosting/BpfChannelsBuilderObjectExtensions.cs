@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 namespace BpfChannels.Hosting;
 
 /// <summary>Registers BPF objects whose maps become channels: from a file or from a resource embedded in an assembly.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public static class BpfChannelsBuilderObjectExtensions
 {
     /// <summary>Loads the BPF object at <paramref name="path"/> when the host starts; its maps serve channels registered by name.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 namespace BpfChannels.Hosting;
 
 /// <summary>Registers ring buffers whose records reach subscribers through <see cref="BpfRingBufferHost"/>.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public static class BpfChannelsBuilderRingBufferExtensions
 {
     /// <summary>Reads the ring buffer map <paramref name="name"/> while the host runs, as records of <typeparamref name="T"/>.</summary>

@@ -9,6 +9,7 @@ namespace BpfChannels.Hosting;
 /// (or on first use), and disposed with the host. Their maps are the map source of channels registered by name.
 /// </summary>
 /// <remarks>Thread-safe. Loading fails fast: a missing file, a verifier rejection or a missing map stops the host's start.</remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class BpfObjectHost : IDisposable
 {
     private readonly HostedEntries<BpfObjectRegistration, BpfObject> _objects;

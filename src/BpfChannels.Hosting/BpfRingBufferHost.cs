@@ -15,6 +15,7 @@ namespace BpfChannels.Hosting;
 /// <see cref="BoundedChannelFullMode.Wait"/> is the exception by design: it holds the loop back, so the kernel drops
 /// records at reservation instead (the producer sees a full ring).
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class BpfRingBufferHost : IHostedService, IDisposable
 {
     private readonly HostedEntries<BpfRingBufferRegistration, BpfRingBufferStream> _streams;

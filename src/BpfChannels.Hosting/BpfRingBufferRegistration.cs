@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 namespace BpfChannels.Hosting;
 
 /// <summary>A ring buffer registered with <see cref="BpfChannelsBuilderRingBufferExtensions.AddRingBuffer{T}"/>.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal abstract class BpfRingBufferRegistration(string name, Func<IServiceProvider, BpfMap>? mapFactory) : IHostedRegistration
 {
     public const string Kind = "ring buffer";
@@ -18,6 +19,7 @@ internal abstract class BpfRingBufferRegistration(string name, Func<IServiceProv
 }
 
 /// <summary>A ring buffer of <typeparamref name="T"/> records.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class BpfRingBufferRegistration<T>(string name, Func<IServiceProvider, BpfMap>? mapFactory) : BpfRingBufferRegistration(name, mapFactory)
     where T : unmanaged
 {

@@ -6,12 +6,14 @@ using BpfChannels.Events;
 namespace BpfChannels.Hosting;
 
 /// <summary>One hosted ring buffer: its reader, read by one epoll loop, shared by every subscriber.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal abstract class BpfRingBufferStream : IDisposable
 {
     public abstract void Dispose();
 }
 
 /// <summary>The records of one ring buffer as a hot observable, connected while the host runs.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class BpfRingBufferStream<T> : BpfRingBufferStream
     where T : unmanaged
 {

@@ -19,6 +19,7 @@ internal sealed class MapLocator(IServiceProvider services, IEnumerable<BpfMapSo
     /// <returns>The map and where it came from, or why there is none.</returns>
     /// <exception cref="InvalidOperationException">The registration has no way to get a map at all.</exception>
     /// <exception cref="BpfException">Opening the pin failed for a reason other than its absence (access, a non-map pin).</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Interoperability", "CA1416", Justification = "A pin path names a bpffs pin, which exists only on Linux; channels over the in-memory twin come from a map factory.")]
     public MapLookup Find(string name, Func<IServiceProvider, BpfMap>? factory, string? pinPath)
     {
         if (factory is not null)

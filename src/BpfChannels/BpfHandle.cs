@@ -11,6 +11,7 @@ namespace BpfChannels;
 /// call, so a concurrent <see cref="SafeHandle.Dispose()"/> never lets the number be reused mid-call.
 /// Thread-safe.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class BpfHandle : SafeHandle
 {
     /// <summary>Creates an invalid handle (for marshalling).</summary>

@@ -54,6 +54,7 @@ internal static class BpfPermissionFacts
     }
 
     /// <summary>The cause of EACCES/EPERM on a pin path that the file system shows, or null.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Interoperability", "CA1416", Justification = "Pin commands run only on kernel maps and pins, which exist only on Linux.")]
     internal static string? PinCause(string path, BpfCommand command, BpfPinAccess access)
     {
         Process process = Process.Read();
@@ -113,6 +114,7 @@ internal static class BpfPermissionFacts
     }
 
     /// <summary>"mode 0600, owner uid 0, gid 0", or null when the file cannot be examined.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     private static string? Describe(string path) =>
         Interop.Libc.Stat(path, out uint mode, out uint uid, out uint gid) == 0
             ? $"mode {Convert.ToString(mode & 0xFFF, 8).PadLeft(4, '0')}, owner uid {uid}, gid {gid}"

@@ -18,6 +18,7 @@ public static class BpfSystem
     /// <summary>Whether <paramref name="path"/> is on a bpffs mount.</summary>
     /// <param name="path">A file or directory path; for a path that does not exist yet, its directory is checked.</param>
     /// <returns><see langword="true"/> if the path lies on bpffs.</returns>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static bool IsOnBpfFs(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -73,6 +74,7 @@ public static class BpfSystem
     /// <param name="reason">Why BPF cannot be used, or <see langword="null"/>.</param>
     /// <returns>Whether BPF maps can be created.</returns>
     /// <remarks>Requires Linux 4.4 or later. Thread-safe.</remarks>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static bool CanUseBpf([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason)
     {
         // Straight through Interop: this class sits below Maps, which uses it.

@@ -4,6 +4,7 @@ using static BpfChannels.Interop;
 namespace BpfChannels;
 
 /// <summary>A shared memory mapping of a descriptor, unmapped exactly once (on dispose or finalization).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed unsafe class MappedMemory : SafeHandle
 {
     private MappedMemory(nint address, nuint length)

@@ -17,6 +17,8 @@ public sealed class ExecWatchTests
         BpfTestEnvironment.RequireBpf();
         string sleep = BpfTestEnvironment.RequireTool("sleep");
         HostApplicationBuilder builder = ExecWatchApp.CreateBuilder([]);
+        // The test output folder holds one appsettings.json for all the examples it references: configure only what this test needs.
+        builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ExecWatch:Quiet"] = "true" });
         using IHost host = builder.Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -9,6 +9,7 @@ using BpfChannels.Tests.Support;
 using KernelDashboard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Hosting;
 
 namespace BpfChannels.Examples.Tests;
@@ -147,13 +148,22 @@ public sealed partial class KernelDashboardTests
     private static async Task<WebApplication> StartAsync(CancellationToken cancellationToken)
     {
         BpfTestEnvironment.RequireBpf();
-        WebApplication app = DashboardApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        WebApplication app = DashboardApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
-            ["Dashboard:Watch:0"] = "getppid",
-            ["Dashboard:Watch:1"] = "read",
-            ["Dashboard:Watch:2"] = "openat",
-            ["BpfChannels:Maps:watched:PollInterval"] = "00:00:00.100",
-        }));
+            // The test output folder holds one appsettings.json for all the examples it references: leave it out.
+            foreach (IConfigurationSource json in builder.Configuration.Sources.OfType<JsonConfigurationSource>().ToList())
+            {
+                builder.Configuration.Sources.Remove(json);
+            }
+
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Dashboard:Watch:0"] = "getppid",
+                ["Dashboard:Watch:1"] = "read",
+                ["Dashboard:Watch:2"] = "openat",
+                ["BpfChannels:Maps:watched:PollInterval"] = "00:00:00.100",
+            });
+        });
         try
         {
             await app.StartAsync(cancellationToken);

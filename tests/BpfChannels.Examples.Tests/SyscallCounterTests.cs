@@ -19,6 +19,8 @@ public sealed class SyscallCounterTests
         try
         {
             HostApplicationBuilder builder = SyscallCounterApp.CreateBuilder([]);
+            // The test output folder holds one appsettings.json for all the examples it references: configure only what this test needs.
+            builder.Configuration.Sources.Clear();
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["SyscallCounter:Render"] = "false",

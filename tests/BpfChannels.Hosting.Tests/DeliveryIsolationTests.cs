@@ -65,11 +65,12 @@ public sealed class DeliveryIsolationTests
 
         TimeSpan delay = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref worstDelay));
         TimeSpan gap = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref worstGap));
+        // The gap between deliveries is reported, not asserted: a writer thread the machine starves makes polls
+        // that find nothing new, which is a gap without any delay in delivery.
         TestContext.Current.TestOutputHelper?.WriteLine($"{deliveries} deliveries; worst delay {delay.TotalMilliseconds:F1} ms; worst gap {gap.TotalMilliseconds:F1} ms; interval {Interval.TotalMilliseconds} ms");
         Assert.Equal(2, blockedBeforeRelease); // both were stuck in their first OnNext the whole time
         Assert.True(deliveries > Duration / Interval / 2, $"only {deliveries} deliveries in {Duration}");
         Assert.True(delay < 3 * Interval, $"worst delay from write to delivery {delay.TotalMilliseconds:F1} ms");
-        Assert.True(gap < 3 * Interval, $"worst gap between deliveries {gap.TotalMilliseconds:F1} ms");
     }
 
     private static void Block(ManualResetEventSlim release, ref int calls)

@@ -12,6 +12,7 @@ namespace BpfChannels.Events;
 /// A buffer has one consumer: use one stream at a time and do not consume it directly meanwhile (a
 /// concurrent consumer gets <see cref="InvalidOperationException"/>). <see cref="Dispose()"/> is thread-safe.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public abstract class EventBufferReader : IDisposable
 {
     private readonly CancellationTokenSource _disposed = new();

@@ -15,6 +15,7 @@ namespace BpfChannels.Events;
 /// a time, and every handler is called on that thread, never concurrently. The loop does not own the readers:
 /// dispose them after the loop, or the loop drops a disposed reader the next time it is ready.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class EventLoop : IDisposable
 {
     private const ulong WakeupToken = ulong.MaxValue;

@@ -8,6 +8,7 @@ namespace BpfChannels.Events;
 /// Turns a reader into streams. Each stream runs its own <see cref="EventLoop"/> on a dedicated thread
 /// (epoll_wait blocks, so it must not hold a thread-pool thread) and ends when the source is disposed.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class EventStreams
 {
     public static IObservable<T> Observable<T>(CancellationToken sourceDisposed, Action<EventLoop, Action<T>> register) =>

@@ -8,6 +8,7 @@ namespace BpfChannels.Events;
 /// ring buffer the data area is mapped once, so a record that wraps around the end is copied into a
 /// scratch buffer to hand it over contiguously.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static unsafe class PerfBufferProtocol
 {
     private const int HeaderSize = 8;

@@ -16,6 +16,7 @@ namespace BpfChannels.Events;
 /// The raw sample the kernel hands over is padded to keep records 8-byte aligned, so a sample may be up to
 /// 7 bytes longer than what the program wrote.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed unsafe class PerfEventArrayReader : EventBufferReader
 {
     private readonly Buffer[] _buffers;

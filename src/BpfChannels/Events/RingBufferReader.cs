@@ -13,6 +13,7 @@ namespace BpfChannels.Events;
 /// <see cref="Dispose"/> is thread-safe and unmaps the buffer once no <c>Consume</c> call is using it.
 /// The reader holds its own duplicate of the map's descriptor, so the <see cref="BpfMap"/> may be disposed first.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed unsafe class RingBufferReader : EventBufferReader
 {
     private readonly RingMapping _ring;

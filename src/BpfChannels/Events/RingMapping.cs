@@ -8,6 +8,7 @@ namespace BpfChannels.Events;
 /// the reader of BPF_MAP_TYPE_RINGBUF and the writer of BPF_MAP_TYPE_USER_RINGBUF, which are mirror images:
 /// user space may write only the page of the position it owns, plus the data area when it is the producer.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed unsafe class RingMapping : IDisposable
 {
     private readonly MappedMemory _consumer;

@@ -16,6 +16,7 @@ namespace BpfChannels.Events;
 /// timed overloads wait with epoll until the kernel has drained enough. <see cref="Dispose"/> must not race
 /// with writes.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed unsafe class UserRingBufferWriter : IDisposable
 {
     private readonly RingMapping _ring;

@@ -10,6 +10,7 @@ internal static partial class Interop
     /// it places there for the duration of the call, and returns 0 or a positive errno; new descriptors and other
     /// results come back through <c>out</c> parameters. <c>Call</c> is the only place the syscall is issued.
     /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     internal static partial class Bpf
     {
         private static readonly long SysBpf = RuntimeInformation.ProcessArchitecture switch

@@ -9,6 +9,7 @@ internal static partial class Interop
     /// pointer return NULL and set errno, which <c>SetLastError</c> captures immediately after the call.
     /// Only ELF object handling goes through libbpf; every plain bpf(2) command uses the typed functions of <see cref="Bpf"/>.
     /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     internal static unsafe partial class Libbpf
     {
         /// <summary>struct bpf_object_open_opts (libbpf.h, 1.0+). Zero-initialised; <see cref="sz"/> set by the caller.</summary>

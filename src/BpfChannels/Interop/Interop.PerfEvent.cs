@@ -5,6 +5,7 @@ namespace BpfChannels;
 internal static partial class Interop
 {
     /// <summary>perf_event_open(2) and the structures of linux/perf_event.h used to read BPF output.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     internal static partial class PerfEvent
     {
         internal const uint PERF_TYPE_SOFTWARE = 1;

@@ -9,6 +9,7 @@ namespace BpfChannels;
 /// bpftool print keys and values by type.
 /// </summary>
 /// <remarks>Requires Linux 4.18 or later. Thread-safe. Dispose it when no map creation needs it any more (maps keep their own reference).</remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class BpfBtf : IDisposable
 {
     private BpfBtf(BpfHandle handle) => Handle = handle;

@@ -9,6 +9,7 @@ namespace BpfChannels;
 /// (local storage maps) or that should print by type in bpftool.
 /// </summary>
 /// <remarks>Not thread-safe. Type ids start at 1 in the order types are added.</remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class BpfBtfBuilder
 {
     private readonly List<byte> _types = [];

@@ -23,6 +23,7 @@ public abstract partial class BpfMap
     /// <remarks>Requires Linux 4.13 or later.</remarks>
     /// <exception cref="ObjectDisposedException">The handle is closed.</exception>
     /// <exception cref="BpfException">The descriptor is not a BPF map.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static BpfMap FromHandle(BpfHandle handle) => KernelBpfMap.Wrap(handle);
 
     /// <summary>Opens the map with id <paramref name="id"/> (BPF_MAP_GET_FD_BY_ID).</summary>
@@ -32,6 +33,7 @@ public abstract partial class BpfMap
     /// <remarks>Requires Linux 4.13 or later.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="access"/> is not a defined value.</exception>
     /// <exception cref="BpfException">ENOENT (no such map), EPERM (needs CAP_SYS_ADMIN), or another error.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static BpfMap OpenById(uint id, BpfPinAccess access = BpfPinAccess.ReadWrite) => KernelBpfMap.OpenId(id, access);
 
     /// <summary>Opens a map pinned at <paramref name="path"/> on bpffs (BPF_OBJ_GET).</summary>
@@ -42,6 +44,7 @@ public abstract partial class BpfMap
     /// <exception cref="ArgumentException">The path is not on a mounted bpffs.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="access"/> is not a defined value.</exception>
     /// <exception cref="BpfException">ENOENT (nothing pinned there), EACCES (the pin's mode or a directory refuses this process), or another error.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static BpfMap OpenPinned(string path, BpfPinAccess access = BpfPinAccess.ReadWrite) => KernelBpfMap.OpenPin(path, access);
 
     /// <summary>Pins the map at <paramref name="path"/> on bpffs so it outlives this process (BPF_OBJ_PIN).</summary>
@@ -66,9 +69,11 @@ public abstract partial class BpfMap
     /// <returns><see langword="false"/> if nothing exists at the path.</returns>
     /// <exception cref="ArgumentException">The path is not on a mounted bpffs, or what it names is not a pinned BPF object.</exception>
     /// <exception cref="IOException">The pin could not be removed (for example, the directory is not writable).</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static bool Unpin(string path) => KernelBpfMap.RemovePin(CheckPinPath(path, mustExist: false));
 
     /// <summary>Checks that <paramref name="path"/> lies on a mounted bpffs, explaining what is wrong if not.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     internal static string CheckPinPath(string path, bool mustExist)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);

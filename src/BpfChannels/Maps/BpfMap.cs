@@ -77,6 +77,7 @@ public abstract partial class BpfMap : IDisposable
     /// <returns>The new map, owning its descriptor.</returns>
     /// <exception cref="ArgumentException">The spec is invalid (checked before the syscall).</exception>
     /// <exception cref="BpfException">The kernel refused: EINVAL (an attribute), EPERM (privileges), ENOMEM (memory).</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static BpfMap Create(BpfMapSpec spec) => BpfMapFactory.Kernel.Create(spec);
 
     /// <summary>Creates an in-memory twin of a map with the kernel's semantics; needs no privileges.</summary>
@@ -93,6 +94,7 @@ public abstract partial class BpfMap : IDisposable
     /// <param name="name">The map name.</param>
     /// <returns>The typed map.</returns>
     /// <exception cref="BpfException">The kernel refused the map.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static BpfMap<TKey, TValue> CreateHash<TKey, TValue>(int maxEntries, BpfMapFlags flags = BpfMapFlags.None, string? name = null)
         where TKey : unmanaged
         where TValue : unmanaged
@@ -105,6 +107,7 @@ public abstract partial class BpfMap : IDisposable
     /// <param name="name">The map name.</param>
     /// <returns>The typed map.</returns>
     /// <exception cref="BpfException">The kernel refused the map.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static BpfMap<uint, TValue> CreateArray<TValue>(int maxEntries, BpfMapFlags flags = BpfMapFlags.None, string? name = null)
         where TValue : unmanaged
         => BpfMapFactory.Kernel.CreateArray<TValue>(maxEntries, flags, name);

@@ -14,6 +14,7 @@ public abstract class BpfMapFactory
     }
 
     /// <summary>Creates maps in the kernel (needs CAP_BPF or root).</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static BpfMapFactory Kernel { get; } = new KernelBpfMapFactory();
 
     /// <summary>Creates in-memory twins of kernel maps (no privileges needed).</summary>

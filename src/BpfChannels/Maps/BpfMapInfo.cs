@@ -63,6 +63,7 @@ public sealed record BpfMapInfo
     /// <exception cref="ObjectDisposedException">The handle is closed.</exception>
     /// <remarks>Requires Linux 4.13 or later.</remarks>
     /// <exception cref="BpfException">EBADF/EINVAL: the descriptor is not a BPF map.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static BpfMapInfo FromHandle(BpfHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
@@ -101,6 +102,7 @@ public sealed record BpfMapInfo
     /// <returns>The ids in increasing order.</returns>
     /// <remarks>Requires Linux 4.13 or later.</remarks>
     /// <exception cref="BpfException">EPERM: enumerating needs CAP_SYS_ADMIN.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static IReadOnlyList<uint> GetAllIds()
     {
         var ids = new List<uint>();
@@ -126,6 +128,7 @@ public sealed record BpfMapInfo
     /// <returns>The maps, by id.</returns>
     /// <remarks>Requires Linux 4.13 or later.</remarks>
     /// <exception cref="BpfException">EPERM: enumerating needs CAP_SYS_ADMIN.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static IReadOnlyList<BpfMapInfo> GetAll()
     {
         var all = new List<BpfMapInfo>();
@@ -152,6 +155,7 @@ public sealed record BpfMapInfo
     }
 
     /// <summary>Reads one field of /proc/self/fdinfo for a descriptor (for example <c>frozen</c>), or null.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     internal static string? ReadFdInfo(BpfHandle handle, string field)
     {
         // Held open while it is read: a concurrent close and reuse of the number would describe another file.

@@ -41,6 +41,7 @@ public sealed class BpfMapOfMaps<TKey> : IDisposable
     /// <param name="flags">Update flags (arrays of maps take only Any).</param>
     /// <exception cref="ArgumentException"><paramref name="inner"/> is from the other backend (kernel vs in-memory).</exception>
     /// <exception cref="BpfException">EINVAL (the inner map does not match the template), or another error.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Interoperability", "CA1416", Justification = "Only a kernel map reaches the kernel branch, and kernel maps exist only on Linux.")]
     public void SetInner(in TKey key, BpfMap inner, BpfMapUpdateFlags flags = BpfMapUpdateFlags.Any)
     {
         ArgumentNullException.ThrowIfNull(inner);
@@ -67,6 +68,7 @@ public sealed class BpfMapOfMaps<TKey> : IDisposable
     /// <param name="key">The key.</param>
     /// <returns>The inner map, or <see langword="null"/> if no map is stored there. Dispose it when done.</returns>
     /// <exception cref="BpfException">The kernel reported an error.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Interoperability", "CA1416", Justification = "Only a kernel map reaches the kernel branch, and kernel maps exist only on Linux.")]
     public BpfMap? OpenInner(in TKey key)
     {
         if (!TryGetInnerId(in key, out uint id))

@@ -7,6 +7,7 @@ namespace BpfChannels;
 /// A map in the kernel, reached through its descriptor: the kernel backend of <see cref="BpfMap"/>. Every command
 /// is one typed <see cref="Interop.Bpf"/> function; this class only chooses them and names the map in errors.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed unsafe partial class KernelBpfMap : BpfMap
 {
     private readonly BpfHandle _handle;

@@ -14,6 +14,7 @@ namespace BpfChannels;
 /// before load only. Reads and writes of up to 8 aligned bytes are single loads and stores; larger values can tear
 /// against a program writing concurrently. Not safe against a concurrent <see cref="BpfObject.Dispose"/>.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed unsafe class BpfGlobalVariable<T>
     where T : unmanaged
 {

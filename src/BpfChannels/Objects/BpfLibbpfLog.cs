@@ -10,6 +10,7 @@ namespace BpfChannels;
 /// libbpf logs from (the one opening, loading or attaching); an exception it throws is swallowed, because it cannot
 /// cross back into native code. Messages longer than 8 KiB are truncated. Thread-safe.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public static unsafe class BpfLibbpfLog
 {
     private const int MaxMessage = 8192;

@@ -10,6 +10,7 @@ namespace BpfChannels;
 /// finalizer to detach it: the attachment then lasts until the process exits, as with libbpf. Thread-safe: concurrent
 /// <see cref="Dispose"/> calls detach once.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed unsafe class BpfLink : IDisposable
 {
     private nint _link;

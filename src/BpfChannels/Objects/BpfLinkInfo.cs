@@ -5,6 +5,7 @@ namespace BpfChannels;
 
 /// <summary>What the kernel reports about a link (BPF_OBJ_GET_INFO_BY_FD), as <c>bpftool link show</c> lists it.</summary>
 /// <remarks>Enumerating and opening links by id needs CAP_SYS_ADMIN. Requires Linux 5.8 or later.</remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed record BpfLinkInfo
 {
     /// <summary>bpf_link_type values whose details this record carries.</summary>

@@ -19,6 +19,7 @@ namespace BpfChannels;
 /// Not thread-safe while opening and loading; after <see cref="Load"/>, the maps are as thread-safe as any
 /// <see cref="BpfMap"/>.</para>
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed unsafe partial class BpfObject : IDisposable
 {
     private readonly List<BpfObjectMap> _maps = [];

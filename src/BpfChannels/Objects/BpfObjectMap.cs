@@ -12,6 +12,7 @@ namespace BpfChannels;
 /// descriptor, so it stays valid until <see cref="BpfObject.Dispose"/>. Setters are not thread-safe and only
 /// valid before <see cref="BpfObject.Load"/>.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed unsafe class BpfObjectMap
 {
     private readonly BpfObject _owner;

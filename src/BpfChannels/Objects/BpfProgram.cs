@@ -9,6 +9,7 @@ namespace BpfChannels;
 /// the Attach methods keep the program in the kernel until they are disposed. <see cref="TestRun(ReadOnlySpan{byte}, Span{byte}, ReadOnlySpan{byte}, Span{byte}, int)"/>
 /// and the Attach methods are thread-safe after load; <see cref="AutoLoad"/> is not.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed unsafe partial class BpfProgram
 {
     private readonly BpfObject _owner;

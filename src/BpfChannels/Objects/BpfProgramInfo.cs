@@ -5,6 +5,7 @@ namespace BpfChannels;
 
 /// <summary>What the kernel reports about a loaded program (BPF_OBJ_GET_INFO_BY_FD), as <c>bpftool prog show</c> lists it.</summary>
 /// <remarks>Enumerating and opening programs by id needs CAP_SYS_ADMIN. Requires Linux 4.13 or later.</remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed record BpfProgramInfo
 {
     /// <summary>The program id (system-wide).</summary>

@@ -8,6 +8,7 @@ namespace BpfChannels;
 /// </summary>
 /// <typeparam name="T">The record type, laid out as the BPF program writes (or, for a user ring buffer, reads) it.</typeparam>
 /// <remarks>A thin typed view: the map stays owned by whoever owns <see cref="Map"/>. Thread-safe; each reader or writer it opens has its own rules.</remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class BpfRecordBuffer<T>
     where T : unmanaged
 {

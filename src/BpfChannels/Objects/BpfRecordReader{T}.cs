@@ -6,6 +6,7 @@ namespace BpfChannels;
 /// <summary>A reader of a ring buffer or perf event array whose records are <typeparamref name="T"/> (see <see cref="BpfRecordBuffer{T}"/>).</summary>
 /// <typeparam name="T">The record type.</typeparam>
 /// <remarks>The streams follow <see cref="EventBufferReader"/>: one consumer at a time; <see cref="Dispose"/> is thread-safe.</remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class BpfRecordReader<T> : IDisposable
     where T : unmanaged
 {

@@ -12,6 +12,7 @@ namespace BpfChannels;
 /// <c>ld_imm64</c> that references a map symbol with the map's descriptor (BPF_PSEUDO_MAP_FD), and load each program
 /// section with BPF_PROG_LOAD. Maps keep their definition order (the old <c>map_data[i]</c>).
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class LegacyElfLoader
 {
     private const byte BPF_LD_IMM64 = 0x18;

@@ -1,6 +1,7 @@
 namespace BpfChannels;
 
 /// <summary>Enumerating, opening and describing programs and links by id or pin: the part their info types share.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class ObjectIds
 {
     internal delegate int NextId(uint startId, out uint nextId);

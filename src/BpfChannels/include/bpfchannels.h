@@ -1,12 +1,19 @@
 /* The small BPF-side header shipped with BpfChannels: section and map-definition macros and the helpers
  * its programs call, so a machine needs only clang and the kernel's uapi headers (linux/bpf.h).
- * Include it instead of libbpf's bpf_helpers.h (the definitions match it; do not include both). */
+ * With libbpf's headers (the libbpf way), include them first: after <bpf/bpf_helpers.h> this header
+ * adds only what libbpf lacks (struct bpf_map_def), so both can be used in one program. With a generated
+ * vmlinux.h (BpfProgram Vmlinux="true"), include vmlinux.h first of all: the kernel's types then come
+ * from it and linux/bpf.h is not included. Included before bpf_helpers.h, its definitions clash with
+ * libbpf's (they are the same helpers). */
 #ifndef BPFCHANNELS_H
 #define BPFCHANNELS_H
 
+#ifndef __VMLINUX_H__
 #include <linux/types.h>
 #include <linux/bpf.h>
+#endif
 
+#ifndef __BPF_HELPERS__
 #define SEC(name) __attribute__((section(name), used))
 #undef __always_inline
 #define __always_inline inline __attribute__((always_inline))
@@ -20,15 +27,6 @@
 enum libbpf_pin_type {
 	LIBBPF_PIN_NONE,
 	LIBBPF_PIN_BY_NAME,
-};
-
-/* The legacy definition read from SEC("maps") by BpfChannels' own loader (libbpf 1.x refuses it). */
-struct bpf_map_def {
-	unsigned int type;
-	unsigned int key_size;
-	unsigned int value_size;
-	unsigned int max_entries;
-	unsigned int map_flags;
 };
 
 /* Helpers, numbered as in enum bpf_func_id (linux/bpf.h). */
@@ -48,5 +46,15 @@ static void (*bpf_ringbuf_submit)(void *data, __u64 flags) = (void *)BPF_FUNC_ri
 static void (*bpf_ringbuf_discard)(void *data, __u64 flags) = (void *)BPF_FUNC_ringbuf_discard;
 static long (*bpf_user_ringbuf_drain)(void *map, void *callback_fn, void *ctx, __u64 flags) = (void *)209;
 static long (*bpf_probe_read_kernel)(void *dst, __u32 size, const void *unsafe_ptr) = (void *)BPF_FUNC_probe_read_kernel;
+#endif /* libbpf's bpf_helpers.h */
+
+/* The legacy definition read from SEC("maps") by BpfChannels' own loader (libbpf 1.x refuses it). */
+struct bpf_map_def {
+	unsigned int type;
+	unsigned int key_size;
+	unsigned int value_size;
+	unsigned int max_entries;
+	unsigned int map_flags;
+};
 
 #endif

@@ -32,7 +32,7 @@ public sealed class BpfProgramItemTests : IDisposable
     {
         string root = typeof(BpfProgramItemTests).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>()
             .Single(a => a.Key == "RepositoryRoot").Value!;
-        string targets = Path.Combine(root, "src", "BpfChannels", "build", "BpfChannels.targets");
+        string targets = Path.Combine(root, "src", "BpfChannels", "buildTransitive", "BpfChannels.targets");
         return File.Exists(targets) ? targets : throw new InvalidOperationException($"{targets} does not exist.");
     }
 
@@ -65,5 +65,6 @@ public sealed class BpfProgramItemTests : IDisposable
         Assert.NotEqual(0, exit);
         Assert.Contains("BPF0001", output, StringComparison.Ordinal);
         Assert.Contains("set the BpfClang property", output, StringComparison.Ordinal);
+        Assert.Contains("apt-get install clang", output, StringComparison.Ordinal);
     }
 }

@@ -27,6 +27,7 @@ internal static class TwinBtf
     private const int KindEnum64 = 19;
 
     /// <summary>The byte offset of the spin lock among the value's top-level members, or -1.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Interoperability", "CA1416", Justification = "Only a spec with a kernel BTF object (created on Linux) reaches the BTF read.")]
     internal static int SpinLockOffset(BpfMapSpec spec)
     {
         if (spec.Btf is null || spec.BtfValueTypeId == 0)
@@ -122,6 +123,7 @@ internal static class TwinBtf
     }
 
     /// <summary>The id of the BTF object behind a descriptor, from /proc/self/fdinfo ("btf_id:").</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     private static uint ReadBtfId(BpfHandle btf)
     {
         using var lease = new HandleLease(btf);
