@@ -41,7 +41,7 @@ public sealed class CompileSafetyTests
                     <Analyzer Include="{bin}BpfChannels.Bindings.dll" />
                     <BpfProgram Include="probe.bpf.c" Embed="true" />
                   </ItemGroup>
-                  <Import Project="{TestPaths.RepositoryRoot}src/BpfChannels/build/BpfChannels.targets" />
+                  <Import Project="{TestPaths.RepositoryRoot}src/BpfChannels/buildTransitive/BpfChannels.targets" />
                 </Project>
                 """);
             File.WriteAllText(Path.Combine(dir, "Use.cs"), """
