@@ -135,18 +135,27 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     public async Task<TimeSpan> WaitForAsync(string condition, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
+        _ = await WaitForValueAsync($"Boolean({condition}) || null", timeout, cancellationToken).ConfigureAwait(false);
+        return watch.Elapsed;
+    }
+
+    /// <summary>Evaluates <paramref name="expression"/> every 10 ms until it is neither null nor undefined; returns that value.</summary>
+    /// <exception cref="TimeoutException">It stayed null within <paramref name="timeout"/>.</exception>
+    public async Task<JsonElement> WaitForValueAsync(string expression, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
         while (true)
         {
-            JsonElement value = await EvaluateAsync($"Boolean({condition})", cancellationToken).ConfigureAwait(false);
-            if (value.ValueKind == JsonValueKind.True)
+            JsonElement value = await EvaluateAsync(expression, cancellationToken).ConfigureAwait(false);
+            if (value.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
             {
-                return watch.Elapsed;
+                return value;
             }
 
             if (watch.Elapsed > timeout)
             {
                 string body = (await EvaluateAsync("document.body ? document.body.innerText : ''", cancellationToken).ConfigureAwait(false)).GetString() ?? "";
-                throw new TimeoutException($"'{condition}' was not true within {timeout.TotalMilliseconds} ms. The page reads:\n{body}");
+                throw new TimeoutException($"'{expression}' gave nothing within {timeout.TotalMilliseconds} ms. The page reads:\n{body}");
             }
 
             await Task.Delay(10, cancellationToken).ConfigureAwait(false);
