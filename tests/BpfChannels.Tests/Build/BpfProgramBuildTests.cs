@@ -85,8 +85,11 @@ public sealed partial class BpfProgramBuildTests : IDisposable
         byte[] before = File.ReadAllBytes(ObjectPath("with_header.bpf.c"));
         DateTime untouched = File.GetLastWriteTimeUtc(ObjectPath("without_header.bpf.c"));
 
+        // The header must be newer than the object, but not dated in the future: an object rebuilt within that
+        // future would still look older than the header, and the next build would compile it again.
+        SpinWait.SpinUntil(() => DateTime.UtcNow > File.GetLastWriteTimeUtc(ObjectPath("with_header.bpf.c")).AddMilliseconds(10));
         File.WriteAllText(header, "#define ANSWER 42\n");
-        File.SetLastWriteTimeUtc(header, DateTime.UtcNow.AddSeconds(2));
+        Assert.True(File.GetLastWriteTimeUtc(header) > File.GetLastWriteTimeUtc(ObjectPath("with_header.bpf.c")));
         Assert.Equal(["with_header.bpf.c"], Compiled(BuildOrFail()));
         Assert.NotEqual(before, File.ReadAllBytes(ObjectPath("with_header.bpf.c")));
         Assert.Equal(untouched, File.GetLastWriteTimeUtc(ObjectPath("without_header.bpf.c")));
