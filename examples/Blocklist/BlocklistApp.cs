@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace Blocklist;
 
-/// <summary>Builds the Blocklist host: the BPF object with pinned maps, its two map channels and the worker.</summary>
+/// <summary>Builds the Blocklist host: the BPF object (generated bindings) with pinned maps, its two map channels and the worker.</summary>
 public static class BlocklistApp
 {
     public const string ObjectName = "blocklist";
@@ -21,9 +21,13 @@ public static class BlocklistApp
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<BlocklistOptions>, BlocklistOptionsValidator>();
         builder.Services.AddBpfChannels(builder.Configuration.GetSection(BpfChannelsOptions.SectionName))
-            .AddEmbeddedObject(ObjectName, typeof(BlocklistApp).Assembly, "blocklist.bpf.o", registration => registration.PinMaps = true)
-            .AddMapChannel<LpmKey<uint>, byte>("blocklist")
-            .AddMapChannel<uint, ulong>("drops");
+            .AddBlocklistBpf(bpf =>
+            {
+                bpf.ObjectName = ObjectName;
+                bpf.PinMaps = true;                // the blocklist survives restarts
+                bpf.WithChannel(m => m.Blocklist)  // LpmKey<uint> from struct ipv4_prefix { prefixlen; addr; }
+                   .WithChannel(m => m.Drops);
+            });
         builder.Services.AddSingleton<BlocklistStatus>();
         builder.Services.AddHostedService<BlocklistWorker>();
         return builder;

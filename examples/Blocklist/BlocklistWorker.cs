@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using BpfChannels;
-using BpfChannels.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,8 +15,9 @@ namespace Blocklist;
 /// asked, sends traffic from the namespace. Everything it set up is removed when it stops, also on failure.
 /// </summary>
 internal sealed partial class BlocklistWorker(
-    BpfObjectHost objects,
-    BpfChannelRegistry channels,
+    BlocklistBpf bpf,
+    [FromKeyedServices(BlocklistBpf.MapName.Blocklist)] MapChannel<LpmKey<uint>, byte> blocklist,
+    [FromKeyedServices(BlocklistBpf.MapName.Drops)] MapChannel<uint, ulong> drops,
     BlocklistStatus status,
     IOptions<BlocklistOptions> options,
     TimeProvider time,
@@ -38,10 +39,9 @@ internal sealed partial class BlocklistWorker(
                 IPAddress peerAddress = IPAddress.Parse(settings.PeerAddress);
                 network = VethNamespace.Create(settings.Namespace, settings.HostInterface, settings.PeerInterface, hostAddress, peerAddress, settings.PrefixLength);
                 LogNetwork(logger, network.Name, network.HostInterface, hostAddress.ToString(), network.PeerInterface, peerAddress.ToString());
-                link = objects.GetObject(BlocklistApp.ObjectName).GetProgram("blocklist_filter").AttachXdp(network.HostInterface);
+                link = bpf.Programs.BlocklistFilter.AttachXdp(network.HostInterface);
                 receiver = new UdpClient(new IPEndPoint(hostAddress, settings.Port));
 
-                MapChannel<LpmKey<uint>, byte> blocklist = channels.GetChannel<LpmKey<uint>, byte>("blocklist");
                 foreach (string text in settings.Block)
                 {
                     LpmKey<uint> prefix = BlocklistApp.ParsePrefix(text);
@@ -58,7 +58,7 @@ internal sealed partial class BlocklistWorker(
                     LogUnblock(logger, prefix.ToString(), outcome.Error.ToErrnoName());
                 }
 
-                follow = channels.GetChannel<uint, ulong>("drops").Observe().Subscribe(change =>
+                follow = drops.Observe().Subscribe(change =>
                 {
                     status.ApplyDrops(change);
                     if (settings.PrintDrops)

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Reactive.Subjects;
 using System.Threading.Channels;
-using BpfChannels.Hosting;
+using BpfChannels;
+using ExecEvent = ExecWatch.ExecWatchBpf.ExecEvent;
 
 namespace ExecWatch;
 
@@ -17,9 +18,11 @@ public sealed class ExecPipeline : IDisposable
     public IObservable<EnrichedExec> Output => _output;
 
     /// <summary>Runs the enrichment and output stages until the raw stream completes or <paramref name="cancellationToken"/> fires.</summary>
-    public async Task RunAsync(BpfRingBufferHost ringBuffers, Action<EnrichedExec> write, CancellationToken cancellationToken)
+    public async Task RunAsync(ExecWatchBpf bpf, Action<EnrichedExec> write, CancellationToken cancellationToken)
     {
-        ChannelReader<ExecEvent> raw = ringBuffers.OpenReader<ExecEvent>("events", capacity: 1024);
+        // The ring buffer's record type comes from RecordTypes="events=exec_event": ExecWatchBpf.ExecEvent, generated from the BTF.
+        using BpfRecordReader<ExecEvent> events = bpf.Maps.Events.OpenReader();
+        ChannelReader<ExecEvent> raw = events.OpenReader(capacity: 1024, cancellationToken);
         var enriched = Channel.CreateBounded<EnrichedExec>(new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true });
         Task enrich = Task.Run(
             async () =>
@@ -66,7 +69,7 @@ public sealed class ExecPipeline : IDisposable
             // Exited before we looked: the event still goes out, without what /proc would have added.
         }
 
-        return new EnrichedExec(record.Pid, parent, record.Uid, record.CommText, record.FilenameText, commandLine);
+        return new EnrichedExec(record.Pid, parent, record.Uid, record.CommAsString(), record.FilenameAsString(), commandLine);
     }
 
     /// <inheritdoc/>

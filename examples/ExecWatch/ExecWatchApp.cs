@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace ExecWatch;
 
-/// <summary>Builds the ExecWatch host: the BPF object, its ring buffer and the pipeline worker.</summary>
+/// <summary>Builds the ExecWatch host: the BPF object through its generated bindings (attached at start) and the pipeline worker.</summary>
 public static class ExecWatchApp
 {
     public const string ObjectName = "exec";
@@ -13,8 +13,11 @@ public static class ExecWatchApp
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddBpfChannels(builder.Configuration.GetSection(BpfChannelsOptions.SectionName))
-            .AddEmbeddedObject(ObjectName, typeof(ExecWatchApp).Assembly, "exec_watch.bpf.o")
-            .AddRingBuffer<ExecEvent>("events");
+            .AddExecWatchBpf(bpf =>
+            {
+                bpf.ObjectName = ObjectName;
+                bpf.Attach(p => p.OnExec); // SEC("tracepoint/sched/sched_process_exec"), detached at stop
+            });
         builder.Services.AddSingleton<ExecPipeline>();
         builder.Services.AddHostedService<ExecWatchWorker>();
         return builder;

@@ -1,18 +1,15 @@
 using System.Globalization;
-using BpfChannels;
-using BpfChannels.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 namespace ExecWatch;
 
-/// <summary>Attaches the exec tracepoint program and runs the pipeline, printing one line per exec.</summary>
-internal sealed class ExecWatchWorker(BpfObjectHost objects, BpfRingBufferHost ringBuffers, ExecPipeline pipeline, IConfiguration configuration) : BackgroundService
+/// <summary>Runs the pipeline (the exec tracepoint program is attached at start by AddExecWatchBpf), printing one line per exec.</summary>
+internal sealed class ExecWatchWorker(ExecWatchBpf bpf, ExecPipeline pipeline, IConfiguration configuration) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         bool quiet = configuration.GetValue<bool>("ExecWatch:Quiet");
-        using BpfLink link = objects.GetObject(ExecWatchApp.ObjectName).GetProgram("on_exec").AttachTracepoint("sched", "sched_process_exec");
         if (!quiet)
         {
             Console.WriteLine($"{"PID",8} {"PPID",8} {"UID",6}  {"COMMAND",-16} FILE / ARGUMENTS");
@@ -20,11 +17,11 @@ internal sealed class ExecWatchWorker(BpfObjectHost objects, BpfRingBufferHost r
 
         try
         {
-            await pipeline.RunAsync(ringBuffers, quiet ? static _ => { } : Print, stoppingToken).ConfigureAwait(false);
+            await pipeline.RunAsync(bpf, quiet ? static _ => { } : Print, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: the link detaches as the using block ends.
+            // Stopping: the program is detached when the host stops.
         }
     }
 

@@ -11,6 +11,10 @@ struct exec_event {
 	char filename[128];
 };
 
+/* Ring buffer records are written through a pointer, which leaves no trace in the BTF: this global keeps
+ * struct exec_event there, so RecordTypes="events=exec_event" can generate ExecWatchBpf.ExecEvent from it. */
+struct exec_event *exec_event_type __attribute__((unused));
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace SyscallCounter;
 
-/// <summary>Builds the SyscallCounter host: the BPF object, its two map channels and the worker.</summary>
+/// <summary>Builds the SyscallCounter host: the BPF object through its generated bindings, its two map channels and the worker.</summary>
 public static class SyscallCounterApp
 {
     public const string ObjectName = "counter";
@@ -21,9 +21,12 @@ public static class SyscallCounterApp
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SyscallCounterOptions>, SyscallCounterOptionsValidator>();
         builder.Services.AddBpfChannels(builder.Configuration.GetSection(BpfChannelsOptions.SectionName))
-            .AddEmbeddedObject(ObjectName, typeof(SyscallCounterApp).Assembly, "syscall_counter.bpf.o")
-            .AddMapChannel<uint, ulong>("counts")
-            .AddMapChannel<uint, byte>("ignored");
+            .AddSyscallCounterBpf(bpf =>
+            {
+                bpf.ObjectName = ObjectName;
+                bpf.WithChannel(m => m.Counts)   // kernel -> .NET: pid -> system calls
+                   .WithChannel(m => m.Ignored); // .NET -> kernel: pids to leave out
+            });
         builder.Services.AddSingleton<TopTable>();
         builder.Services.AddSingleton<SyscallCounterStatus>();
         builder.Services.AddHostedService<SyscallCounterWorker>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using BpfChannels;
 using BpfChannels.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,8 +14,9 @@ namespace SyscallCounter;
 /// map's change stream into the top-N table and redraws it at the poll interval.
 /// </summary>
 internal sealed partial class SyscallCounterWorker(
-    BpfObjectHost objects,
-    BpfChannelRegistry channels,
+    SyscallCounterBpf bpf,
+    [FromKeyedServices(SyscallCounterBpf.MapName.Counts)] MapChannel<uint, ulong> counts,
+    [FromKeyedServices(SyscallCounterBpf.MapName.Ignored)] MapChannel<uint, byte> ignored,
     TopTable table,
     SyscallCounterStatus status,
     IOptions<SyscallCounterOptions> options,
@@ -31,7 +33,6 @@ internal sealed partial class SyscallCounterWorker(
         try
         {
             // The ignore list goes in before the program is attached, so ignored processes are never counted.
-            MapChannel<uint, byte> ignored = channels.GetChannel<uint, byte>("ignored");
             foreach (int pid in IgnoredProcesses(settings))
             {
                 MapWriteOutcome<uint, byte> outcome = await ignored.WriteAsync(MapWrite.Update((uint)pid, (byte)1, BpfMapUpdateFlags.NoExist), stoppingToken).ConfigureAwait(false);
@@ -39,8 +40,8 @@ internal sealed partial class SyscallCounterWorker(
                 LogIgnore(logger, pid, outcome.Error.ToErrnoName());
             }
 
-            link = objects.GetObject(SyscallCounterApp.ObjectName).GetProgram("count_syscalls").AttachRawTracepoint("sys_enter");
-            follow = table.Follow(channels.GetChannel<uint, ulong>("counts").Observe());
+            link = bpf.Programs.CountSyscalls.Attach(); // SEC("raw_tp/sys_enter")
+            follow = table.Follow(counts.Observe());
             status.SetAttached();
         }
         catch (Exception e)
@@ -53,7 +54,7 @@ internal sealed partial class SyscallCounterWorker(
         using (link)
         using (follow)
         {
-            TimeSpan interval = channelOptions.Value.GetPollInterval("counts");
+            TimeSpan interval = channelOptions.Value.GetPollInterval(SyscallCounterBpf.MapName.Counts);
             long started = time.GetTimestamp();
             try
             {

@@ -77,7 +77,7 @@ public sealed class ExecWatchTests
     [Fact]
     public void Enrich_ExitedProcess_KeepsKernelFields()
     {
-        var record = new ExecEvent { Pid = int.MaxValue, Uid = 1000 };
+        var record = new ExecWatchBpf.ExecEvent { Pid = int.MaxValue, Uid = 1000 };
         "bash"u8.CopyTo(record.Comm);
         EnrichedExec enriched = ExecPipeline.Enrich(record);
         Assert.Equal("bash", enriched.Command);

@@ -46,10 +46,11 @@ internal static partial class Interop
             }
         }
 
-        /// <summary>BPF_LINK_CREATE for an interface-indexed attach type (tcx, 6.6).</summary>
-        internal static int LinkCreate(SafeHandle program, int interfaceIndex, uint attachType, out BpfHandle? link)
+        /// <summary>BPF_LINK_CREATE of a tcx link (6.6) on the ingress or egress of an interface.</summary>
+        internal static int LinkCreateTcx(SafeHandle program, int interfaceIndex, bool egress, out BpfHandle? link)
         {
             using var lease = new HandleLease(program);
+            uint attachType = egress ? BPF_TCX_EGRESS : BPF_TCX_INGRESS;
             var attr = new bpf_attr_link_create { prog_fd = (uint)lease.FileDescriptor, target_ifindex = (uint)interfaceIndex, attach_type = attachType };
             return CallForHandle(BpfCommand.LinkCreate, ref attr, out link);
         }

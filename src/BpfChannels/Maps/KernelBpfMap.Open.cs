@@ -61,7 +61,7 @@ internal sealed unsafe partial class KernelBpfMap
             : throw BpfErrors.Create(errno, BpfCommand.ObjGet, full, new BpfErrorContext { PinPath = full, PinAccess = access });
     }
 
-    /// <summary>BPF_OBJ_PIN of a map descriptor; an existing path (even a dangling symbolic link) is never replaced.</summary>
+    /// <summary>BPF_OBJ_PIN of a map descriptor; an existing path (even a dangling symbolic link) is never replaced. A path that cannot be examined is left to the kernel, which reports why.</summary>
     /// <param name="handle">The descriptor.</param>
     /// <param name="path">The pin path, checked here to lie on bpffs.</param>
     /// <param name="mode">The pin's file mode, or null to keep the kernel's.</param>
@@ -69,7 +69,7 @@ internal sealed unsafe partial class KernelBpfMap
     internal static void PinHandle(BpfHandle handle, string path, UnixFileMode? mode, string what)
     {
         string full = CheckPinPath(path, mustExist: false);
-        if (Interop.Libc.Stat(full, out _, out _, out _) != Interop.Errno.ENOENT)
+        if (Interop.Libc.Stat(full, out _, out _, out _) == 0)
         {
             throw BpfErrors.Create(Interop.Errno.EEXIST, BpfCommand.ObjPin, $"{what} at {full}");
         }

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using static BpfChannels.Interop.Bpf;
 using static BpfChannels.Interop.Errno;
 using static BpfChannels.Interop.Libbpf;
 

@@ -1,4 +1,3 @@
-using static BpfChannels.Interop.Bpf;
 using static BpfChannels.Interop.Errno;
 using static BpfChannels.Interop.Libbpf;
 
@@ -66,14 +65,14 @@ public sealed unsafe partial class BpfProgram
     public BpfLink AttachTcx(int interfaceIndex, BpfTcDirection direction)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(interfaceIndex);
-        uint attachType = direction switch
+        bool egress = direction switch
         {
-            BpfTcDirection.Ingress => BPF_TCX_INGRESS,
-            BpfTcDirection.Egress => BPF_TCX_EGRESS,
+            BpfTcDirection.Ingress => false,
+            BpfTcDirection.Egress => true,
             _ => throw new ArgumentOutOfRangeException(nameof(direction), direction, "Ingress or Egress."),
         };
         string target = $"tcx {direction.ToString().ToLowerInvariant()} ifindex {interfaceIndex}";
-        int errno = Interop.Bpf.LinkCreate(Handle, interfaceIndex, attachType, out BpfHandle? link);
+        int errno = Interop.Bpf.LinkCreateTcx(Handle, interfaceIndex, egress, out BpfHandle? link);
         return errno == 0 ? new BpfLink(link!, $"{target} <- {Name}") : throw AttachError(errno, BpfCommand.LinkCreate, target);
     }
 

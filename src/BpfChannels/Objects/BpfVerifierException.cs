@@ -9,7 +9,7 @@ public sealed class BpfVerifierException : BpfException
     /// <param name="errno">The errno of BPF_PROG_LOAD.</param>
     /// <param name="verifierLog">The verifier log.</param>
     public BpfVerifierException(string message, string? programName, int errno, string verifierLog)
-        : base(message, "BPF_PROG_LOAD", programName, errno)
+        : base(message, BpfCommand.ProgLoad.Name(), programName, errno)
     {
         VerifierLog = verifierLog;
     }

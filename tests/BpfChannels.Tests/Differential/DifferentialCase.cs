@@ -40,6 +40,8 @@ public sealed class DifferentialCase
         new("Stack", (f, _) => Plain(f, BpfMapType.Stack, 0, 8, 4, BpfMapFlags.None), Gen.Const(Array.Empty<byte>())),
         new("ArrayOfMaps", (f, _) => MapOfMaps(f, BpfMapType.ArrayOfMaps), IntKeys(6)),
         new("HashOfMaps", (f, _) => MapOfMaps(f, BpfMapType.HashOfMaps), IntKeys(8)),
+        new("HashReadOnly", (f, _) => Plain(f, BpfMapType.Hash, 4, 8, 8, BpfMapFlags.ZeroSeed | BpfMapFlags.ReadOnly), IntKeys(12)),
+        new("ArrayWriteOnly", (f, _) => Plain(f, BpfMapType.Array, 4, 8, 6, BpfMapFlags.WriteOnly), IntKeys(8)),
         new("HashSpinLock", (f, btf) => Locked(f, btf!, BpfMapType.Hash, 8), IntKeys(12), freezeWeight: 1),
         new("ArraySpinLock", (f, btf) => Locked(f, btf!, BpfMapType.Array, 6), IntKeys(8), freezeWeight: 1),
     ];

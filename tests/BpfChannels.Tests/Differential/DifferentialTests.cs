@@ -19,6 +19,7 @@ namespace BpfChannels.Tests.Differential;
 public sealed class DifferentialTests
 {
     private const int FixedSeeds = 40;
+    private const int ShrinkSeconds = 30;
 
     public static TheoryData<string> Cases => new(DifferentialCase.All.Select(c => c.Name));
 
@@ -47,19 +48,102 @@ public sealed class DifferentialTests
             }
             catch (Exception divergence)
             {
-                // Shrink: CsCheck keeps looking for a smaller failing sequence, starting from this one.
-                string detail = divergence.Message;
+                // Shrink: CsCheck keeps generating sequences smaller than the smallest failing one it has, for a while.
+                string detail = Describe(divergence);
                 try
                 {
-                    spec.Operations.Sample(Run, seed: seed, iter: 500, threads: 1, print: Print);
+                    spec.Operations.Sample(Run, seed: seed, time: ShrinkSeconds, threads: 1, print: Print);
                 }
                 catch (Exception shrunk)
                 {
-                    detail = shrunk.Message;
+                    detail = Describe(shrunk);
                 }
 
                 Assert.Fail($"{name}: kernel and twin diverge on fixed seed {i} (\"{seed}\").\n{detail}");
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(BpfMapType.LruHash, 8)]
+    [InlineData(BpfMapType.PerCpuHash, 8)]
+    [InlineData(BpfMapType.PerCpuArray, 8)]
+    [InlineData(BpfMapType.Hash, (1 << 27) + 1)]
+    public void Create_SpecTheKernelRefuses_TwinRefusesWithSameErrno(BpfMapType type, int maxEntries)
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfBtf btf = BpfBtf.Load(SpinLockBtf.Build());
+        bool spinLock = maxEntries == 8; // small maps carry a spin lock value (allowed only in hash and array); the large hash is too many buckets
+        var spec = new BpfMapSpec
+        {
+            Type = type,
+            KeySize = 4,
+            ValueSize = spinLock ? SpinLockBtf.ValueSize : 8,
+            MaxEntries = maxEntries,
+            Flags = spinLock ? BpfMapFlags.None : BpfMapFlags.NoPrealloc,
+            Btf = spinLock ? btf.Handle : null,
+            BtfKeyTypeId = spinLock ? SpinLockBtf.KeyTypeId : 0,
+            BtfValueTypeId = spinLock ? SpinLockBtf.ValueTypeId : 0,
+        };
+
+        BpfException kernel = Assert.Throws<BpfException>(() => BpfMapFactory.Kernel.Create(spec).Dispose());
+        BpfException twin = Assert.Throws<BpfException>(() => BpfMapFactory.InMemory.Create(spec).Dispose());
+        Assert.Equal(kernel.ErrorName, twin.ErrorName);
+    }
+
+    public static TheoryData<BpfMapType> CreatableTypes => new(
+        BpfMapType.Hash, BpfMapType.LruHash, BpfMapType.PerCpuHash, BpfMapType.LruPerCpuHash, BpfMapType.Array,
+        BpfMapType.PerCpuArray, BpfMapType.LpmTrie, BpfMapType.Queue, BpfMapType.Stack, BpfMapType.HashOfMaps, BpfMapType.ArrayOfMaps);
+
+    [Theory]
+    [MemberData(nameof(CreatableTypes))]
+    public void Create_EachFlag_SameOutcomeOnKernelAndTwin(BpfMapType type)
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfMap kernelInner = BpfMapFactory.Kernel.Create(new BpfMapSpec { Type = BpfMapType.Hash, KeySize = 4, ValueSize = 4, MaxEntries = 4 });
+        using BpfMap twinInner = BpfMapFactory.InMemory.Create(new BpfMapSpec { Type = BpfMapType.Hash, KeySize = 4, ValueSize = 4, MaxEntries = 4 });
+        var divergences = new List<string>();
+        IEnumerable<BpfMapFlags> candidates = Enumerable.Range(0, 19).Select(bit => (BpfMapFlags)(1u << bit))
+            .Append(BpfMapFlags.ReadOnly | BpfMapFlags.WriteOnly).Append(BpfMapFlags.ReadOnlyProgram | BpfMapFlags.WriteOnlyProgram);
+        foreach (BpfMapFlags flags in candidates)
+        {
+            string kernel = CreateOutcome(BpfMapFactory.Kernel, type, flags, kernelInner);
+            string twin = CreateOutcome(BpfMapFactory.InMemory, type, flags, twinInner);
+            if (kernel != twin)
+            {
+                divergences.Add($"{flags}: kernel {kernel}, twin {twin}");
+            }
+        }
+
+        Assert.Empty(divergences);
+    }
+
+    private static string CreateOutcome(BpfMapFactory factory, BpfMapType type, BpfMapFlags flags, BpfMap inner)
+    {
+        bool lpm = type == BpfMapType.LpmTrie;
+        bool keyless = type is BpfMapType.Queue or BpfMapType.Stack;
+        var spec = new BpfMapSpec
+        {
+            Type = type,
+            KeySize = keyless ? 0 : lpm ? 8 : 4,
+            ValueSize = type is BpfMapType.HashOfMaps or BpfMapType.ArrayOfMaps ? 4 : 8,
+            MaxEntries = 8,
+            Flags = flags | (lpm ? BpfMapFlags.NoPrealloc : BpfMapFlags.None),
+            InnerMap = type is BpfMapType.HashOfMaps or BpfMapType.ArrayOfMaps ? inner : null,
+        };
+
+        try
+        {
+            factory.Create(spec).Dispose();
+            return "created";
+        }
+        catch (BpfException e)
+        {
+            return e.ErrorName;
+        }
+        catch (ArgumentException)
+        {
+            return "ArgumentException";
         }
     }
 
@@ -84,6 +168,9 @@ public sealed class DifferentialTests
             }
         }
     }
+
+    /// <summary>CsCheck's message (seed, shrunk sequence) and the divergence it found in that sequence.</summary>
+    private static string Describe(Exception e) => e.InnerException is null ? e.Message : $"{e.Message}\n{e.InnerException.Message}";
 
     private static string Print(MapOp[] ops) => string.Join("; ", ops.Select(op => op.ToString()));
 }

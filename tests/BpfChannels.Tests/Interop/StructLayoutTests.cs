@@ -17,6 +17,8 @@ public sealed class StructLayoutTests
         ["bpf_attr_info"] = typeof(bpf_attr_info),
         ["bpf_attr_map_fd"] = typeof(bpf_attr_map_fd),
         ["bpf_map_info"] = typeof(bpf_map_info),
+        ["bpf_prog_info"] = typeof(bpf_prog_info),
+        ["bpf_link_info"] = typeof(bpf_link_info),
         ["bpf_attr_btf_load"] = typeof(bpf_attr_btf_load),
         ["bpf_btf_info"] = typeof(bpf_btf_info),
         ["statx_buf"] = typeof(BpfChannels.Interop.Libc.statx_buf),

@@ -57,6 +57,12 @@ internal sealed unsafe partial class InMemoryBpfMap : BpfMap
         }
     }
 
+    /// <summary>map_get_sys_perms: the descriptor of a map created write-only cannot read.</summary>
+    private bool CanRead => (Flags & BpfMapFlags.WriteOnly) == 0;
+
+    /// <summary>map_get_sys_perms: a map created read-only, or frozen since, cannot be written through the syscall.</summary>
+    private bool CanWrite => (Flags & BpfMapFlags.ReadOnly) == 0 && !_frozen;
+
     /// <summary>The live, undisposed twin with id <paramref name="id"/>, or <see langword="null"/>.</summary>
     internal static InMemoryBpfMap? FromId(uint id) => TwinRegistry.Find(id);
 
@@ -70,8 +76,19 @@ internal sealed unsafe partial class InMemoryBpfMap : BpfMap
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            int err = TwinRules.CheckLockOnly(flags, _hasSpinLock);
-            return err != 0 ? err : _storage.Lookup(key, value, flags);
+
+            // map_lookup_elem: unknown flag bits, then read access, then BPF_F_LOCK without a spin lock.
+            if ((flags & ~TwinRules.BPF_F_LOCK) != 0)
+            {
+                return EINVAL;
+            }
+
+            if (!CanRead)
+            {
+                return EPERM;
+            }
+
+            return TwinRules.LockAllowed(flags, _hasSpinLock) ? _storage.Lookup(key, value, flags) : EINVAL;
         }
     }
 
@@ -80,7 +97,7 @@ internal sealed unsafe partial class InMemoryBpfMap : BpfMap
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_frozen)
+            if (!CanWrite)
             {
                 return EPERM;
             }
@@ -94,7 +111,7 @@ internal sealed unsafe partial class InMemoryBpfMap : BpfMap
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _frozen ? EPERM : _storage.Delete(key);
+            return CanWrite ? _storage.Delete(key) : EPERM;
         }
     }
 
@@ -111,7 +128,7 @@ internal sealed unsafe partial class InMemoryBpfMap : BpfMap
                 return EINVAL;
             }
 
-            if (_frozen)
+            if (!CanRead || !CanWrite)
             {
                 return EPERM;
             }
@@ -130,7 +147,7 @@ internal sealed unsafe partial class InMemoryBpfMap : BpfMap
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _storage.GetNextKey(key, nextKey);
+            return CanRead ? _storage.GetNextKey(key, nextKey) : EPERM;
         }
     }
 
@@ -147,7 +164,7 @@ internal sealed unsafe partial class InMemoryBpfMap : BpfMap
                 return ENOTSUPP;
             }
 
-            if (_frozen)
+            if (!CanWrite)
             {
                 return EPERM;
             }
@@ -167,7 +184,7 @@ internal sealed unsafe partial class InMemoryBpfMap : BpfMap
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            int err = CheckBatch(delete ? TwinBatchSupport.LookupAndDelete : TwinBatchSupport.Lookup, delete, elemFlags);
+            int err = CheckBatch(delete ? TwinBatchSupport.LookupAndDelete : TwinBatchSupport.Lookup, read: true, write: delete, elemFlags);
             if (err != 0)
             {
                 count = 0;
@@ -186,7 +203,7 @@ internal sealed unsafe partial class InMemoryBpfMap : BpfMap
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            int err = CheckBatch(TwinBatchSupport.Update, write: true, elemFlags);
+            int err = CheckBatch(TwinBatchSupport.Update, read: false, write: true, elemFlags);
             if (err != 0)
             {
                 count = 0;
@@ -202,7 +219,7 @@ internal sealed unsafe partial class InMemoryBpfMap : BpfMap
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            int err = CheckBatch(TwinBatchSupport.Delete, write: true, elemFlags);
+            int err = CheckBatch(TwinBatchSupport.Delete, read: false, write: true, elemFlags);
             if (err != 0)
             {
                 count = 0;
@@ -288,10 +305,10 @@ internal sealed unsafe partial class InMemoryBpfMap : BpfMap
         }
     }
 
-    /// <summary>bpf_map_do_batch: write access for writing commands, the command's op, then the generic elem_flags rule.</summary>
-    private int CheckBatch(TwinBatchSupport command, bool write, ulong elemFlags)
+    /// <summary>bpf_map_do_batch: read and write access as the command needs, the command's op, then the generic elem_flags rule.</summary>
+    private int CheckBatch(TwinBatchSupport command, bool read, bool write, ulong elemFlags)
     {
-        if (write && _frozen)
+        if ((read && !CanRead) || (write && !CanWrite))
         {
             return EPERM;
         }

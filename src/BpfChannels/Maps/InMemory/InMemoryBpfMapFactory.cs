@@ -1,6 +1,6 @@
 namespace BpfChannels;
 
-/// <summary>Creates in-memory twins, validating the spec as <see cref="KernelBpfMapFactory"/> does.</summary>
+/// <summary>Creates in-memory twins, validating the spec as <see cref="KernelBpfMapFactory"/> does and refusing what BPF_MAP_CREATE refuses.</summary>
 internal sealed class InMemoryBpfMapFactory : BpfMapFactory
 {
     public override bool IsInMemory => true;
@@ -17,6 +17,12 @@ internal sealed class InMemoryBpfMapFactory : BpfMapFactory
         if (spec.InnerMap is { IsInMemory: false })
         {
             throw new ArgumentException("An in-memory map of maps needs an in-memory inner map template.", nameof(spec));
+        }
+
+        int errno = TwinCreateRules.Check(spec);
+        if (errno != 0)
+        {
+            throw BpfErrors.Create(errno, BpfCommand.MapCreate, spec.Name);
         }
 
         return new InMemoryBpfMap(spec);

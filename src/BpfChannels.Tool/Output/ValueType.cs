@@ -22,6 +22,17 @@ internal sealed class ValueType
 
     public static ValueType Hex { get; } = new("hex", 0);
 
+    /// <summary>The unsigned integer type of a size (1, 2, 4 or 8 bytes), or hex bytes for any other size.</summary>
+    public static ValueType ForSize(int size, bool signed = false) => size switch
+    {
+        1 or 2 or 4 or 8 => Parse((signed ? "i" : "u") + (size * 8).ToString(CultureInfo.InvariantCulture)),
+        _ => Hex,
+    };
+
+    public bool IsInteger => Name[0] is 'u' or 'i';
+
+    public bool IsSigned => Name[0] == 'i';
+
     public static ValueType Parse(string name) => name switch
     {
         "u8" or "i8" => new(name, 1),
@@ -45,6 +56,14 @@ internal sealed class ValueType
     public byte[] ToBytes(string text, int size)
     {
         byte[] bytes = new byte[size];
+        if (IsInteger && text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            // A hex number (0x2a), in the integer's width.
+            text = Words.TryParseNumber(text, out ulong number) && (Size == 8 || number < 1UL << (Size * 8))
+                ? (IsSigned ? unchecked((long)number) : (decimal)number).ToString(CultureInfo.InvariantCulture)
+                : throw new UsageException($"'{text}' does not fit a {Name}.");
+        }
+
         try
         {
             switch (Name)
@@ -79,7 +98,7 @@ internal sealed class ValueType
                     byte[] raw = Convert.FromHexString(digits);
                     if (raw.Length != size)
                     {
-                        throw new UsageException($"Hex '{text}' is {raw.Length} bytes; the map needs {size} (bytes in memory order, e.g. 01000000 for u32 1).");
+                        throw new UsageException($"Hex '{text}' is {raw.Length} bytes; {size} are needed (bytes in memory order, e.g. 01000000 for u32 1, or as bpftool takes them: 'hex 01 00 00 00').");
                     }
 
                     return raw;
@@ -105,22 +124,37 @@ internal sealed class ValueType
         "i64" => BinaryPrimitives.ReadInt64LittleEndian(bytes).ToString(CultureInfo.InvariantCulture),
         "ipv4" => new IPAddress(bytes[..4]).ToString(),
         "str" => Encoding.UTF8.GetString(bytes[..(bytes.IndexOf((byte)0) is var end and >= 0 ? end : bytes.Length)]),
-        _ => Convert.ToHexString(bytes).ToLowerInvariant(),
+        _ => Convert.ToHexStringLower(bytes),
     };
 
-    public void WriteJson(Utf8JsonWriter json, string property, ReadOnlySpan<byte> bytes)
+    /// <summary>An integer value of <see cref="Size"/> bytes, widened (signed types sign-extended).</summary>
+    public Int128 ReadInteger(ReadOnlySpan<byte> bytes) => Name switch
     {
-        switch (Name)
+        "u8" => bytes[0],
+        "i8" => (sbyte)bytes[0],
+        "u16" => BinaryPrimitives.ReadUInt16LittleEndian(bytes),
+        "i16" => BinaryPrimitives.ReadInt16LittleEndian(bytes),
+        "u32" => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
+        "i32" => BinaryPrimitives.ReadInt32LittleEndian(bytes),
+        "u64" => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
+        "i64" => BinaryPrimitives.ReadInt64LittleEndian(bytes),
+        _ => throw new UsageException($"Type {Name} is not an integer."),
+    };
+
+    /// <summary>Writes the value as a JSON number (integers) or string (the other types).</summary>
+    public void WriteJsonValue(Utf8JsonWriter json, ReadOnlySpan<byte> bytes)
+    {
+        if (!IsInteger)
         {
-            case "u8" or "u16" or "u32" or "u64":
-                json.WriteNumber(property, ulong.Parse(Format(bytes), CultureInfo.InvariantCulture));
-                break;
-            case "i8" or "i16" or "i32" or "i64":
-                json.WriteNumber(property, long.Parse(Format(bytes), CultureInfo.InvariantCulture));
-                break;
-            default:
-                json.WriteString(property, Format(bytes));
-                break;
+            json.WriteStringValue(Format(bytes));
+        }
+        else if (IsSigned)
+        {
+            json.WriteNumberValue((long)ReadInteger(bytes));
+        }
+        else
+        {
+            json.WriteNumberValue((ulong)ReadInteger(bytes));
         }
     }
 }

@@ -1,0 +1,31 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace BpfChannels.Benchmarks.Bindings;
+
+/// <summary>
+/// The syscall job of <see cref="SyscallBenchmarkConfig"/>, run in this process: the three ways of reaching the map
+/// share one process, JIT state and kernel map, so the bindings-to-hand-written ratio measures only the access path
+/// (and a shared build box does not time out rebuilding the benchmark project).
+/// </summary>
+public sealed class BindingsBenchmarkConfig : ManualConfig
+{
+    public BindingsBenchmarkConfig()
+    {
+        AddJob(Job.Default
+            .WithId("SyscallsInProcess")
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithLaunchCount(1)
+            .WithWarmupCount(1)
+            .WithIterationCount(8)
+            .WithInvocationCount(1)
+            .WithUnrollFactor(1));
+        AddDiagnoser(MemoryDiagnoser.Default);
+        AddColumn(StatisticColumn.Median, StatisticColumn.Min, StatisticColumn.Max);
+        SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Value);
+    }
+}

@@ -1,0 +1,65 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace BpfChannels.Benchmarks.Tool;
+
+/// <summary>
+/// bpfchan (Native AOT) beside bpftool, process against process, in the same run; bpftool is the baseline of each
+/// workload: map show of the system's maps and map dump of a 64-entry hash (<see cref="ToolDumpJsonBenchmarks"/>
+/// has the 100,000-entry JSON dump).
+/// </summary>
+[Config(typeof(ToolBenchmarkConfig))]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class ToolBenchmarks
+{
+    private BpfMap<uint, ulong> _small = null!;
+    private string _smallPin = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        (_small, _smallPin) = ToolProcess.CreatePinnedHash("bench_tool64", 64);
+        _ = ToolProcess.Run(ToolProcess.Bpfchan, "--version"); // fails early, with the reason, if the AOT build is missing
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _ = BpfMap.Unpin(_smallPin);
+        _small.Dispose();
+    }
+
+    [Benchmark(Baseline = true, Description = "bpftool map show")]
+    [BenchmarkCategory("map show")]
+    public long BpftoolShow() => ToolProcess.Run(ToolProcess.Bpftool, "map", "show");
+
+    [Benchmark(Description = "bpfchan map show")]
+    [BenchmarkCategory("map show")]
+    public long BpfchanShow() => ToolProcess.Run(ToolProcess.Bpfchan, "map", "show");
+
+    [Benchmark(Baseline = true, Description = "bpftool map dump, 64 entries")]
+    [BenchmarkCategory("map dump 64")]
+    public long BpftoolDump64() => ToolProcess.Run(ToolProcess.Bpftool, "map", "dump", "pinned", _smallPin);
+
+    [Benchmark(Description = "bpfchan map dump, 64 entries")]
+    [BenchmarkCategory("map dump 64")]
+    public long BpfchanDump64() => ToolProcess.Run(ToolProcess.Bpfchan, "map", "dump", "pinned", _smallPin);
+
+    /// <summary>
+    /// In process: the harness only launches and times processes, so a generated, separately built host would add
+    /// nothing but a build.
+    /// </summary>
+    /// <remarks>Process runs of about a millisecond: many iterations, no unrolling (each invocation is a whole process).</remarks>
+    private sealed class ToolBenchmarkConfig : ManualConfig
+    {
+        public ToolBenchmarkConfig()
+        {
+            AddJob(Job.Default.WithId("Processes").WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(15).WithUnrollFactor(1).WithToolchain(InProcessEmitToolchain.Instance).WithInvocationCount(16));
+            AddColumn(BenchmarkDotNet.Columns.StatisticColumn.Median);
+            SummaryStyle = BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(BenchmarkDotNet.Columns.RatioStyle.Value);
+        }
+    }
+}

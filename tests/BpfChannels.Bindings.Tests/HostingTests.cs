@@ -1,0 +1,52 @@
+using BpfChannels.Hosting;
+using BpfChannels.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace BpfChannels.Bindings.Tests;
+
+/// <summary>The generated AddRoundTripBpf(): the object loaded at start, the bindings injectable, a keyed typed channel.</summary>
+public sealed class HostingTests
+{
+    [Fact]
+    public async Task AddRoundTripBpf_WithChannel_ChannelIsKeyedAndSeesTheProgramsWrite()
+    {
+        BpfTestEnvironment.RequireBpf();
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Services.AddBpfChannels(o => o.DefaultPollInterval = TimeSpan.FromMilliseconds(50))
+            .AddRoundTripBpf(bpf => bpf.WithChannel(m => m.Samples).AfterLoad(b => b.Bss.Runs = 40));
+        using IHost host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            RoundTripBpf bpf = host.Services.GetRequiredService<RoundTripBpf>();
+            MapChannel<uint, RoundTripBpf.Sample> channel = host.Services.GetRequiredKeyedService<MapChannel<uint, RoundTripBpf.Sample>>("samples");
+            Assert.Same(host.Services.GetRequiredService<BpfChannelRegistry>().GetChannel<uint, RoundTripBpf.Sample>("samples"), channel);
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            cts.CancelAfter(TimeSpan.FromSeconds(10));
+            IAsyncEnumerator<MapChange<uint, RoundTripBpf.Sample>> changes = channel.WatchAsync(cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
+
+            bpf.Programs.WriteSample.TestRun();
+
+            Assert.True(await changes.MoveNextAsync());
+            Assert.Equal(7u, changes.Current.Key);
+            Assert.Equal("round-trip", changes.Current.Value.LabelAsString());
+            Assert.Equal(41ul, bpf.Bss.Runs);
+            await changes.DisposeAsync();
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public void WithChannel_SelectorReturningNoMap_ThrowsNamingAMap()
+    {
+        var services = new ServiceCollection();
+        BpfChannelsBuilder builder = services.AddBpfChannels();
+
+        ArgumentException e = Assert.Throws<ArgumentException>(() => builder.AddRoundTripBpf(bpf => bpf.WithChannel<uint, ulong>(_ => null!)));
+        Assert.Contains("m => m.Samples", e.Message, StringComparison.Ordinal);
+    }
+}
