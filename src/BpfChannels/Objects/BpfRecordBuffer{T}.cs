@@ -38,6 +38,7 @@ public sealed class BpfRecordBuffer<T>
     /// <returns>The reader; dispose it to unmap the buffer.</returns>
     /// <exception cref="InvalidOperationException">The map is a user ring buffer, which user space writes (<see cref="OpenWriter"/>).</exception>
     /// <exception cref="BpfException">Mapping the buffer failed.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public BpfRecordReader<T> OpenReader(int pagesPerCpu = 8) => Map.Type switch
     {
         BpfMapType.RingBuffer => new BpfRecordReader<T>(new RingBufferReader(Map)),
@@ -49,6 +50,7 @@ public sealed class BpfRecordBuffer<T>
     /// <returns>The writer; dispose it to unmap the buffer.</returns>
     /// <exception cref="InvalidOperationException">The map is a ring buffer or perf event array, which the kernel writes (<see cref="OpenReader"/>).</exception>
     /// <exception cref="BpfException">Mapping the buffer failed.</exception>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public UserRingBufferWriter OpenWriter() => Map.Type == BpfMapType.UserRingBuffer
         ? new UserRingBufferWriter(Map)
         : throw new InvalidOperationException($"Map '{Map.Name}' is a {Map.Type} map: the kernel writes it; open a reader.");
