@@ -1,7 +1,10 @@
 /* A USDT program written against libbpf's usdt.bpf.h: it reads its probe's two arguments with bpf_usdt_arg
  * (through BPF_USDT) and keeps the hit count and the last arguments. libbpf's headers, not bpfchannels.h;
- * x86-64 register names (the tests build their probe binary for this machine). */
+ * x86-64 register names (the tests build their probe binary for this machine); the build item defines the
+ * target architecture, this is for a compile by hand. */
+#ifndef __TARGET_ARCH_x86
 #define __TARGET_ARCH_x86
+#endif
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <stdbool.h>
