@@ -13,8 +13,7 @@ namespace KernelDashboard;
 public static class DashboardApp
 {
     public const string ObjectName = "dashboard";
-    public const string ProgramName = "count_watched";
-    public const string ChannelName = "watched";
+    public const string ChannelName = KernelDashboardBpf.MapName.Watched;
 
     /// <summary>The meter BpfChannels.Hosting reports polls, changes, writes and drops on.</summary>
     public const string BpfChannelsMeter = "BpfChannels";
@@ -28,8 +27,11 @@ public static class DashboardApp
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
         builder.Services.AddBpfChannels(builder.Configuration.GetSection(BpfChannelsOptions.SectionName))
-            .AddEmbeddedObject(ObjectName, typeof(DashboardApp).Assembly, "kernel_dashboard.bpf.o")
-            .AddMapChannel<uint, ulong>(ChannelName);
+            .AddKernelDashboardBpf(bpf =>
+            {
+                bpf.ObjectName = ObjectName;
+                bpf.WithChannel(m => m.Watched); // system call number -> count, and the watch list written with NoExist
+            });
         builder.Services.AddHealthChecks().AddBpfChannels();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(BpfChannelsMeter).AddPrometheusExporter());
         builder.Services.AddHostedService<ProgramAttachment>();

@@ -1,5 +1,6 @@
 using BpfChannels;
 using BpfChannels.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace KernelDashboard;
@@ -9,8 +10,8 @@ namespace KernelDashboard;
 /// loaded by then), writes the configured watch list with NoExist, and detaches when the host stops.
 /// </summary>
 internal sealed partial class ProgramAttachment(
-    BpfObjectHost objects,
-    BpfChannelRegistry channels,
+    KernelDashboardBpf bpf,
+    [FromKeyedServices(KernelDashboardBpf.MapName.Watched)] MapChannel<uint, ulong> watched,
     IOptions<DashboardOptions> options,
     ILogger<ProgramAttachment> logger) : IHostedService, IDisposable
 {
@@ -18,9 +19,8 @@ internal sealed partial class ProgramAttachment(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _link = objects.GetObject(DashboardApp.ObjectName).GetProgram(DashboardApp.ProgramName).AttachRawTracepoint("sys_enter");
-        LogAttached(logger, DashboardApp.ProgramName);
-        MapChannel<uint, ulong> watched = channels.GetChannel<uint, ulong>(DashboardApp.ChannelName);
+        _link = bpf.Programs.CountWatched.Attach(); // SEC("raw_tp/sys_enter")
+        LogAttached(logger, bpf.Programs.CountWatched.Program.Name);
         foreach (string entry in options.Value.Watch)
         {
             _ = SyscallTable.TryParse(entry, out uint number); // the options validator has checked every entry
