@@ -105,23 +105,7 @@ public sealed record BpfMapInfo
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static IReadOnlyList<uint> GetAllIds()
     {
-        var ids = new List<uint>();
-        uint id = 0;
-        while (true)
-        {
-            int errno = Interop.Bpf.MapGetNextId(id, out id);
-            if (errno == Interop.Errno.ENOENT)
-            {
-                return ids;
-            }
-
-            if (errno != 0)
-            {
-                throw BpfErrors.Create(errno, BpfCommand.MapGetNextId, null);
-            }
-
-            ids.Add(id);
-        }
+        return ObjectIds.GetAll(Interop.Bpf.MapGetNextId, BpfCommand.MapGetNextId);
     }
 
     /// <summary>The info of every map on the system; maps that disappear while they are listed are left out.</summary>
@@ -131,30 +115,10 @@ public sealed record BpfMapInfo
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static IReadOnlyList<BpfMapInfo> GetAll()
     {
-        var all = new List<BpfMapInfo>();
-        foreach (uint id in GetAllIds())
-        {
-            int errno = Interop.Bpf.MapGetFdById(id, 0, out BpfHandle? handle);
-            if (errno == Interop.Errno.ENOENT)
-            {
-                continue;
-            }
-
-            if (errno != 0)
-            {
-                throw BpfErrors.Create(errno, BpfCommand.MapGetFdById, $"id {id}");
-            }
-
-            using (handle)
-            {
-                all.Add(FromHandle(handle!));
-            }
-        }
-
-        return all;
+        return ObjectIds.ReadAll(GetAllIds(), static (uint id, out BpfHandle? handle) => Interop.Bpf.MapGetFdById(id, 0, out handle), BpfCommand.MapGetFdById, FromHandle);
     }
 
-    /// <summary>Reads one field of /proc/self/fdinfo for a descriptor (for example <c>frozen</c>), or null.</summary>
+    /// <summary>Reads one field of /proc/self/fdinfo for any BPF descriptor (a map's <c>frozen</c>, a program's <c>prog_type</c>, a BTF object's <c>btf_id</c>), or null.</summary>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     internal static string? ReadFdInfo(BpfHandle handle, string field)
     {

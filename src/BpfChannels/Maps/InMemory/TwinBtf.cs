@@ -124,17 +124,8 @@ internal static class TwinBtf
 
     /// <summary>The id of the BTF object behind a descriptor, from /proc/self/fdinfo ("btf_id:").</summary>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private static uint ReadBtfId(BpfHandle btf)
-    {
-        using var lease = new HandleLease(btf);
-        foreach (string line in File.ReadLines($"/proc/self/fdinfo/{btf.FileDescriptor}"))
-        {
-            if (line.StartsWith("btf_id:", StringComparison.Ordinal) && uint.TryParse(line.AsSpan(7).Trim(), out uint id))
-            {
-                return id;
-            }
-        }
-
-        throw new ArgumentException("The spec's Btf descriptor is not a BTF object.", nameof(btf));
-    }
+    private static uint ReadBtfId(BpfHandle btf) =>
+        uint.TryParse(BpfMapInfo.ReadFdInfo(btf, "btf_id"), out uint id)
+            ? id
+            : throw new ArgumentException("The spec's Btf descriptor is not a BTF object.", nameof(btf));
 }

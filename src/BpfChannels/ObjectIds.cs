@@ -1,6 +1,6 @@
 namespace BpfChannels;
 
-/// <summary>Enumerating, opening and describing programs and links by id or pin: the part their info types share.</summary>
+/// <summary>Enumerating and opening maps, programs and links by id or pin: the part their info types share.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class ObjectIds
 {
@@ -76,21 +76,5 @@ internal static class ObjectIds
         {
             throw BpfErrors.Create(errno, command, what);
         }
-    }
-
-    /// <summary>One field of /proc/self/fdinfo for the descriptor (prog_type, link_type...), or null.</summary>
-    public static string? FdInfoField(BpfHandle handle, string field)
-    {
-        using var lease = new HandleLease(handle);
-        string prefix = field + ":";
-        foreach (string line in File.ReadLines($"/proc/self/fdinfo/{lease.FileDescriptor}"))
-        {
-            if (line.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                return line[prefix.Length..].Trim();
-            }
-        }
-
-        return null;
     }
 }
