@@ -57,4 +57,7 @@ struct bpf_map_def {
 	unsigned int map_flags;
 };
 
+/* Change notices for notified map channels: BPFCHAN_CHANGES, bpfchan_update, bpfchan_delete, bpfchan_touch. */
+#include "bpfchannels_notify.h"
+
 #endif
