@@ -107,6 +107,13 @@ public abstract class MapChannel : IAsyncDisposable
     /// <summary>The number of changes found by all polls.</summary>
     public abstract long Changes { get; }
 
+    /// <summary>
+    /// The number of changes found only by full reads of a notified channel (<see cref="MapChannelMode.Notified"/>) after
+    /// its first listing: writes the change notices did not report (user space, programs that do not use the wrappers,
+    /// notices lost to a full ring). Zero for a polled channel, and for a notified map whose writers all notify.
+    /// </summary>
+    public abstract long ReconciledChanges { get; }
+
     /// <summary>The number of changes not delivered because a subscriber's buffer was full.</summary>
     public abstract long DroppedChanges { get; }
 

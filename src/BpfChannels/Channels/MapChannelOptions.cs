@@ -34,8 +34,26 @@ public sealed class MapChannelOptions
     /// <summary>The most writes with the same batchable flags sent to the kernel in one BPF_MAP_UPDATE_BATCH. Default 256.</summary>
     public int MaxWriteBatch { get; set; } = 256;
 
+    /// <summary>How the channel finds changes: by polling (the default), or from the program's change notices.</summary>
+    /// <remarks><see cref="MapChannelMode.Notified"/> needs <see cref="ChangeNotifier"/>.</remarks>
+    public MapChannelMode Mode { get; set; } = MapChannelMode.Polled;
+
+    /// <summary>
+    /// The reader of the change ring the map's programs publish to (<see cref="MapChangeNotifier"/>); required by
+    /// <see cref="MapChannelMode.Notified"/>, ignored otherwise. Several channels may share one notifier. The channel does not dispose it.
+    /// </summary>
+    public MapChangeNotifier? ChangeNotifier { get; set; }
+
+    /// <summary>
+    /// In <see cref="MapChannelMode.Notified"/> mode, how long the channel goes without a full read of the map before it
+    /// reconciles (reads and compares the whole map, as a poll does); any full read, a <see cref="MapChannel.Poll"/>
+    /// included, restarts the interval. Changes only a reconciliation finds are counted in
+    /// <see cref="MapChannel{TKey, TValue}.ReconciledChanges"/>. Default 30 seconds.
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Checks every option, so a bad value is reported before a channel is created or reconfigured.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range, or <see cref="MapChannelMode.Notified"/> has no <see cref="ChangeNotifier"/>; the message names it.</exception>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(SubscriberCapacity, nameof(SubscriberCapacity));
@@ -44,6 +62,21 @@ public sealed class MapChannelOptions
         if (!Enum.IsDefined(FullMode))
         {
             throw new ArgumentOutOfRangeException(nameof(FullMode), FullMode, "Unknown full mode.");
+        }
+
+        if (!Enum.IsDefined(Mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Mode), Mode, "Unknown channel mode; use Polled or Notified.");
+        }
+
+        if (ReconcileInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReconcileInterval), ReconcileInterval, "The reconcile interval must be positive.");
+        }
+
+        if (Mode == MapChannelMode.Notified && ChangeNotifier is null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ChangeNotifier), null, "Mode is Notified but no ChangeNotifier is set: create a MapChangeNotifier over the object's change ring (bpfchan_changes) and its lost counter (bpfchan_lost).");
         }
     }
 }

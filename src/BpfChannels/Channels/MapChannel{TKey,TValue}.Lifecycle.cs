@@ -45,6 +45,7 @@ public sealed partial class MapChannel<TKey, TValue>
             _mapId = id;
             SetMap(map);
             _writes.Bind(map);
+            OnNotifiedMapBound(map);
         }
     }
 
@@ -55,6 +56,7 @@ public sealed partial class MapChannel<TKey, TValue>
         MapChannelOptions copy = Clone(options);
         copy.Validate();
         Volatile.Write(ref _options, copy);
+        ConfigureNotifications(copy);
         return copy.WriteCapacity != _writeCapacity || copy.MaxWriteBatch != _maxWriteBatch;
     }
 

@@ -98,6 +98,7 @@ public sealed partial class MapChannel<TKey, TValue> : MapChannel
         _current = new BpfMapSnapshot(keySize, projection is null ? valueBufferSize : valueSize);
         _next = new BpfMapSnapshot(keySize, projection is null ? valueBufferSize : valueSize);
         _writes = new MapWriteProcessor<TKey, TValue>(map, keySize, valueBufferSize, _options);
+        ConfigureNotifications(_options);
     }
 
     /// <summary>The number of entries at the last poll.</summary>
@@ -329,6 +330,8 @@ public sealed partial class MapChannel<TKey, TValue> : MapChannel
                 result = new MapPollResult(true, _current.Count, changes, _current.Strategy);
             }
 
+            AfterFullRead(result.Changes, _relistPending);
+
             if (_relistPending)
             {
                 // The diff above ran against the previous map's last state: its changes are the re-list's.
@@ -361,6 +364,8 @@ public sealed partial class MapChannel<TKey, TValue> : MapChannel
             subscribers = _subscribers;
             _subscribers = [];
         }
+
+        DetachNotifications();
 
         foreach (MapChangeReader<TKey, TValue> subscriber in subscribers)
         {
@@ -440,6 +445,9 @@ public sealed partial class MapChannel<TKey, TValue> : MapChannel
         FullMode = options.FullMode,
         WriteCapacity = options.WriteCapacity,
         MaxWriteBatch = options.MaxWriteBatch,
+        Mode = options.Mode,
+        ChangeNotifier = options.ChangeNotifier,
+        ReconcileInterval = options.ReconcileInterval,
     };
 
     /// <summary>Turns the diff's byte-level changes into typed changes for the subscribers.</summary>

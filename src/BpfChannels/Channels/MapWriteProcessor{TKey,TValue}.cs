@@ -54,6 +54,9 @@ internal sealed class MapWriteProcessor<TKey, TValue>
 
     public long Writes => Interlocked.Read(ref _writes);
 
+    /// <summary>Called with every outcome on the writing task before anyone else hears of it (a notified channel's state update).</summary>
+    public Action<MapWriteOutcome<TKey, TValue>>? Applied { get; set; }
+
     public long Failures => Interlocked.Read(ref _failures);
 
     public Task<MapWriteOutcome<TKey, TValue>> WriteAsync(MapWrite<TKey, TValue> write, CancellationToken cancellationToken)
@@ -294,6 +297,7 @@ internal sealed class MapWriteProcessor<TKey, TValue>
         }
 
         var outcome = new MapWriteOutcome<TKey, TValue>(pending.Write, (BpfError)errno);
+        Applied?.Invoke(outcome); // before the writer hears of it, so its channel's state already has the write
         pending.Outcome?.TrySetResult(outcome);
         foreach (IObserver<MapWriteOutcome<TKey, TValue>> observer in Volatile.Read(ref _observers))
         {

@@ -12,7 +12,7 @@ namespace BpfChannels;
 /// Each slot holds the key's 32-bit hash beside its entry number, so a probe for a key that is not there
 /// (the common case in a walk) rarely reads the key buffer: only a full hash match is compared byte by byte.
 /// </remarks>
-internal sealed class ByteKeySet
+internal sealed partial class ByteKeySet
 {
     private ulong[] _slots = new ulong[16]; // (hash << 32) | (entry + 1); 0 is empty
     private int _shift = 28;                  // slot = hash >> _shift: the hash's high bits, the well-mixed ones

@@ -1,0 +1,310 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using BpfChannels.Events;
+
+namespace BpfChannels;
+
+/// <summary>
+/// Reads the change ring a BPF object declares with <c>BPFCHAN_CHANGES</c> (<c>bpfchannels.h</c>) and hands each
+/// change notice to the notified map channels (<see cref="MapChannelMode.Notified"/>) of the map it names. One
+/// dedicated thread sleeps in epoll until the kernel commits a notice, so nothing runs while nothing changes; the same
+/// thread runs each channel's reconciliations when they are due, and at once when the program counted lost notices.
+/// </summary>
+/// <remarks>
+/// <para>A notice is <c>tag, kind, key</c> (docs/notified-channels.md): the tag is <see cref="Tag"/> of the map's name,
+/// so one ring serves every map of the object. Notices whose tag no attached channel has are counted in
+/// <see cref="UnmatchedNotices"/> and dropped.</para>
+/// <para>Kernel 5.8 (BPF_MAP_TYPE_RINGBUF). Thread-safe. A ring has one consumer: do not read the same ring with a
+/// <see cref="RingBufferReader"/> or a second notifier meanwhile. Channels must be completed (or their mode changed)
+/// before the notifier is disposed; a disposed notifier delivers nothing more, and channels that still use it go on
+/// only through <see cref="MapChannel.Poll"/>. The notifier does not own the maps.</para>
+/// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class MapChangeNotifier : IDisposable, INotifierLink
+{
+    /// <summary>The name <c>BPFCHAN_CHANGES</c> gives the change ring.</summary>
+    public const string RingName = "bpfchan_changes";
+
+    /// <summary>The name <c>BPFCHAN_CHANGES</c> gives the lost-notice counter (a one-entry array of one <c>__u64</c>).</summary>
+    public const string LostCounterName = "bpfchan_lost";
+
+    /// <summary>The size of a notice's fixed header; the key's bytes follow it.</summary>
+    internal const int HeaderSize = 8;
+
+    // A drain that consumed more than half the ring may have raced a reserve that failed just after it: look at the
+    // lost counter again this soon, since a ring that was emptied wakes nobody.
+    private static readonly long RecheckTicks = Stopwatch.Frequency / 20;
+
+    private readonly RingBufferReader _reader;
+    private readonly EventLoop _loop;
+    private readonly BpfMap _lostCounter;
+    private readonly byte[] _lostValue = new byte[sizeof(ulong)];
+    private readonly Lock _lock = new();
+    private readonly Thread _thread;
+    private Dictionary<uint, INotifiedChannel[]> _byTag = [];
+    private INotifiedChannel[] _channels = [];
+    private long _notices;
+    private long _unmatched;
+    private long _malformed;
+    private long _lost;
+    private long _drainedBytes;
+    private volatile bool _disposed;
+
+    /// <summary>Starts reading <paramref name="ring"/>; the notices go to channels as they attach.</summary>
+    /// <param name="ring">The change ring (<see cref="RingName"/>, a <see cref="BpfMapType.RingBuffer"/>).</param>
+    /// <param name="lostCounter">The lost-notice counter (<see cref="LostCounterName"/>: an array of 4-byte keys and 8-byte values).</param>
+    /// <exception cref="ArgumentNullException">A map is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A map is not of the kind <c>BPFCHAN_CHANGES</c> declares, or is not a kernel map.</exception>
+    /// <exception cref="ObjectDisposedException">A map is disposed.</exception>
+    /// <exception cref="BpfException">Mapping the ring or creating the epoll instance failed.</exception>
+    public MapChangeNotifier(BpfMap ring, BpfMap lostCounter)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        ArgumentNullException.ThrowIfNull(lostCounter);
+        ObjectDisposedException.ThrowIf(lostCounter.IsDisposed, lostCounter);
+        if (lostCounter.Type != BpfMapType.Array || lostCounter.KeySize != sizeof(uint) || lostCounter.ValueSize != sizeof(ulong) || lostCounter.IsInMemory)
+        {
+            throw new ArgumentException(
+                $"The lost-notice counter must be a kernel array of 4-byte keys and 8-byte values, as BPFCHAN_CHANGES declares '{LostCounterName}'; '{lostCounter.Name}' is {lostCounter}.",
+                nameof(lostCounter));
+        }
+
+        _lostCounter = lostCounter;
+        _reader = new RingBufferReader(ring);
+        try
+        {
+            _loop = new EventLoop();
+            _loop.Add(_reader, OnRecord);
+        }
+        catch
+        {
+            _loop?.Dispose();
+            _reader.Dispose();
+            throw;
+        }
+
+        _lost = ReadLost();
+        _thread = new Thread(Run) { IsBackground = true, Name = $"bpfchannels notices {ring.Name}" };
+        _thread.UnsafeStart();
+    }
+
+    /// <summary>The change ring's name.</summary>
+    public string Name => _reader.Name;
+
+    /// <summary>The number of notices read from the ring.</summary>
+    public long Notices => Interlocked.Read(ref _notices);
+
+    /// <summary>The number of notices whose tag named no attached channel (a map nobody watches, or a tag collision avoided).</summary>
+    public long UnmatchedNotices => Interlocked.Read(ref _unmatched);
+
+    /// <summary>The number of records that were not notices (shorter than their header says); they are skipped.</summary>
+    public long MalformedNotices => Interlocked.Read(ref _malformed);
+
+    /// <summary>The lost-notice counter as last read: notices the program could not publish because the ring was full.</summary>
+    public long LostNotices => Interlocked.Read(ref _lost);
+
+    /// <summary>The tag a notice carries for the map <paramref name="mapName"/>: 32-bit FNV-1a of at most its first 15 bytes.</summary>
+    /// <param name="mapName">The map's name as written in the BPF source (the kernel keeps its first 15 bytes).</param>
+    /// <returns>The tag, as <c>BPFCHAN_TAG(map)</c> computes it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="mapName"/> is <see langword="null"/>.</exception>
+    public static uint Tag(string mapName) => NotifiedChannels.Tag(mapName);
+
+    /// <summary>Stops the reading thread and releases the ring's mapping and the epoll instance.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _loop.Wake();
+        if (Thread.CurrentThread != _thread)
+        {
+            _thread.Join();
+        }
+
+        _loop.Dispose();
+        _reader.Dispose();
+    }
+
+    /// <summary>Starts handing <paramref name="channel"/> the notices of its tag; it is reconciled when due from now on.</summary>
+    void INotifierLink.Attach(INotifiedChannel channel)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        lock (_lock)
+        {
+            if (Array.IndexOf(_channels, channel) < 0)
+            {
+                _channels = [.. _channels, channel];
+            }
+
+            Reindex();
+        }
+
+        _loop.Wake();
+    }
+
+    /// <summary>Stops handing <paramref name="channel"/> notices (its tag may have changed: attach it again).</summary>
+    void INotifierLink.Detach(INotifiedChannel channel)
+    {
+        lock (_lock)
+        {
+            int i = Array.IndexOf(_channels, channel);
+            if (i >= 0)
+            {
+                _channels = [.. _channels.AsSpan(0, i), .. _channels.AsSpan(i + 1)];
+            }
+
+            Reindex();
+        }
+    }
+
+    /// <summary>Re-reads every attached channel's tag (after a channel got another map).</summary>
+    void INotifierLink.Retag()
+    {
+        lock (_lock)
+        {
+            Reindex();
+        }
+
+        _loop.Wake();
+    }
+
+    private void Reindex()
+    {
+        var byTag = new Dictionary<uint, INotifiedChannel[]>();
+        foreach (INotifiedChannel channel in _channels)
+        {
+            if (channel.NoticeTag is { } tag)
+            {
+                byTag[tag] = byTag.TryGetValue(tag, out INotifiedChannel[]? others) ? [.. others, channel] : [channel];
+            }
+        }
+
+        Volatile.Write(ref _byTag, byTag);
+    }
+
+    private void Run()
+    {
+        long recheckAt = long.MaxValue;
+        while (!_disposed)
+        {
+            INotifiedChannel[] channels = Volatile.Read(ref _channels);
+            long now = Stopwatch.GetTimestamp();
+            long due = recheckAt;
+            foreach (INotifiedChannel channel in channels)
+            {
+                due = Math.Min(due, channel.ReconcileDue);
+            }
+
+            TimeSpan wait = due == long.MaxValue ? Timeout.InfiniteTimeSpan
+                : due <= now ? TimeSpan.Zero
+                : TimeSpan.FromTicks(Math.Min((due - now) * TimeSpan.TicksPerSecond / Stopwatch.Frequency, TimeSpan.TicksPerHour));
+            _drainedBytes = 0;
+            try
+            {
+                _ = _loop.PollOnce(wait);
+            }
+            catch (ObjectDisposedException) when (_disposed)
+            {
+                return;
+            }
+
+            channels = Volatile.Read(ref _channels);
+            foreach (INotifiedChannel channel in channels)
+            {
+                Guard(channel, static c => c.ApplyNotices());
+            }
+
+
+            now = Stopwatch.GetTimestamp();
+            if (_drainedBytes > _reader.Size / 2)
+            {
+                recheckAt = now + RecheckTicks;
+            }
+            else if (now >= recheckAt)
+            {
+                recheckAt = long.MaxValue;
+            }
+
+            long lost = ReadLost();
+            bool lostMore = lost != Interlocked.Exchange(ref _lost, lost);
+            bool drained = false;
+            foreach (INotifiedChannel channel in channels)
+            {
+                if (!lostMore && channel.ReconcileDue > now)
+                {
+                    continue;
+                }
+
+                if (!drained)
+                {
+                    // Notices committed since the drain above go first, so the full read counts only what they miss.
+                    drained = true;
+                    DrainNow(channels);
+                }
+
+                Guard(channel, lostMore ? static c => c.OnNoticesLost() : static c => c.Reconcile());
+            }
+        }
+    }
+
+    private void DrainNow(INotifiedChannel[] channels)
+    {
+        _ = _loop.PollOnce(TimeSpan.Zero);
+        foreach (INotifiedChannel channel in channels)
+        {
+            Guard(channel, static c => c.ApplyNotices());
+        }
+    }
+
+    /// <summary>A channel's failure is its own (it records it); the ring goes on for the others.</summary>
+    private static void Guard(INotifiedChannel channel, Action<INotifiedChannel> action)
+    {
+        try
+        {
+            action(channel);
+        }
+        catch (Exception)
+        {
+            // Reported by the channel itself (a failed read leaves it stale, to be listed again); never ends the thread.
+        }
+    }
+
+    private long ReadLost()
+    {
+        try
+        {
+            return _lostCounter.TryLookup(stackalloc byte[sizeof(uint)], _lostValue) ? (long)BinaryPrimitives.ReadUInt64LittleEndian(_lostValue) : 0;
+        }
+        catch (ObjectDisposedException)
+        {
+            return Interlocked.Read(ref _lost); // the object went away; its channels go with it
+        }
+    }
+
+    private void OnRecord(ReadOnlySpan<byte> record)
+    {
+        Interlocked.Increment(ref _notices);
+        _drainedBytes += record.Length + HeaderSize;
+        if (record.Length < HeaderSize || record.Length < HeaderSize + BinaryPrimitives.ReadUInt16LittleEndian(record[6..]))
+        {
+            Interlocked.Increment(ref _malformed);
+            return;
+        }
+
+        uint tag = BinaryPrimitives.ReadUInt32LittleEndian(record);
+        if (!Volatile.Read(ref _byTag).TryGetValue(tag, out INotifiedChannel[]? channels))
+        {
+            Interlocked.Increment(ref _unmatched);
+            return;
+        }
+
+        ReadOnlySpan<byte> key = record.Slice(HeaderSize, BinaryPrimitives.ReadUInt16LittleEndian(record[6..]));
+        foreach (INotifiedChannel channel in channels)
+        {
+            channel.OnNotice(record[4], key);
+        }
+    }
+}

@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace BpfChannels;
+
+/// <summary>
+/// Notified mode (<see cref="MapChannelMode.Notified"/>): the map's programs say which keys they changed, the channel
+/// looks up just those keys and delivers what differs from its state; a reconciliation (a full read and diff, as a
+/// poll does) runs when <see cref="MapChannelOptions.ReconcileInterval"/> has passed without one, and at once when the
+/// program lost notices. Writes through the channel's own writer update the state as soon as each one is applied.
+/// </summary>
+public sealed partial class MapChannel<TKey, TValue> : INotifiedChannel
+{
+    private INotifierLink? _notifier;
+    private StrongBox<uint>? _noticeTag;
+    private BpfMapSnapshot? _noticeKeys;
+    private BpfMapSnapshot? _writeKeys;
+    private BpfMapSnapshot? _projectedKeys;
+    private bool[] _found = [];
+    private long _lastFullRead;
+    private long _reconciled;
+    private long _noticed;
+    private bool _listed;
+    private volatile bool _reconcileNow;
+
+    /// <summary>How the channel finds changes now (<see cref="MapChannelOptions.Mode"/>).</summary>
+    public MapChannelMode Mode => Volatile.Read(ref _options).Mode;
+
+    /// <inheritdoc/>
+    public override long ReconciledChanges => Interlocked.Read(ref _reconciled);
+
+    /// <summary>The number of change notices for this channel's map that the channel handled (before coalescing).</summary>
+    public long Notices => Interlocked.Read(ref _noticed);
+
+    uint? INotifiedChannel.NoticeTag => Volatile.Read(ref _noticeTag)?.Value;
+
+    long INotifiedChannel.ReconcileDue
+    {
+        get
+        {
+            if (!HasMap || Volatile.Read(ref _completed) || Volatile.Read(ref _notifier) is null)
+            {
+                return long.MaxValue;
+            }
+
+            if (_reconcileNow)
+            {
+                return 0;
+            }
+
+            long interval = (long)(Volatile.Read(ref _options).ReconcileInterval.TotalSeconds * Stopwatch.Frequency);
+            long last = Interlocked.Read(ref _lastFullRead);
+            return last > long.MaxValue - interval ? long.MaxValue : last + interval;
+        }
+    }
+
+    void INotifiedChannel.OnNotice(byte kind, ReadOnlySpan<byte> key)
+    {
+        Interlocked.Increment(ref _noticed);
+        if (key.Length != _current.KeySize || kind is < 1 or > 3 || _noticeKeys is not { } keys)
+        {
+            // Not a notice this channel can use (a tag shared with a map of another key size): read everything instead.
+            _reconcileNow = true;
+            return;
+        }
+
+        _ = NotifiedSnapshotEdits.Include(keys, key);
+    }
+
+    void INotifiedChannel.ApplyNotices()
+    {
+        if (_noticeKeys is { Count: > 0 } keys)
+        {
+            lock (_pollLock)
+            {
+                ApplyKeys(keys);
+            }
+        }
+    }
+
+    void INotifiedChannel.OnNoticesLost()
+    {
+        _reconcileNow = true;
+        Reconcile();
+    }
+
+    void INotifiedChannel.Reconcile() => Reconcile();
+
+    /// <summary>Sets up or tears down notified mode for <paramref name="options"/> (at creation and on <see cref="Reconfigure"/>).</summary>
+    private void ConfigureNotifications(MapChannelOptions options)
+    {
+        INotifierLink? wanted = options.Mode == MapChannelMode.Notified ? options.ChangeNotifier : null;
+        INotifierLink? previous;
+        lock (_pollLock)
+        {
+            previous = _notifier;
+            if (ReferenceEquals(previous, wanted))
+            {
+                return;
+            }
+
+            if (wanted is not null && _noticeKeys is null)
+            {
+                int rawValueSize = _raw?.ValueSize ?? _current.ValueSize;
+                _noticeKeys = new BpfMapSnapshot(_current.KeySize, rawValueSize);
+                _writeKeys = new BpfMapSnapshot(_current.KeySize, rawValueSize);
+                _projectedKeys = _projection is null ? null : new BpfMapSnapshot(_current.KeySize, _current.ValueSize);
+                _writes.Applied = OnOwnWrite;
+            }
+
+            _noticeTag = HasMap ? new StrongBox<uint>(NotifiedChannels.Tag(Map.Name)) : null;
+
+            // The first reconciliation is an interval away: the listing is the first reader's (below) or the first poll's.
+            Interlocked.Exchange(ref _lastFullRead, Stopwatch.GetTimestamp());
+            Volatile.Write(ref _notifier, wanted);
+            if (wanted is not null && HasMap && !_listed)
+            {
+                // The first reader lists the map before it watches, as with a polled channel that has not polled yet.
+                Volatile.Write(ref _stale, true);
+            }
+        }
+
+        previous?.Detach(this);
+        wanted?.Attach(this);
+    }
+
+    /// <summary>After <see cref="Bind"/>: notices now name the new map, and the new map is read at once (the re-list).</summary>
+    private void OnNotifiedMapBound(BpfMap map)
+    {
+        if (Volatile.Read(ref _notifier) is not { } notifier)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _noticeTag, new StrongBox<uint>(NotifiedChannels.Tag(map.Name)));
+        _reconcileNow = true;
+        notifier.Retag();
+    }
+
+    private void DetachNotifications()
+    {
+        Interlocked.Exchange(ref _notifier, null)?.Detach(this);
+    }
+
+    /// <summary>After every full read (poll or reconciliation), with the poll lock held.</summary>
+    private void AfterFullRead(int changes, bool relist)
+    {
+        Interlocked.Exchange(ref _lastFullRead, Stopwatch.GetTimestamp());
+        _reconcileNow = false;
+        if (_notifier is not null && _listed && !relist)
+        {
+            // Only what the notices did not say: writes from user space, programs without the wrappers, lost notices.
+            Interlocked.Add(ref _reconciled, changes);
+        }
+
+        _listed = true;
+    }
+
+    private void Reconcile()
+    {
+        if (!HasMap || Volatile.Read(ref _completed))
+        {
+            return;
+        }
+
+        _reconcileNow = false;
+        try
+        {
+            _ = PollCore(force: false);
+        }
+        finally
+        {
+            // A failed read is retried after the interval, not in a loop; a skipped one (nobody listens) likewise.
+            Interlocked.Exchange(ref _lastFullRead, Stopwatch.GetTimestamp());
+        }
+    }
+
+    /// <summary>A write through this channel's writer was applied: its key's state is read back and delivered now.</summary>
+    private void OnOwnWrite(MapWriteOutcome<TKey, TValue> outcome)
+    {
+        if (!outcome.Succeeded || _writeKeys is not { } keys || Volatile.Read(ref _notifier) is null)
+        {
+            return;
+        }
+
+        TKey key = outcome.Write.Key;
+        lock (_pollLock)
+        {
+            _ = NotifiedSnapshotEdits.Include(keys, Bytes(in key));
+            ApplyKeys(keys);
+        }
+    }
+
+    /// <summary>Looks up every key of <paramref name="keys"/> and delivers the differences from the state; empties <paramref name="keys"/>.</summary>
+    /// <remarks>The caller holds the poll lock, so no full read runs meanwhile. A key whose value did not change delivers nothing.</remarks>
+    private void ApplyKeys(BpfMapSnapshot keys)
+    {
+        try
+        {
+            if (Volatile.Read(ref _completed) || !HasMap || Volatile.Read(ref _stale))
+            {
+                return; // a stale state is listed again before anyone reads it
+            }
+
+            if (!IsObserved)
+            {
+                Volatile.Write(ref _stale, true); // as a skipped poll: the next subscriber lists first
+                return;
+            }
+
+            int count = keys.Count;
+            if (_found.Length < count)
+            {
+                _found = new bool[Math.Max(count, _found.Length * 2)];
+            }
+
+            BpfMap map = Map;
+            for (int i = 0; i < count; i++)
+            {
+                _found[i] = map.TryLookup(keys.KeyAt(i), keys.ValueSlot(i));
+            }
+
+            BpfMapSnapshot values = keys;
+            if (_projection is not null)
+            {
+                _projection.Project(keys, _projectedKeys!);
+                values = _projectedKeys!;
+            }
+
+            int changes = 0;
+            lock (_gate)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    changes += ApplyOne(keys.KeyAt(i), _found[i], values.ValueAt(i));
+                }
+
+                Interlocked.Add(ref _changes, changes);
+            }
+        }
+        finally
+        {
+            keys.Reset(0);
+        }
+    }
+
+    private int ApplyOne(ReadOnlySpan<byte> key, bool found, ReadOnlySpan<byte> value)
+    {
+        int entry = _current.IndexOf(key);
+        if (!found)
+        {
+            if (entry < 0)
+            {
+                return 0;
+            }
+
+            Publish(MapChangeKind.Removed, key, default, _current.ValueAt(entry));
+            NotifiedSnapshotEdits.RemoveAt(_current, entry);
+            return 1;
+        }
+
+        if (entry < 0)
+        {
+            Publish(MapChangeKind.Added, key, value, default);
+            value.CopyTo(_current.ValueSlot(NotifiedSnapshotEdits.Append(_current, key)));
+            return 1;
+        }
+
+        if (value.SequenceEqual(_current.ValueAt(entry)))
+        {
+            return 0;
+        }
+
+        Publish(MapChangeKind.Updated, key, value, _current.ValueAt(entry));
+        value.CopyTo(_current.ValueSlot(entry));
+        return 1;
+    }
+}
