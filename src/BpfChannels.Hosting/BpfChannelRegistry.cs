@@ -16,6 +16,7 @@ public sealed class BpfChannelRegistry : IAsyncDisposable, IDisposable
 {
     private readonly HostedEntries<MapChannelRegistration, HostedMapChannel> _entries;
     private readonly ILogger _logger;
+    private readonly HostedChangeNotifiers _notifiers;
 
     internal BpfChannelRegistry(
         IEnumerable<MapChannelRegistration> registrations,
@@ -26,14 +27,16 @@ public sealed class BpfChannelRegistry : IAsyncDisposable, IDisposable
         ILoggerFactory? loggers)
     {
         _logger = (ILogger?)loggers?.CreateLogger<BpfChannelRegistry>() ?? NullLogger.Instance;
+        _notifiers = new HostedChangeNotifiers(metrics?.MeterFactory);
         _entries = new HostedEntries<MapChannelRegistration, HostedMapChannel>(
             MapChannelRegistration.Kind,
             registrations,
             registration =>
             {
                 BpfChannelsOptions current = options.CurrentValue;
-                MapChannel channel = registration.CreateChannel(registration.Name, current.GetMap(registration.Name).Channel);
-                var hosted = new HostedMapChannel(registration, channel, locator, time, metrics, _logger);
+                // Polled until its map and change ring are found (a notified channel's notifier comes with them).
+                MapChannel channel = registration.CreateChannel(registration.Name, current.GetMap(registration.Name).Effective(notifier: null));
+                var hosted = new HostedMapChannel(registration, channel, locator, time, metrics, _logger, _notifiers);
                 try
                 {
                     hosted.Open(current);
@@ -78,6 +81,7 @@ public sealed class BpfChannelRegistry : IAsyncDisposable, IDisposable
     {
         await CompleteAllAsync().ConfigureAwait(false);
         _entries.Close();
+        _notifiers.Dispose();
     }
 
     /// <summary>Completes every channel and disposes the maps opened from pin paths, waiting for queued writes.</summary>

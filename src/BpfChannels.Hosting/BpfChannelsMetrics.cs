@@ -38,6 +38,7 @@ internal sealed class BpfChannelsMetrics
     public BpfChannelsMetrics(IMeterFactory meterFactory, Func<BpfChannelRegistry?> registry)
     {
         _registry = registry;
+        MeterFactory = meterFactory;
         Meter = meterFactory.Create(new MeterOptions(MeterName));
         _polls = Meter.CreateCounter<long>("bpfchannels.polls", "{poll}", "Polls that read a map.");
         _pollFailures = Meter.CreateCounter<long>("bpfchannels.poll.failures", "{poll}", "Polls that failed; error.type is the exception type or the errno name.");
@@ -51,12 +52,16 @@ internal sealed class BpfChannelsMetrics
         _relists = Meter.CreateCounter<long>("bpfchannels.relists", "{relist}", "Re-lists: a channel read a new map (a replaced pin, a reopened map) and delivered the differences.");
         Meter.CreateObservableCounter("bpfchannels.writes", () => Observe(c => c.Writes), "{write}", "Writes applied or failed.");
         Meter.CreateObservableCounter("bpfchannels.write.failures", () => Observe(c => c.WriteFailures), "{write}", "Writes that failed.");
+        Meter.CreateObservableCounter("bpfchannels.reconciled.changes", () => Observe(c => c.ReconciledChanges), "{change}", "Changes of notified channels found only by reconciliation: writes that sent no change notice.");
         Meter.CreateObservableCounter("bpfchannels.drops", () => Observe(c => c.DroppedChanges), "{change}", "Changes dropped because a subscriber's buffer was full.");
         Meter.CreateObservableUpDownCounter("bpfchannels.subscribers", () => Observe(c => c.SubscriberCount), "{subscriber}", "Current subscribers of each channel.");
         Meter.CreateObservableUpDownCounter("bpfchannels.channels", ObserveStates, "{channel}", "Map channels by state: waiting, polling, idle, failing, reopening, stopped.");
     }
 
     public Meter Meter { get; }
+
+    /// <summary>The factory of <see cref="Meter"/>, for readers that count on the same meter (the change rings' notifiers).</summary>
+    public IMeterFactory MeterFactory { get; }
 
     public void Polled(string map, TimeSpan duration, int changes)
     {

@@ -56,8 +56,19 @@ public sealed class BpfChannelsOptions
     internal string? GetPinPath(string name)
         => GetMap(name).PinPath is { Length: > 0 } pin ? (Path.IsPathRooted(pin) ? pin : Path.Combine(PinRoot, pin)) : null;
 
-    /// <summary>The poll interval of the map channel <paramref name="name"/>: its own, else <see cref="DefaultPollInterval"/>.</summary>
+    /// <summary>
+    /// The poll interval of the map channel <paramref name="name"/>: its own, else <see cref="DefaultPollInterval"/>; for a
+    /// notified channel (<see cref="BpfMapChannelOptions.Mode"/>) its reconcile interval, since its polls are reconciliations.
+    /// </summary>
     /// <param name="name">The channel's name.</param>
     /// <returns>The interval.</returns>
-    public TimeSpan GetPollInterval(string name) => Maps.TryGetValue(name, out BpfMapChannelOptions? map) && map.PollInterval is { } interval ? interval : DefaultPollInterval;
+    public TimeSpan GetPollInterval(string name)
+    {
+        if (!Maps.TryGetValue(name, out BpfMapChannelOptions? map))
+        {
+            return DefaultPollInterval;
+        }
+
+        return map.IsNotified ? map.ReconcileInterval ?? map.Channel?.ReconcileInterval ?? DefaultPollInterval : map.PollInterval ?? DefaultPollInterval;
+    }
 }

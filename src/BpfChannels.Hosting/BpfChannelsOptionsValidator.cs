@@ -53,11 +53,28 @@ internal sealed class BpfChannelsOptionsValidator(IEnumerable<MapChannelRegistra
 
             try
             {
-                (channel.Channel ?? throw new ArgumentNullException(nameof(channel.Channel))).Validate();
+                // The notifier is the host's to create, so the channel options are checked as the host will apply them.
+                _ = channel.Channel ?? throw new ArgumentNullException(nameof(channel.Channel));
+                channel.Effective(notifier: null).Validate();
             }
             catch (ArgumentException e)
             {
                 failures.Add($"Maps:{map}:Channel: {e.Message}");
+            }
+
+            if (channel.Mode is { } mode && !Enum.IsDefined(mode))
+            {
+                failures.Add($"Maps:{map}:Mode must be Polled or Notified (got {mode}).");
+            }
+
+            if (channel.ReconcileInterval is { } reconcile && reconcile <= TimeSpan.Zero)
+            {
+                failures.Add($"Maps:{map}:ReconcileInterval must be positive (got {reconcile}).");
+            }
+
+            if (channel.IsNotified && (string.IsNullOrWhiteSpace(channel.ChangeRing) || string.IsNullOrWhiteSpace(channel.ChangeLostCounter)))
+            {
+                failures.Add($"Maps:{map} is Notified, so ChangeRing and ChangeLostCounter must name the object's change ring and lost counter (by default bpfchan_changes and bpfchan_lost).");
             }
         }
 

@@ -25,5 +25,60 @@ public sealed class BpfMapChannelOptions
     public bool Required { get; set; }
 
     /// <summary>Reading, buffering and writing options of the channel.</summary>
+    /// <remarks>Its <see cref="MapChannelOptions.ChangeNotifier"/> is the host's to set: the host creates the notifier from <see cref="ChangeRing"/>.</remarks>
     public MapChannelOptions Channel { get; set; } = new();
+
+    /// <summary>
+    /// How the channel finds changes (<c>"Mode": "Notified"</c> in configuration); <see langword="null"/> uses
+    /// <see cref="MapChannelOptions.Mode"/> of <see cref="Channel"/> (polled by default). A notified channel reads the
+    /// change ring <see cref="ChangeRing"/> of the map's object and is reconciled every <see cref="ReconcileInterval"/>:
+    /// the hosted service's polls of it are its reconciliations.
+    /// </summary>
+    public MapChannelMode? Mode { get; set; }
+
+    /// <summary>The name of the change ring a notified channel reads, looked up like a map. Default <c>bpfchan_changes</c> (what <c>BPFCHAN_CHANGES</c> declares).</summary>
+    public string ChangeRing { get; set; } = MapChangeNotifierNames.Ring;
+
+    /// <summary>The name of the ring's lost-notice counter, looked up like a map. Default <c>bpfchan_lost</c>.</summary>
+    public string ChangeLostCounter { get; set; } = MapChangeNotifierNames.LostCounter;
+
+    /// <summary>A notified channel's reconcile interval; <see langword="null"/> uses <see cref="MapChannelOptions.ReconcileInterval"/> of <see cref="Channel"/> (30 seconds).</summary>
+    public TimeSpan? ReconcileInterval { get; set; }
+
+    /// <summary>Whether the channel is notified: <see cref="Mode"/>, else the channel options' mode.</summary>
+    internal bool IsNotified => (Mode ?? Channel?.Mode) == MapChannelMode.Notified;
+
+    /// <summary>
+    /// The options the channel runs with: <see cref="Channel"/>, notified through <paramref name="notifier"/> when this
+    /// channel is notified and the notifier exists, polled otherwise (before the ring is found, or when it cannot be).
+    /// </summary>
+    internal MapChannelOptions Effective(object? notifier)
+    {
+        MapChannelOptions channel = Channel ?? new MapChannelOptions();
+        var effective = new MapChannelOptions
+        {
+            PollWhenUnobserved = channel.PollWhenUnobserved,
+            ReadStrategy = channel.ReadStrategy,
+            SubscriberCapacity = channel.SubscriberCapacity,
+            FullMode = channel.FullMode,
+            WriteCapacity = channel.WriteCapacity,
+            MaxWriteBatch = channel.MaxWriteBatch,
+            ReconcileInterval = ReconcileInterval ?? channel.ReconcileInterval,
+            Mode = IsNotified && notifier is not null ? MapChannelMode.Notified : MapChannelMode.Polled,
+        };
+        if (effective.Mode == MapChannelMode.Notified && OperatingSystem.IsLinux())
+        {
+            effective.ChangeNotifier = (MapChangeNotifier)notifier!;
+        }
+
+        return effective;
+    }
+}
+
+/// <summary>The default change ring names, readable without Linux (the notifier itself is Linux-only).</summary>
+internal static class MapChangeNotifierNames
+{
+    public const string Ring = "bpfchan_changes";
+
+    public const string LostCounter = "bpfchan_lost";
 }

@@ -31,9 +31,12 @@ internal sealed class HostedMapChannel
     private string? _pinNote;
     private BpfMap? _owned;
     private uint _mapId;
+    private readonly HostedChangeNotifiers _notifiers;
+    private object? _notifier;
 
-    public HostedMapChannel(MapChannelRegistration registration, MapChannel channel, MapLocator locator, TimeProvider time, BpfChannelsMetrics? metrics, ILogger logger)
+    public HostedMapChannel(MapChannelRegistration registration, MapChannel channel, MapLocator locator, TimeProvider time, BpfChannelsMetrics? metrics, ILogger logger, HostedChangeNotifiers notifiers)
     {
+        _notifiers = notifiers;
         _registration = registration;
         Channel = channel;
         _locator = locator;
@@ -116,7 +119,7 @@ internal sealed class HostedMapChannel
     /// <summary>Applies reloaded options to the channel itself (what the next steps read comes from the options they are given).</summary>
     public void Reconfigure(BpfChannelsOptions options)
     {
-        if (Channel.Reconfigure(options.GetMap(Name).Channel))
+        if (Channel.Reconfigure(options.GetMap(Name).Effective(Volatile.Read(ref _notifier))))
         {
             Log.WriteOptionsNeedRestart(_logger, Name);
         }
@@ -274,7 +277,42 @@ internal sealed class HostedMapChannel
         }
 
         Log.ChannelOpened(_logger, Name, id, lookup.Source, options.GetPollInterval(Name));
+        Notify(options);
         return true;
+    }
+
+    /// <summary>
+    /// For a notified channel, finds the change ring (and its lost counter) the way maps are found and switches the
+    /// channel to it; a channel whose ring cannot be used runs polled, at its reconcile interval, and says why.
+    /// </summary>
+    private void Notify(BpfChannelsOptions options)
+    {
+        BpfMapChannelOptions map = options.GetMap(Name);
+        object? notifier = null;
+        if (map.IsNotified)
+        {
+            try
+            {
+                MapLookup ring = _locator.Find(map.ChangeRing, null, null);
+                MapLookup lost = _locator.Find(map.ChangeLostCounter, null, null);
+                if (ring.Map is null || lost.Map is null)
+                {
+                    Log.NotifiedFallback(_logger, Name, ring.Missing ?? lost.Missing ?? "the change ring is missing", null);
+                }
+                else
+                {
+                    notifier = _notifiers.Get(ring.Map, lost.Map);
+                    Log.ChannelNotified(_logger, Name, map.ChangeRing, options.GetPollInterval(Name));
+                }
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or BpfException or PlatformNotSupportedException)
+            {
+                Log.NotifiedFallback(_logger, Name, e.Message, e);
+            }
+        }
+
+        Volatile.Write(ref _notifier, notifier);
+        _ = Channel.Reconfigure(map.Effective(notifier));
     }
 
     /// <summary>Reopens the pin and compares map ids: a pin that names another map is followed (the channel re-lists).</summary>

@@ -37,6 +37,12 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Information, "BpfChannels options reloaded: {Count} map channels rescheduled.")]
     public static partial void OptionsReloaded(ILogger logger, int count);
 
+    [LoggerMessage(12, LogLevel.Information, "Map channel '{Map}' is notified through change ring '{Ring}'; reconciled every {Interval}.")]
+    public static partial void ChannelNotified(ILogger logger, string map, string ring, TimeSpan interval);
+
+    [LoggerMessage(13, LogLevel.Warning, "Map channel '{Map}' is configured Notified but runs polled: {Reason}.")]
+    public static partial void NotifiedFallback(ILogger logger, string map, string reason, Exception? exception);
+
     [LoggerMessage(20, LogLevel.Information, "Loaded BPF object '{Object}': {Maps} maps, {Programs} programs.")]
     public static partial void ObjectLoaded(ILogger logger, string @object, int maps, int programs);
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using BpfChannels.Events;
 
 namespace BpfChannels;
@@ -53,11 +54,12 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
     /// <summary>Starts reading <paramref name="ring"/>; the notices go to channels as they attach.</summary>
     /// <param name="ring">The change ring (<see cref="RingName"/>, a <see cref="BpfMapType.RingBuffer"/>).</param>
     /// <param name="lostCounter">The lost-notice counter (<see cref="LostCounterName"/>: an array of 4-byte keys and 8-byte values).</param>
+    /// <param name="meterFactory">The factory whose <c>BpfChannels</c> meter counts the ring's records and bytes (docs/metrics.md), or <see langword="null"/> for the process-wide meter.</param>
     /// <exception cref="ArgumentNullException">A map is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A map is not of the kind <c>BPFCHAN_CHANGES</c> declares, or is not a kernel map.</exception>
     /// <exception cref="ObjectDisposedException">A map is disposed.</exception>
     /// <exception cref="BpfException">Mapping the ring or creating the epoll instance failed.</exception>
-    public MapChangeNotifier(BpfMap ring, BpfMap lostCounter)
+    public MapChangeNotifier(BpfMap ring, BpfMap lostCounter, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(ring);
         ArgumentNullException.ThrowIfNull(lostCounter);
@@ -70,7 +72,7 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
         }
 
         _lostCounter = lostCounter;
-        _reader = new RingBufferReader(ring);
+        _reader = new RingBufferReader(ring) { MeterFactory = meterFactory };
         try
         {
             _loop = new EventLoop();
@@ -200,7 +202,7 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
 
             TimeSpan wait = due == long.MaxValue ? Timeout.InfiniteTimeSpan
                 : due <= now ? TimeSpan.Zero
-                : TimeSpan.FromTicks(Math.Min((due - now) * TimeSpan.TicksPerSecond / Stopwatch.Frequency, TimeSpan.TicksPerHour));
+                : TimeSpan.FromTicks(Math.Min(Stopwatch.GetElapsedTime(now, due).Ticks, TimeSpan.TicksPerHour));
             _drainedBytes = 0;
             try
             {

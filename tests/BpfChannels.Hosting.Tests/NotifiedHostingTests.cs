@@ -1,0 +1,92 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using BpfChannels.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace BpfChannels.Hosting.Tests;
+
+/// <summary>
+/// Run alone: their change rings' readers publish <c>bpfchannels.events.*</c> instruments that process-wide meter
+/// listeners of other tests would see.
+/// </summary>
+[CollectionDefinition(DisableParallelization = true)]
+public sealed class NotifiedHostingCollection;
+
+/// <summary>Notified map channels chosen by configuration: the program's change notices arrive without any poll.</summary>
+[Collection(typeof(NotifiedHostingCollection))]
+public sealed class NotifiedHostingTests
+{
+    [StructLayout(LayoutKind.Sequential)]
+    private struct SetArgs
+    {
+        public uint Key;
+        public uint Pad;
+        public ulong Value;
+    }
+
+    [Fact]
+    public async Task Configuration_ModeNotified_ProgramChangesArriveWithoutPolling()
+    {
+        BpfTestEnvironment.RequireBpf();
+        await using var fixture = new HostFixture(configuration: new Dictionary<string, string?>
+        {
+            ["BpfChannels:Maps:counts:Mode"] = "Notified",
+            ["BpfChannels:Maps:counts:ReconcileInterval"] = "01:00:00",
+        });
+        fixture.Channels.AddObject("notified", "hosted_notified.bpf.o").AddMapChannel<uint, ulong>("counts");
+        await fixture.StartAsync();
+        BpfProgram program = fixture.Services.GetRequiredService<BpfObjectHost>().GetObject("notified").GetProgram("set_count");
+        MapChannel<uint, ulong> channel = fixture.Registry.GetChannel<uint, ulong>("counts");
+        var changes = Channel.CreateUnbounded<MapChange<uint, ulong>>();
+        using IDisposable subscription = channel.Observe().Subscribe(change => changes.Writer.TryWrite(change));
+
+        var args = new SetArgs { Key = 3, Value = 30 };
+        Assert.Equal(0u, program.TestRun(ref args));
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Added, 3, 30, 0), await changes.Reader.NextAsync());
+        args = new SetArgs { Key = 3, Value = 31 };
+        Assert.Equal(0u, program.TestRun(ref args));
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Updated, 3, 31, 30), await changes.Reader.NextAsync());
+
+        // The virtual clock never moved, so the hosted service polled nothing: the notices did it all.
+        Assert.Equal(MapChannelMode.Notified, channel.Mode);
+        Assert.Equal(TimeSpan.FromHours(1), fixture.Options.GetPollInterval("counts"));
+        Assert.Equal(0, channel.ReconciledChanges);
+        Assert.Contains(fixture.Logs.Entries, e => e.Id.Id == 12 && e.Message.Contains("'counts'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Configuration_NotifiedButRingMissing_RunsPolledAndSaysWhy()
+    {
+        BpfTestEnvironment.RequireBpf();
+        await using var fixture = new HostFixture(configuration: new Dictionary<string, string?>
+        {
+            ["BpfChannels:Maps:state:Mode"] = "Notified",
+        });
+        fixture.Channels.AddObject("state", "hosted_state.bpf.o").AddMapChannel<uint, ulong>("state");
+        await fixture.StartAsync();
+
+        MapChannel<uint, ulong> channel = fixture.Registry.GetChannel<uint, ulong>("state");
+
+        Assert.Equal(MapChannelMode.Polled, channel.Mode);
+        Assert.Contains(fixture.Logs.Entries, e => e.Id.Id == 13 && e.Message.Contains("bpfchan_changes", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StartAsync_NotifiedWithBadReconcileInterval_FailsValidationNamingIt()
+    {
+        using BpfMap<uint, ulong> map = BpfMapFactory.InMemory.CreateHash<uint, ulong>(16);
+        await using var fixture = new HostFixture(configuration: new Dictionary<string, string?>
+        {
+            ["BpfChannels:Maps:counts:Mode"] = "Notified",
+            ["BpfChannels:Maps:counts:ReconcileInterval"] = "-00:00:01",
+            ["BpfChannels:Maps:counts:ChangeRing"] = " ",
+        });
+        fixture.Channels.AddMapChannel<uint, ulong>("counts", _ => map);
+
+        OptionsValidationException e = await Assert.ThrowsAsync<OptionsValidationException>(fixture.StartAsync);
+
+        Assert.Contains("Maps:counts:ReconcileInterval must be positive", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Maps:counts is Notified, so ChangeRing", e.Message, StringComparison.Ordinal);
+    }
+}
