@@ -55,17 +55,10 @@ public sealed class BpfMapChannelOptions
     internal MapChannelOptions Effective(object? notifier)
     {
         MapChannelOptions channel = Channel ?? new MapChannelOptions();
-        var effective = new MapChannelOptions
-        {
-            PollWhenUnobserved = channel.PollWhenUnobserved,
-            ReadStrategy = channel.ReadStrategy,
-            SubscriberCapacity = channel.SubscriberCapacity,
-            FullMode = channel.FullMode,
-            WriteCapacity = channel.WriteCapacity,
-            MaxWriteBatch = channel.MaxWriteBatch,
-            ReconcileInterval = ReconcileInterval ?? channel.ReconcileInterval,
-            Mode = IsNotified && notifier is not null ? MapChannelMode.Notified : MapChannelMode.Polled,
-        };
+        MapChannelOptions effective = channel.Clone();
+        effective.ReconcileInterval = ReconcileInterval ?? channel.ReconcileInterval;
+        effective.Mode = IsNotified && notifier is not null ? MapChannelMode.Notified : MapChannelMode.Polled;
+        effective.ChangeNotifier = null;
         if (effective.Mode == MapChannelMode.Notified && OperatingSystem.IsLinux())
         {
             effective.ChangeNotifier = (MapChangeNotifier)notifier!;

@@ -52,6 +52,21 @@ public sealed class MapChannelOptions
     /// </summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>A copy of these options (the notifier is shared, not copied).</summary>
+    /// <returns>A new instance with the same values.</returns>
+    public MapChannelOptions Clone() => new()
+    {
+        PollWhenUnobserved = PollWhenUnobserved,
+        ReadStrategy = ReadStrategy,
+        SubscriberCapacity = SubscriberCapacity,
+        FullMode = FullMode,
+        WriteCapacity = WriteCapacity,
+        MaxWriteBatch = MaxWriteBatch,
+        Mode = Mode,
+        ChangeNotifier = ChangeNotifier,
+        ReconcileInterval = ReconcileInterval,
+    };
+
     /// <summary>Checks every option, so a bad value is reported before a channel is created or reconfigured.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range, or <see cref="MapChannelMode.Notified"/> has no <see cref="ChangeNotifier"/>; the message names it.</exception>
     public void Validate()

@@ -437,18 +437,7 @@ public sealed partial class MapChannel<TKey, TValue> : MapChannel
         where T : unmanaged
         => MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in value));
 
-    private static MapChannelOptions Clone(MapChannelOptions options) => new()
-    {
-        PollWhenUnobserved = options.PollWhenUnobserved,
-        ReadStrategy = options.ReadStrategy,
-        SubscriberCapacity = options.SubscriberCapacity,
-        FullMode = options.FullMode,
-        WriteCapacity = options.WriteCapacity,
-        MaxWriteBatch = options.MaxWriteBatch,
-        Mode = options.Mode,
-        ChangeNotifier = options.ChangeNotifier,
-        ReconcileInterval = options.ReconcileInterval,
-    };
+    private static MapChannelOptions Clone(MapChannelOptions options) => options.Clone();
 
     /// <summary>Turns the diff's byte-level changes into typed changes for the subscribers.</summary>
     private readonly struct PublishingSink(MapChannel<TKey, TValue> channel) : ISnapshotChangeSink
