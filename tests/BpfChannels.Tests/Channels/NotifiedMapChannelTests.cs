@@ -169,6 +169,40 @@ public sealed class NotifiedMapChannelTests
     }
 
     [Fact]
+    public async Task Notices_PerCpuMapAggregated_DeliverTheSumOfEveryCpu()
+    {
+        using var bpf = new NotifiedObject();
+        var map = new BpfPerCpuMap<uint, ulong>(bpf.Object.GetMap("watched_percpu"));
+        MapChannel<uint, ulong> channel = PerCpuMapChannel.Aggregated<uint, ulong>(map, values =>
+        {
+            ulong sum = 0;
+            foreach (ulong v in values)
+            {
+                sum += v;
+            }
+
+            return sum;
+        }, new MapChannelOptions { Mode = MapChannelMode.Notified, ChangeNotifier = bpf.Notifier });
+        using MapChangeReader<uint, ulong> reader = channel.OpenReader();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+
+        Assert.Equal(1, bpf.Run("put_percpu", key: 1, count: 1, value: 5));
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Added, 1, 5, 0), (await Take(reader, 1, ct))[0]);
+        Assert.Equal(1, bpf.Run("put_percpu", key: 1, count: 1, value: 7)); // this CPU's slot: 7, another's may still hold 5
+        MapChange<uint, ulong> updated = (await Take(reader, 1, ct))[0];
+
+        ulong expected = 0;
+        foreach (ulong v in map.Lookup(1))
+        {
+            expected += v;
+        }
+
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Updated, 1, expected, 5), updated);
+        Assert.Equal(0, channel.ReconciledChanges);
+        await channel.CompleteAsync();
+    }
+
+    [Fact]
     public void Constructor_NotifiedWithoutNotifier_ThrowsNamingTheOption()
     {
         using BpfMap<uint, ulong> map = BpfMapFactory.InMemory.CreateHash<uint, ulong>(4);
@@ -245,6 +279,8 @@ public sealed class NotifiedMapChannelTests
         }
 
         public BpfMap<uint, ulong> Map { get; }
+
+        public BpfObject Object => _object;
 
         public MapChangeNotifier Notifier { get; }
 

@@ -11,6 +11,13 @@ struct {
 	__type(value, __u64);
 } watched SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u64);
+} watched_percpu SEC(".maps");
+
 struct notified_args {
 	__u32 key;   /* the first key */
 	__u32 count; /* how many consecutive keys */
@@ -64,6 +71,15 @@ static long put_quietly_one(__u32 i, struct loop_state *s)
 	return 0;
 }
 
+static long put_percpu_one(__u32 i, struct loop_state *s)
+{
+	__u32 key = s->key + i;
+	__u64 value = s->value + i;
+	if (bpfchan_update(watched_percpu, &key, &value, BPF_ANY) == 0)
+		s->done++;
+	return 0;
+}
+
 #define RUN(callback, args)                                                          \
 	({                                                                           \
 		struct loop_state s = { .key = (args)->key, .value = (args)->value }; \
@@ -97,6 +113,13 @@ SEC("syscall")
 int put_quietly(struct notified_args *args)
 {
 	return RUN(put_quietly_one, args);
+}
+
+/* This CPU's watched_percpu[key + i] = value + i through bpfchan_update. */
+SEC("syscall")
+int put_percpu(struct notified_args *args)
+{
+	return RUN(put_percpu_one, args);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,312 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace BpfChannels.Benchmarks.Channels;
+
+/// <summary>
+/// Watching a big hash while a program changes 1,000 keys a second through the bpfchan_update wrapper: a notified
+/// channel, a polled channel at 1 s, and the C baseline (libbpf's ring_buffer__poll plus bpf_map_lookup_elem per
+/// notice) side by side. One operation is one second of that workload. What matters is printed when each
+/// benchmark ends: the watching side's CPU (the process's CPU time minus the driving thread's, as a share of one
+/// core), and the latency from the program's bpf_ktime_get_ns() stamp in the value to the handler's
+/// CLOCK_MONOTONIC reading (median, p99). The notified channel's final state is checked against a full read.
+/// </summary>
+[Config(typeof(Config))]
+public unsafe class NotifiedChannelBenchmarks
+{
+    private const int ChangesPerSecond = 1000;
+    private static readonly TimeSpan RunLength = TimeSpan.FromSeconds(1);
+
+    private readonly long[] _latencies = new long[1 << 20];
+    private readonly List<double> _cpuShares = [];
+    private readonly List<double> _watcherShares = [];
+    private BpfObject _object = null!;
+    private BpfMap _map = null!;
+    private BpfProgram _change = null!;
+    private MapChangeNotifier? _notifier;
+    private MapChannel<uint, Stamped>? _channel;
+    private IDisposable? _subscription;
+    private Thread? _poller;
+    private volatile bool _stopPolling;
+    private ulong _seq;
+    private int _count;
+
+    /// <summary>The map's size: the polled channel's cost grows with it, the notified one's should not.</summary>
+    [Params(10_000, 100_000, 1_000_000)]
+    public int Entries { get; set; }
+
+    [GlobalSetup(Target = nameof(Notified))]
+    public void SetupNotified()
+    {
+        Open();
+        _notifier = new MapChangeNotifier(_object.GetMap(MapChangeNotifier.RingName), _object.GetMap(MapChangeNotifier.LostCounterName));
+        _channel = new MapChannel<uint, Stamped>(new BpfMap<uint, Stamped>(_map), new MapChannelOptions
+        {
+            Mode = MapChannelMode.Notified,
+            ChangeNotifier = _notifier,
+            ReconcileInterval = TimeSpan.FromHours(1), // the cost of notices alone; a reconciliation costs a poll
+            SubscriberCapacity = 1 << 16,
+        });
+        Subscribe();
+    }
+
+    [GlobalSetup(Target = nameof(Polled))]
+    public void SetupPolled()
+    {
+        Open();
+        _channel = new MapChannel<uint, Stamped>(new BpfMap<uint, Stamped>(_map), new MapChannelOptions { SubscriberCapacity = 1 << 16 });
+        Subscribe();
+        _poller = new Thread(() =>
+        {
+            while (!_stopPolling)
+            {
+                Thread.Sleep(1000);
+                _ = _channel.Poll();
+            }
+        }) { IsBackground = true, Name = "bench poller" };
+        _poller.Start();
+    }
+
+    [GlobalSetup(Target = nameof(NativeLibbpf))]
+    public void SetupNative() => Open();
+
+    [Benchmark(Description = "notified channel, 1,000 changes/s for 1 s")]
+    public void Notified() => Drive();
+
+    [Benchmark(Description = "polled channel at 1 s, 1,000 changes/s for 1 s")]
+    public void Polled() => Drive();
+
+    [Benchmark(Baseline = true, Description = "C: ring_buffer__poll + lookup, 1,000 changes/s for 1 s")]
+    public void NativeLibbpf()
+    {
+        fixed (long* latencies = _latencies)
+        {
+            nint handle = NotifiedNative.Start(_object.GetMap(MapChangeNotifier.RingName).Handle.FileDescriptor, _map.Handle.FileDescriptor, latencies + _count, (nuint)(_latencies.Length - _count));
+            if (handle == 0)
+            {
+                throw new InvalidOperationException($"The C baseline did not start: errno {Marshal.GetLastPInvokeError()}.");
+            }
+
+            Drive();
+            Thread.Sleep(10); // the last notices
+            _count += (int)NotifiedNative.Stop(handle, out _, out _);
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _stopPolling = true;
+        _poller?.Join();
+        _subscription?.Dispose();
+        if (_channel is { Mode: MapChannelMode.Notified } channel)
+        {
+            CheckFinalState(channel);
+        }
+
+        _channel?.CompleteAsync().GetAwaiter().GetResult();
+        _notifier?.Dispose();
+        _object.Dispose();
+        Report();
+    }
+
+    private void Open()
+    {
+        _object = BpfObject.OpenResource(Assembly.GetExecutingAssembly(), "notified_bench.bpf.o");
+        _object.Load();
+        _map = _object.GetMap("bench_watched");
+        _change = _object.GetProgram("change");
+        var args = new BenchArgs { Entries = (uint)Entries };
+        _ = _object.GetProgram("fill").TestRun(ref args);
+        _count = 0;
+        _cpuShares.Clear();
+        _watcherShares.Clear();
+    }
+
+    private void Subscribe() => _subscription = _channel!.Observe().Subscribe(change =>
+    {
+        long now = Stopwatch.GetTimestamp(); // CLOCK_MONOTONIC in nanoseconds on Linux, like bpf_ktime_get_ns
+        if (change.Kind == MapChangeKind.Updated && change.Value.Stamp != 0)
+        {
+            int index = Interlocked.Increment(ref _count) - 1;
+            if (index < _latencies.Length)
+            {
+                _latencies[index] = now - (long)change.Value.Stamp;
+            }
+        }
+    });
+
+    /// <summary>One second of 1,000 changes a second, paced by the clock; records the watching side's CPU share.</summary>
+    private void Drive()
+    {
+        TimeSpan processStart = Process.GetCurrentProcess().TotalProcessorTime;
+        long watchersStart = WatcherCpu();
+        long threadStart = ThreadCpu();
+        long start = Stopwatch.GetTimestamp();
+        long done = 0;
+        var args = new BenchArgs { Entries = (uint)Entries };
+        while (true)
+        {
+            TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+            if (elapsed >= RunLength)
+            {
+                break;
+            }
+
+            long due = (long)(elapsed.TotalSeconds * ChangesPerSecond) + 1;
+            if (due > done)
+            {
+                args.Count = (uint)(due - done);
+                args.Seq = _seq;
+                _ = _change.TestRun(ref args);
+                _seq += args.Count;
+                done = due;
+            }
+
+            Thread.Sleep(1);
+        }
+
+        double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        double driver = (ThreadCpu() - threadStart) / 1e9;
+        double process = (Process.GetCurrentProcess().TotalProcessorTime - processStart).TotalSeconds;
+        _cpuShares.Add((process - driver) / wall);
+        _watcherShares.Add((WatcherCpu() - watchersStart) / 1e9 / wall);
+    }
+
+    /// <summary>
+    /// The CPU time of the threads that do the watching, by name: the notifier's and the observer's
+    /// ("bpfchannels ..."), the polling thread, the C baseline's thread. Unlike the process's CPU time it leaves out
+    /// the runtime's own threads (JIT, GC, the harness), which a loaded machine makes noisy.
+    /// </summary>
+    private static long WatcherCpu()
+    {
+        long total = 0;
+        foreach (string task in Directory.GetDirectories("/proc/self/task"))
+        {
+            try
+            {
+                string comm = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd();
+                if (comm.StartsWith("bpfchannels", StringComparison.Ordinal) || comm is "bench poller" or "bench notify c")
+                {
+                    int tid = int.Parse(Path.GetFileName(task), System.Globalization.CultureInfo.InvariantCulture);
+                    Timespec ts;
+                    if (NotifiedNative.ClockGetTime((~tid << 3) | 6 /* MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED) */, &ts) == 0)
+                    {
+                        total += (ts.Seconds * 1_000_000_000L) + ts.Nanoseconds;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended while we looked.
+            }
+        }
+
+        return total;
+    }
+
+    private void CheckFinalState(MapChannel<uint, Stamped> channel)
+    {
+        // The notices still in flight land first; then the channel's state must be what a full read says.
+        Thread.Sleep(200);
+        var full = new BpfMapSnapshot(sizeof(uint), sizeof(ulong) * 2);
+        _map.ReadSnapshot(full);
+        Dictionary<uint, Stamped> state = channel.ToDictionary();
+        int wrong = state.Count == full.Count ? 0 : Math.Abs(state.Count - full.Count);
+        for (int i = 0; i < full.Count; i++)
+        {
+            uint key = MemoryMarshal.Read<uint>(full.KeyAt(i));
+            if (!state.TryGetValue(key, out Stamped value) || !full.ValueAt(i).SequenceEqual(MemoryMarshal.AsBytes(new ReadOnlySpan<Stamped>(in value))))
+            {
+                wrong++;
+            }
+        }
+
+        Console.WriteLine(wrong == 0
+            ? $"// final state: {full.Count} entries, identical to a full read ({channel.Notices} notices, {channel.ReconciledChanges} found by reconciliation)"
+            : $"// final state DIFFERS from a full read in {wrong} entries");
+    }
+
+    private void Report()
+    {
+        int n = Math.Min(_count, _latencies.Length);
+        _cpuShares.Sort();
+        string cpu = _cpuShares.Count == 0 ? "n/a" : $"median {_cpuShares[_cpuShares.Count / 2] * 100:F2}% of one core (min {_cpuShares[0] * 100:F2}%, max {_cpuShares[^1] * 100:F2}%, {_cpuShares.Count} runs)";
+        Console.WriteLine($"// watching CPU at {ChangesPerSecond} changes/s over {Entries} entries: {cpu}");
+        _watcherShares.Sort();
+        if (_watcherShares.Count > 0)
+        {
+            Console.WriteLine($"// watching threads' CPU: median {_watcherShares[_watcherShares.Count / 2] * 100:F2}% of one core (min {_watcherShares[0] * 100:F2}%, max {_watcherShares[^1] * 100:F2}%)");
+        }
+        if (n == 0)
+        {
+            return;
+        }
+
+        Span<long> sorted = _latencies.AsSpan(0, n);
+        sorted.Sort();
+        Console.WriteLine($"// write-to-handler latency over {n} changes: median {sorted[n / 2] / 1000.0:F1} us, p99 {sorted[(int)(n * 0.99)] / 1000.0:F1} us, max {sorted[n - 1] / 1000.0:F1} us");
+    }
+
+    private static long ThreadCpu()
+    {
+        Timespec ts;
+        _ = NotifiedNative.ClockGetTime(3 /* CLOCK_THREAD_CPUTIME_ID */, &ts);
+        return (ts.Seconds * 1_000_000_000L) + ts.Nanoseconds;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct BenchArgs
+    {
+        public uint Entries;
+        public uint Count;
+        public ulong Seq;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    /// <summary>The map's value: bpf_ktime_get_ns() at the write and the change's sequence number.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Stamped
+    {
+        /// <summary>The write's CLOCK_MONOTONIC time in nanoseconds.</summary>
+        public ulong Stamp;
+
+        /// <summary>The change's sequence number.</summary>
+        public ulong Seq;
+    }
+
+    private sealed class Config : ManualConfig
+    {
+        public Config()
+        {
+            // Each operation is a one-second run: a few of them, no unrolling. In process: nothing to build (a
+            // generated project's build times out on a loaded machine), and the harness sleeps during each run.
+            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5).WithInvocationCount(1).WithUnrollFactor(1));
+        }
+    }
+}
+
+/// <summary>native/notified_baseline.c, and clock_gettime for the driving thread's CPU time.</summary>
+internal static unsafe partial class NotifiedNative
+{
+    [LibraryImport(NativeBaseline.Library, EntryPoint = "bench_notify_start", SetLastError = true)]
+    internal static partial nint Start(int ringFd, int mapFd, long* latencies, nuint capacity);
+
+    [LibraryImport(NativeBaseline.Library, EntryPoint = "bench_notify_stop")]
+    internal static partial nuint Stop(nint handle, out ulong cpuNanoseconds, out ulong lookups);
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    internal static partial int ClockGetTime(int clock, NotifiedChannelBenchmarks.Timespec* time);
+}
