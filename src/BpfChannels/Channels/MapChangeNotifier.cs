@@ -32,8 +32,8 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
     /// <summary>The size of a notice's fixed header; the key's bytes follow it.</summary>
     internal const int HeaderSize = 8;
 
-    // A drain that consumed more than half the ring may have raced a reserve that failed just after it: look at the
-    // lost counter again this soon, since a ring that was emptied wakes nobody.
+    // How soon after notices the lost counter is read again (a ring that was emptied wakes nobody, so a reservation
+    // that failed just after a drain is found by this check or the next big drain).
     private static readonly long RecheckTicks = Stopwatch.Frequency / 20;
 
     private readonly RingBufferReader _reader;
@@ -219,19 +219,29 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
                 Guard(channel, static c => c.ApplyNotices());
             }
 
-
+            // The lost counter costs a syscall, so it is read when a reservation can have failed, not at every
+            // wake-up: at once after a drain that found the ring more than half full (a full ring is the only
+            // way to lose a notice), and otherwise at most RecheckTicks after any notices, which also covers a
+            // reservation that failed just after a drain emptied the ring (that wakes nobody).
             now = Stopwatch.GetTimestamp();
-            if (_drainedBytes > _reader.Size / 2)
-            {
-                recheckAt = now + RecheckTicks;
-            }
-            else if (now >= recheckAt)
+            bool readLost = _drainedBytes > _reader.Size / 2 || now >= recheckAt;
+            if (readLost)
             {
                 recheckAt = long.MaxValue;
             }
 
-            long lost = ReadLost();
-            bool lostMore = lost != Interlocked.Exchange(ref _lost, lost);
+            if (_drainedBytes > 0 && recheckAt == long.MaxValue)
+            {
+                recheckAt = now + RecheckTicks;
+            }
+
+            bool lostMore = false;
+            if (readLost)
+            {
+                long lost = ReadLost();
+                lostMore = lost != Interlocked.Exchange(ref _lost, lost);
+            }
+
             bool drained = false;
             foreach (INotifiedChannel channel in channels)
             {
