@@ -15,7 +15,7 @@ namespace BpfChannels;
 /// Thread-safe: concurrent first calls may both probe, and agree.
 /// </remarks>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public static unsafe class BpfFeatures
+public static unsafe partial class BpfFeatures
 {
     private static readonly ConcurrentDictionary<(int Kind, uint A, uint B), bool> Cache = new();
 
@@ -55,8 +55,18 @@ public static unsafe class BpfFeatures
     /// <param name="type">The program type.</param>
     /// <returns>Whether it is supported.</returns>
     /// <exception cref="BpfException">The probe itself failed (for example no privilege to load programs).</exception>
-    public static bool SupportsProgramType(BpfProgramType type) =>
-        Probe(1, (uint)type, 0, static (t, _) => Interop.Libbpf.libbpf_probe_bpf_prog_type(t, null) is var r && r == -Interop.Errno.EOPNOTSUPP ? LoadProgram(t, 0, out string _) : r, $"program type {type}");
+    /// <remarks>
+    /// Tracing and LSM programs load only with a BTF attach target, so for those the answer is whether this kernel
+    /// loads a tp_btf program (<see cref="BpfAttachKind.BtfTracepoint"/>) or an LSM program
+    /// (<see cref="BpfAttachKind.Lsm"/>); some kernels load tracing programs of one attach type and refuse others
+    /// (fentry, say), which <see cref="GetAttachSupport"/> tells apart.
+    /// </remarks>
+    public static bool SupportsProgramType(BpfProgramType type) => type switch
+    {
+        BpfProgramType.Tracing => SupportsAttach(BpfAttachKind.BtfTracepoint),
+        BpfProgramType.Lsm => SupportsAttach(BpfAttachKind.Lsm),
+        _ => Probe(1, (uint)type, 0, static (t, _) => Interop.Libbpf.libbpf_probe_bpf_prog_type(t, null) is var r && r == -Interop.Errno.EOPNOTSUPP ? LoadProgram(t, 0, out string _) : r, $"program type {type}"),
+    };
 
     /// <summary>Whether a program of <paramref name="programType"/> may call the helper numbered <paramref name="helperId"/> (<c>enum bpf_func_id</c>, for example 1 for bpf_map_lookup_elem).</summary>
     /// <param name="programType">The program type.</param>

@@ -351,7 +351,9 @@ public sealed unsafe partial class BpfObject : IDisposable
             string log = _logBuffer is null ? string.Empty : Marshal.PtrToStringUTF8((nint)_logBuffer) ?? string.Empty;
             BpfProgram? failed = _programs.FirstOrDefault(p => p.AutoLoad && bpf_program__fd(p.NativeProgram) < 0);
             FreeLog();
-            if (log.Length > 0 && failed is not null)
+            // Only the verifier's errnos mean it rejected the program; a refusal before verification (EPERM) also
+            // leaves its statistics line in the log, and is explained by its cause instead.
+            if (log.Length > 0 && failed is not null && errno is Interop.Errno.EACCES or Interop.Errno.EINVAL or Interop.Errno.ENOSPC or Interop.Errno.E2BIG)
             {
                 throw VerifierError(failed.Name, errno, log);
             }
