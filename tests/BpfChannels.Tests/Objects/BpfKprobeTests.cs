@@ -46,26 +46,35 @@ public sealed class BpfKprobeTests
         Assert.Equal(detached, hits[0]);
     }
 
-    [Fact]
-    public void AttachKprobeMulti_Pattern_CountsOpensWhereKernelHasItOtherwiseGivesTheProbesReason()
+    [Theory]
+    [InlineData("AttachKprobeMulti")]
+    [InlineData("Attach(target)")]
+    [InlineData("Attach()")]
+    public void AttachKprobeMulti_Pattern_CountsOpensWhereKernelHasItOtherwiseGivesTheProbesReason(string how)
     {
         using BpfObject obj = Load();
-        BpfProgram program = obj.GetProgram("on_functions");
         BpfMap<uint, ulong> hits = obj.GetMap<uint, ulong>("hits");
+        const string Pattern = "do_sys_openat*";
+        Func<BpfLink> attach = how switch
+        {
+            "AttachKprobeMulti" => () => obj.GetProgram("on_functions").AttachKprobeMulti(Pattern),
+            "Attach(target)" => () => obj.GetProgram("on_functions").Attach(Pattern),
+            _ => () => obj.GetProgram("on_open_functions").Attach(),
+        };
         BpfFeatureStatus support = BpfFeatures.GetAttachSupport(BpfAttachKind.KprobeMulti);
         if (!support.IsSupported)
         {
-            BpfException e = Assert.Throws<BpfException>(() => program.AttachKprobeMulti("do_sys_openat*"));
+            BpfException e = Assert.Throws<BpfException>(attach);
             Assert.Contains(support.Reason, e.Message, StringComparison.Ordinal);
-            Assert.Contains("kprobe.multi/do_sys_openat*", e.Message, StringComparison.Ordinal);
+            Assert.Contains($"kprobe.multi/{Pattern}", e.Message, StringComparison.Ordinal);
             Assert.Equal(support.Errno, e.Errno);
             return;
         }
 
-        using (program.AttachKprobeMulti("do_sys_openat*"))
+        using (attach())
         {
             File.ReadAllBytes("/proc/self/stat");
-            Assert.True(hits[1] > 0, "the multi-kprobe on do_sys_openat* saw no open");
+            Assert.True(hits[1] > 0, $"the multi-kprobe on {Pattern} attached by {how} saw no open");
         }
     }
 

@@ -1,5 +1,5 @@
-/* A kprobe whose function is given at attach time, and a multi-kprobe on a function pattern, each counting its hits
- * in its own slot of one array. */
+/* A kprobe whose function is given at attach time, and multi-kprobes on a function pattern given at attach time or
+ * by the section, each kind counting its hits in its own slot of one array. */
 #include "bpfchannels.h"
 
 struct {
@@ -25,6 +25,13 @@ int on_function(void *ctx)
 
 SEC("kprobe.multi")
 int on_functions(void *ctx)
+{
+	hit(1);
+	return 0;
+}
+
+SEC("kprobe.multi/do_sys_openat*")
+int on_open_functions(void *ctx)
 {
 	hit(1);
 	return 0;
