@@ -90,6 +90,22 @@ public static partial class BpfFeatures
             : AttachCache.GetOrAdd(key, ProbeBtfProgram(ProgTypeTracing, Interop.Bpf.BPF_TRACE_ITER, target, $"an iter/{target} program", "bpf_iter_" + target));
     }
 
+    /// <summary>The probe for the BTF-targeted kind a section names (fentry/, fexit/, lsm/, tp_btf/, iter/), or null for other sections.</summary>
+    internal static BpfFeatureStatus? ForSection(string section)
+    {
+        int slash = section.IndexOf('/', StringComparison.Ordinal);
+        string prefix = slash < 0 ? section : section[..slash];
+        return prefix switch
+        {
+            "fentry" or "fentry.s" => GetAttachSupport(BpfAttachKind.Fentry),
+            "fexit" or "fexit.s" => GetAttachSupport(BpfAttachKind.Fexit),
+            "lsm" or "lsm.s" => GetAttachSupport(BpfAttachKind.Lsm),
+            "tp_btf" => GetAttachSupport(BpfAttachKind.BtfTracepoint),
+            "iter" or "iter.s" when slash > 0 && section[(slash + 1)..] is { Length: > 0 } target && target.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') => GetIteratorSupport(target),
+            _ => null,
+        };
+    }
+
     private static BpfFeatureStatus ProbeAttach(BpfAttachKind kind) => kind switch
     {
         BpfAttachKind.Kprobe => Pmu("kprobe", "CONFIG_KPROBES (and CONFIG_KPROBE_EVENTS)"),

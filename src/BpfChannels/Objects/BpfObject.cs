@@ -358,6 +358,17 @@ public sealed unsafe partial class BpfObject : IDisposable
                 throw VerifierError(failed.Name, errno, log);
             }
 
+            // An EPERM to a process that lacks nothing: the probe for the program's kind says what the kernel refuses.
+            if (errno == Interop.Errno.EPERM && failed is not null && BpfPermissionFacts.HoldsBpfCapabilities()
+                && BpfFeatures.ForSection(failed.SectionName) is { IsSupported: false, Errno: Interop.Errno.EPERM } refused)
+            {
+                throw new BpfException(
+                    $"{BpfCommand.ObjectLoad.Name()} on '{Name}/{failed.Name}' failed with EPERM (1): operation not permitted: the kernel refused although this process holds every BPF capability, so no capability is missing; this kernel refuses SEC(\"{failed.SectionName}\") programs to every process: {refused.Reason}.",
+                    BpfCommand.ObjectLoad.Name(),
+                    $"{Name}/{failed.Name}",
+                    Interop.Errno.EPERM);
+            }
+
             throw BpfErrors.Create(errno, BpfCommand.ObjectLoad, failed is null ? Name : $"{Name}/{failed.Name}");
         }
 

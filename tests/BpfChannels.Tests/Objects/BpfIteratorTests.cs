@@ -111,6 +111,7 @@ public sealed class BpfIteratorTests
             if (support.Errno == 1)
             {
                 Assert.Contains("no capability is missing", refused.Message, StringComparison.Ordinal);
+                Assert.Contains("SEC(\"iter/bpf_map_elem\")", refused.Message, StringComparison.Ordinal);
                 Assert.DoesNotContain("run it as root", refused.Message, StringComparison.Ordinal);
             }
 

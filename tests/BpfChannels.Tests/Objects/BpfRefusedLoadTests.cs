@@ -31,6 +31,7 @@ public sealed class BpfRefusedLoadTests
         {
             Assert.Contains("no capability is missing", e.Message, StringComparison.Ordinal);
             Assert.Contains("this kernel forbids it", e.Message, StringComparison.Ordinal);
+            Assert.Contains("this kernel refuses SEC(\"", e.Message, StringComparison.Ordinal);
             Assert.DoesNotContain("run it as root", e.Message, StringComparison.Ordinal);
             Assert.DoesNotContain("grant those capabilities", e.Message, StringComparison.Ordinal);
         }
