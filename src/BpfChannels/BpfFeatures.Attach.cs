@@ -127,8 +127,9 @@ public static partial class BpfFeatures
             (Interop.Bpf.LinkCreateXdp(p, LoopbackInterface, out BpfHandle? l, XdpFlagsDriverMode), l)),
         BpfAttachKind.Tcx => ProbeLink(ProgTypeSchedCls, Interop.Bpf.BPF_TCX_INGRESS, "a tcx link", Interop.Errno.ENODEV, "a device that does not exist", "CONFIG_NET_XGRESS", "6.6", static p =>
             (Interop.Bpf.LinkCreateTcx(p, NoSuchInterface, false, out BpfHandle? l), l)),
-        _ => ProbeLink(ProgTypeSchedCls, Interop.Bpf.BPF_NETKIT_PRIMARY, "a netkit link", Interop.Errno.ENODEV, "a device that does not exist", "CONFIG_NETKIT", "6.7", static p =>
+        BpfAttachKind.Netkit => ProbeLink(ProgTypeSchedCls, Interop.Bpf.BPF_NETKIT_PRIMARY, "a netkit link", Interop.Errno.ENODEV, "a device that does not exist", "CONFIG_NETKIT", "6.7", static p =>
             (Interop.Bpf.LinkCreateNetkit(p, NoSuchInterface, out BpfHandle? l), l)),
+        _ => throw new System.Diagnostics.UnreachableException($"No probe for {kind}."),
     };
 
     private static BpfFeatureStatus Pmu(string pmu, string config) => KernelEvents.PmuType(pmu) is { } type
