@@ -3,8 +3,10 @@ using System.Collections.Concurrent;
 namespace BpfChannels;
 
 /// <summary>
-/// What the running kernel supports, found by probing it (creating a map, loading a trivial program, looking for a PMU)
-/// and cached for the life of the process. Tests use it to fail where this kernel should have a feature, instead of skipping.
+/// What the running kernel supports, found by probing it (creating a map, loading a trivial program, asking for a link the
+/// kernel must refuse, looking for a PMU) and cached for the life of the process: map types, program types, helpers, kinds
+/// of attachment (<see cref="GetAttachSupport"/>) and iterator targets (<see cref="GetIteratorSupport"/>). Tests use it to
+/// fail where this kernel should have a feature, instead of skipping.
 /// </summary>
 /// <remarks>
 /// Map and program types are probed by libbpf (libbpf_probe_bpf_*, libbpf 1.0, which knows the special cases: ring buffer sizes,
