@@ -60,4 +60,20 @@ public sealed class BpfLinkDescriptorTests
             }
         });
     }
+
+    [Fact]
+    public void GetIteratorSupport_Probes_CloseTheProgramsTheyLoad()
+    {
+        BpfTestEnvironment.RequireBpf();
+
+        // Targets no other test asks about, so each call probes rather than answers from the cache.
+        FdCount.AssertNoLeak(() =>
+        {
+            foreach (string target in new[] { "bpf_prog", "bpf_link", "ksym", "bpf_iter_no_such_target" })
+            {
+                BpfFeatureStatus status = BpfFeatures.GetIteratorSupport(target);
+                Assert.False(string.IsNullOrEmpty(status.Reason));
+            }
+        });
+    }
 }
