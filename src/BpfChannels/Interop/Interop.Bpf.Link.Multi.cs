@@ -56,7 +56,7 @@ internal static partial class Interop
             using var lease = new HandleLease(program);
             byte[][] names = Array.ConvertAll(symbols, NullTerminated);
             var handles = new GCHandle[names.Length];
-            nint* pointers = stackalloc nint[Math.Max(names.Length, 1)];
+            nint[] pointers = new nint[names.Length];
             try
             {
                 for (int i = 0; i < names.Length; i++)
@@ -65,15 +65,18 @@ internal static partial class Interop
                     pointers[i] = handles[i].AddrOfPinnedObject();
                 }
 
-                var attr = new bpf_attr_link_create_kprobe_multi
+                fixed (nint* syms = pointers)
                 {
-                    prog_fd = (uint)lease.FileDescriptor,
-                    attach_type = BPF_TRACE_KPROBE_MULTI,
-                    kprobe_multi_flags = isReturnProbe ? 1u : 0u, // BPF_F_KPROBE_MULTI_RETURN
-                    cnt = (uint)names.Length,
-                    syms = (ulong)pointers,
-                };
-                return CallForHandle(BpfCommand.LinkCreate, ref attr, out link);
+                    var attr = new bpf_attr_link_create_kprobe_multi
+                    {
+                        prog_fd = (uint)lease.FileDescriptor,
+                        attach_type = BPF_TRACE_KPROBE_MULTI,
+                        kprobe_multi_flags = isReturnProbe ? 1u : 0u, // BPF_F_KPROBE_MULTI_RETURN
+                        cnt = (uint)names.Length,
+                        syms = (ulong)syms,
+                    };
+                    return CallForHandle(BpfCommand.LinkCreate, ref attr, out link);
+                }
             }
             finally
             {
