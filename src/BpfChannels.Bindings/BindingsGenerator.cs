@@ -173,7 +173,7 @@ public sealed class BindingsGenerator : IIncrementalGenerator
             diagnostics.Add(new DiagnosticInfo("BPF1004", $"Type '{type}' in {input.SourceName} cannot be expressed in C#: {reason}; it is generated as raw bytes of its size."));
         }
 
-        string? hostingSource = hosting ? new HostingEmitter(options, emitter.Maps).Emit() : null;
+        string? hostingSource = hosting ? new HostingEmitter(options, emitter.Maps, emitter.Programs).Emit() : null;
         return new GeneratedBindings(input.Path, hint, source, hostingSource, diagnostics.ToArray());
     }
 }
