@@ -45,6 +45,9 @@ internal sealed partial class BindingsEmitter
     /// <summary>Types C# cannot express, as (type, reason).</summary>
     internal List<(string Type, string Reason)> Unsupported => _types.Unsupported;
 
+    /// <summary>C names whose .NET name was already taken, as messages.</summary>
+    internal List<string> Clashes => _types.Clashes;
+
     internal List<MapBinding> Maps => _maps;
 
     /// <summary>The programs' C names and members, in the object's order.</summary>
@@ -103,7 +106,7 @@ internal sealed partial class BindingsEmitter
 
         foreach (MapModel map in _model.Maps)
         {
-            var binding = new MapBinding(map, scope.Claim(Naming.Pascal(map.Name)));
+            var binding = new MapBinding(map, scope.Claim(Naming.Pascal(map.Name), map.Name, "Map '{0}'", _types.Clashes));
             records.TryGetValue(map.Name, out string? record);
             Bind(binding, record);
             _maps.Add(binding);
@@ -208,7 +211,7 @@ internal sealed partial class BindingsEmitter
             var scope = new NameScope(className, "Equals", "GetHashCode", "GetType", "ToString");
             foreach (VariableModel variable in section.Variables)
             {
-                string member = scope.Claim(Naming.Pascal(variable.Name));
+                string member = scope.Claim(Naming.Pascal(variable.Name), variable.Name, "Global variable '{0}' in " + section.Name, _types.Clashes);
                 string type = _types.Ref(variable.Type, member + "Type", variable.Name);
                 if (type.Length > 0)
                 {
@@ -220,7 +223,7 @@ internal sealed partial class BindingsEmitter
         var programScope = new NameScope("ProgramSet", "Equals", "GetHashCode", "GetType", "ToString");
         foreach (ProgramModel program in _model.Programs)
         {
-            string member = programScope.Claim(Naming.Pascal(program.Name));
+            string member = programScope.Claim(Naming.Pascal(program.Name), program.Name, "Program '{0}'", _types.Clashes);
             _programs.Add((program, member, programScope.Claim(member + "Program")));
         }
     }
