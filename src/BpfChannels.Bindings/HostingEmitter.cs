@@ -93,6 +93,8 @@ internal sealed partial class HostingEmitter
                 }
             }
 
+            {{InMemoryExtensions()}}
+
             public sealed partial class {{c}}
             {
                 /// <summary>The programs a host attaches for this object from configuration (<c>Objects:&lt;ObjectName&gt;:Attach</c>), as named options per object name.</summary>
@@ -161,7 +163,7 @@ internal sealed partial class HostingEmitter
                         _channels.Add((mapName, builder =>
                         {
                             builder.AddMapChannel<TKey, TValue>(channel, sp => map(Bindings(sp).Maps), configure);
-                            AddKeyed<TKey, TValue>(builder, channel);
+                            HostedChannels.AddKeyed<TKey, TValue>(builder, channel);
                         }));
                         return this;
                     }
@@ -186,7 +188,7 @@ internal sealed partial class HostingEmitter
                         _channels.Add((mapName, builder =>
                         {
                             builder.AddPerCpuMapChannel<TKey, TValue>(channel, aggregate, sp => map(Bindings(sp).Maps), configure);
-                            AddKeyed<TKey, TValue>(builder, channel);
+                            HostedChannels.AddKeyed<TKey, TValue>(builder, channel);
                         }));
                         return this;
                     }
@@ -242,7 +244,7 @@ internal sealed partial class HostingEmitter
                             {
                                 if (!coded.Contains(map.Key))
                                 {
-                                    AddConfiguredChannel(builder, map.Key);
+                                    _ = HostedChannels.TryAdd(builder, map.Key, sp => Bindings(sp).Maps);
                                 }
                             }
 
@@ -277,11 +279,6 @@ internal sealed partial class HostingEmitter
                         return bindings;
                     }
 
-                    private static void AddKeyed<TKey, TValue>({{H}}BpfChannelsBuilder builder, string channel)
-                        where TKey : unmanaged
-                        where TValue : unmanaged
-                        => {{DI}}ServiceCollectionServiceExtensions.AddKeyedSingleton<{{B}}MapChannel<TKey, TValue>>(builder.Services, channel, (sp, _) => {{DI}}ServiceProviderServiceExtensions.GetRequiredService<{{H}}BpfChannelRegistry>(sp).GetChannel<TKey, TValue>(channel));
-
                     // "Attach": [ "name" ] is the short form of [ { "Program": "name" } ], as in AttachPrograms.
                     private static void ReadAttachments(global::System.Collections.Generic.List<{{H}}BpfProgramAttachment> into, {{Cfg}}IConfigurationSection attach)
                     {
@@ -304,9 +301,9 @@ internal sealed partial class HostingEmitter
                         global.Attach.RemoveAll(a => mine.Exists(m => m.Program == a.Program && m.Target == a.Target));
                     }
             """);
-        EmitConfiguredChannels();
         Append("    }");
         Append(string.Empty);
+        EmitHostedChannels();
         EmitServices();
         Append("}");
         return _out.ToString();
