@@ -26,6 +26,7 @@ internal sealed partial class BindingsEmitter
         Line("/// a name starting with a digit gets a leading underscore; a name already taken in its scope (a clash, or a member name these bindings reserve) gets <c>_2</c>, <c>_3</c>, ... in declaration order.");
         Line("/// Enumerators lose the prefix all of them share up to its last underscore. Anonymous types are named after where they are used (<c>OwnerMember</c>, <c>MapValue</c>, <c>VariableType</c>).</para>");
         Line("/// <para>Thread-safety: as <see cref=\"global::BpfChannels.BpfObject\"/>: not thread-safe while opening and loading; the maps afterwards are as thread-safe as any map.</para>");
+        Line("/// <para>Members that need the kernel are <c>[SupportedOSPlatform(\"linux\")]</c>; the types, the name constants and the twin (<see cref=\"CreateInMemoryMaps\"/>) are not. Bindings a host injects follow <c>BpfObjectHost.Reload</c>: their members then return the new object's wrappers.</para>");
         Line("/// </remarks>");
         Line($"public sealed partial class {c} : global::System.IDisposable");
         Line("{");
@@ -301,8 +302,12 @@ internal sealed partial class BindingsEmitter
             MapModel map = m.Map;
             Line($"        /// <summary>C map <c>{Naming.Xml(map.Name)}</c>: {m.Description}; {map.MaxEntries} max entries{(map.IsLegacy ? " (legacy SEC(\"maps\") definition)" : string.Empty)}.</summary>");
             Line("        /// <exception cref=\"global::System.InvalidOperationException\">The object is not loaded yet.</exception>");
-            string platform = m.NeedsKernel ? Linux + " " : string.Empty;
-            Line($"        {platform}public {m.Type} {m.Member}");
+            if (m.NeedsKernel)
+            {
+                Line($"        {Linux}");
+            }
+
+            Line($"        public {m.Type} {m.Member}");
             Line("        {");
             Line($"            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
             Line($"            get => _{m.Member} ?? Create{m.Member}();");
