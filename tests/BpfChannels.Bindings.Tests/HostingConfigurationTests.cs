@@ -87,6 +87,33 @@ public sealed class HostingConfigurationTests
     }
 
     [Fact]
+    public async Task Reload_AnEarlierHandlerThrows_BindingsStillMoveAndTheFailureLeavesReload()
+    {
+        BpfTestEnvironment.RequireBpf();
+        string objectName = UniqueName();
+        using IHost host = Build(objectName, []);
+        BpfObjectHost objects = host.Services.GetRequiredService<BpfObjectHost>();
+        objects.Reloaded += (_, _) => throw new InvalidOperationException("handler failed"); // ahead of the bindings' own handler
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            HostedCounterBpf bpf = host.Services.GetRequiredService<HostedCounterBpf>();
+            BpfObject before = bpf.Object;
+
+            InvalidOperationException e = Assert.Throws<InvalidOperationException>(() => objects.Reload(objectName));
+
+            Assert.Equal("handler failed", e.Message);
+            Assert.NotSame(before, bpf.Object);
+            Assert.Same(objects.GetObject(objectName), bpf.Object);
+            Assert.False(bpf.Maps.Counts.Map.IsDisposed);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task AddHostedCounterBpf_AttachmentNamingUnknownProgramOrBlankTarget_StartFailsNamingEach()
     {
         string objectName = UniqueName();
