@@ -49,7 +49,7 @@ public sealed class SnapshotDiffTests
         Fill(map, Entries);
         BpfMapSnapshot before = Read(map);
 
-        var args = new TouchArgs { First = 1, Count = Entries / 20, Stride = 20, Add = 1UL << 40 };
+        var args = new TouchArgs { First = 1, Count = Entries / 20, Stride = 20, Modulo = Entries, Add = 1UL << 40 };
         Assert.Equal(0u, obj.GetProgram("touch").TestRun(ref args));
 
         BpfMapSnapshot after = Read(map);
@@ -247,8 +247,10 @@ public sealed class SnapshotDiffTests
         public uint First;
         public uint Count;
         public uint Stride;
-        public uint Missing;
+        public uint Modulo;
         public ulong Add;
+        public uint Missing;
+        public uint Pad;
     }
 
     private readonly struct RecordingSink(List<Change> changes) : ISnapshotChangeSink
