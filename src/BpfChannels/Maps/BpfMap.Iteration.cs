@@ -259,7 +259,28 @@ public abstract partial class BpfMap
                     throw _map.Error(err, BpfCommand.MapGetNextKey);
                 }
 
-                uint hash = _restartProne ? ByteKeySet.Hash(slot) : 0;
+                // The index probe below misses the cache on a large map; the slot it needs is fetched while the
+                // lookup is in the kernel. So the lookup comes first, also for a key the walk turns out to have
+                // seen (only after a restart, so rarely).
+                uint hash = 0;
+                if (_restartProne)
+                {
+                    hash = ByteKeySet.Hash(slot);
+                    _snapshot.WalkIndex.Prefetch(hash);
+                }
+
+                bool deleted = false;
+                if (_withValues)
+                {
+                    err = _map.LookupCore(slot, _snapshot.ValueSlot(Count), 0);
+                    if (err != 0 && err != ENOENT)
+                    {
+                        throw _map.Error(err, BpfCommand.MapLookupElem);
+                    }
+
+                    deleted = err == ENOENT;
+                }
+
                 if (_restartProne && _snapshot.WalkIndex.IndexOf(slot, _snapshot.KeyBuffer, hash) >= 0)
                 {
                     // A key already yielded: the kernel restarted the walk (the cursor was deleted). Resume
@@ -276,22 +297,13 @@ public abstract partial class BpfMap
                     continue;
                 }
 
-                if (_withValues)
+                if (deleted)
                 {
-                    err = _map.LookupCore(slot, _snapshot.ValueSlot(Count), 0);
-                    if (err == ENOENT)
-                    {
-                        // Deleted between get_next_key and lookup: not yielded, but still the cursor, so the
-                        // next step either continues past it or is seen as a restart.
-                        slot.CopyTo(_cursor);
-                        _hasCursor = true;
-                        continue;
-                    }
-
-                    if (err != 0)
-                    {
-                        throw _map.Error(err, BpfCommand.MapLookupElem);
-                    }
+                    // Deleted between get_next_key and lookup: not yielded, but still the cursor, so the
+                    // next step either continues past it or is seen as a restart.
+                    slot.CopyTo(_cursor);
+                    _hasCursor = true;
+                    continue;
                 }
 
                 if (_restartProne)

@@ -101,4 +101,44 @@ public sealed class SnapshotReadTests
         Assert.Equal(Entries, seen.Count);
         Assert.All(seen, e => Assert.Equal(e.Key ^ 0xFFFFUL, e.Value));
     }
+
+    [Fact]
+    public void ReadSnapshot_GetNextKeyWhileAnotherThreadDeletes_YieldsKeptKeysOnceAndNoKeyTwice()
+    {
+        const int Entries = 20_000;
+        using BpfMap<uint, ulong> map = BpfMapFactory.Kernel.CreateHash<uint, ulong>(Entries);
+        for (uint key = 0; key < Entries; key++)
+        {
+            map.Update(key, key * 7UL);
+        }
+
+        // Odd keys go while the walk runs, so cursor keys are deleted under it and the kernel restarts it.
+        using var started = new ManualResetEventSlim();
+        var deleter = new Thread(() =>
+        {
+            started.Wait();
+            for (uint key = 1; key < Entries; key += 2)
+            {
+                _ = map.TryDelete(key);
+            }
+        });
+        deleter.Start();
+        BpfMapSnapshot snapshot = map.CreateSnapshot();
+        started.Set();
+        int read = map.ReadSnapshot(snapshot, BpfMapReadStrategy.GetNextKey);
+        deleter.Join();
+
+        var seen = new HashSet<uint>();
+        for (int i = 0; i < read; i++)
+        {
+            uint key = MemoryMarshal.Read<uint>(snapshot.KeyAt(i));
+            Assert.True(seen.Add(key), $"key {key} was read twice");
+            Assert.Equal(key * 7UL, MemoryMarshal.Read<ulong>(snapshot.ValueAt(i)));
+        }
+
+        for (uint key = 0; key < Entries; key += 2)
+        {
+            Assert.Contains(key, seen);
+        }
+    }
 }
