@@ -104,8 +104,9 @@ public sealed partial class BpfMapSnapshot
     }
 
     /// <summary>
-    /// Makes room for <paramref name="capacity"/> entries, keeping the first <see cref="Count"/> of them. Grows by
-    /// at least half again, so a walk that adds one entry at a time copies each entry a bounded number of times.
+    /// Makes room for <paramref name="capacity"/> entries, keeping every entry the buffers hold (a read in progress
+    /// has not set <see cref="Count"/> yet). Grows by at least half again, so a walk that adds one entry at a time
+    /// copies each entry a bounded number of times.
     /// </summary>
     internal void EnsureCapacity(int capacity)
     {
