@@ -14,8 +14,9 @@ if (Array.IndexOf(args, "watch") >= 0 || Array.IndexOf(args, "events") >= 0)
 }
 
 // Buffered, not Console.Out's flush per write: a dump of 100,000 entries is one stream of writes. 16K characters keep
-// the buffers off the large object heap, whose zeroing showed in every short command's start-up.
-using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 14) { AutoFlush = false };
+// the buffers off the large object heap, whose zeroing showed in every short command's start-up. Flushed (and a
+// failed write reported) by RunAsync; not disposed, so a failed flush is not retried at exit.
+var stdout = new StreamWriter(StandardOutput.Open(), new UTF8Encoding(false), 1 << 14) { AutoFlush = false };
 bool terminal = !Console.IsOutputRedirected;
 using var stderr = new LazyConsoleError();
 return await BpfChanCli.RunAsync(args, stdout, stderr, stop.Token, terminal).ConfigureAwait(false);

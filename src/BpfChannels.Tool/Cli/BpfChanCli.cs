@@ -20,29 +20,35 @@ internal static partial class BpfChanCli
     /// <returns>The exit code.</returns>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, bool terminal = false, bool fastPath = true)
     {
+        int exit = fastPath && FastPath.TryRun(args, stdout, stderr, terminal) is { } fast
+            ? await fast.ConfigureAwait(false)
+            : await ParseAndInvokeAsync(args, stdout, stderr, cancellationToken, terminal).ConfigureAwait(false);
         try
-        {
-            if (fastPath && FastPath.TryRun(args, stdout, stderr, terminal) is { } fast)
-            {
-                return await fast.ConfigureAwait(false);
-            }
-
-            RootCommand root = Build(stdout, stderr, terminal);
-            ParseResult parse = root.Parse(args);
-            if (parse.Errors.Count > 0)
-            {
-                await stderr.WriteLineAsync($"bpfchan: {Describe(parse)}").ConfigureAwait(false);
-                return ExitCodes.Usage;
-            }
-
-            var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
-            return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
-        }
-        finally
         {
             // Synchronously: an asynchronous flush of a console stream starts the thread pool, a cost at every exit.
             stdout.Flush();
         }
+        catch (IOException e)
+        {
+            await stderr.WriteLineAsync($"bpfchan: cannot write the output: {CommandGuard.OneLine(e.Message)}").ConfigureAwait(false);
+            return ExitCodes.KernelError;
+        }
+
+        return exit;
+    }
+
+    private static async Task<int> ParseAndInvokeAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, bool terminal)
+    {
+        RootCommand root = Build(stdout, stderr, terminal);
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            await stderr.WriteLineAsync($"bpfchan: {Describe(parse)}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 
     private static string Describe(ParseResult parse)

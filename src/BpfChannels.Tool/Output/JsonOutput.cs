@@ -121,6 +121,13 @@ internal sealed class JsonOutput : IDisposable
         _out.Flush();
     }
 
+    /// <summary>Ends one document of a JSON Lines stream (watch --json): as <see cref="Complete"/>, then ready for the next.</summary>
+    public void CompleteLine()
+    {
+        Complete();
+        Writer.Reset();
+    }
+
     public void Dispose() => Writer.Dispose();
 
     private void Flush()
