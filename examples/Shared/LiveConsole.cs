@@ -99,7 +99,13 @@ internal static class LiveConsole
                 _ => "grey",
             };
             string text = formatter(state, exception) + (exception is null ? string.Empty : Environment.NewLine + exception);
-            AnsiConsole.MarkupLine($"[{color}]{Level(logLevel)}[/] [dim]{Markup.Escape(category)}[/] {Markup.Escape(text)}");
+            // The line goes where the live view's first line was: padded to the width (short of the last column,
+            // where a terminal would wrap), it leaves nothing of that line behind; the view is redrawn below it.
+            string plain = $"{Level(logLevel)} {category} {text}";
+            int width = Math.Max(AnsiConsole.Profile.Width, 2);
+            int last = (plain.Length - (plain.LastIndexOf('\n') + 1)) % width;
+            string padding = new(' ', last == 0 ? 0 : width - 1 - last);
+            AnsiConsole.MarkupLine($"[{color}]{Level(logLevel)}[/] [dim]{Markup.Escape(category)}[/] {Markup.Escape(text)}{padding}");
         }
 
         private static string Level(LogLevel level) => level switch
