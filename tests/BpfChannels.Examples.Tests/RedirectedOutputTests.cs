@@ -6,7 +6,7 @@ namespace BpfChannels.Examples.Tests;
 
 /// <summary>
 /// The console examples run as programs with standard output redirected, as <c>./scripts/run-example.sh</c> into a log:
-/// plain lines, no escape codes, and the data the kernel side produced.
+/// plain lines, no escape codes, and the data the kernel side produced (SeedMaps: the errno of each update).
 /// </summary>
 public sealed class RedirectedOutputTests
 {
@@ -72,6 +72,22 @@ public sealed class RedirectedOutputTests
         Assert.DoesNotContain('\u001b', output);
         string self = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         Assert.Contains(lines, line => line.TrimStart().StartsWith(self + " ", StringComparison.Ordinal) && line.Contains(" ENOENT  " + missing, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SeedMaps_Redirected_ReportsEachUpdateOutcomeAsTheKernelGaveIt()
+    {
+        BpfTestEnvironment.RequireBpf();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using Process example = Start("SeedMaps");
+        string[] lines = (await CollectAsync(example, timeout.Token)).Split('\n');
+        Assert.Contains("BPF_ANY     key 1 = 1234: Map updated with new element", lines);
+        Assert.Contains("BPF_NOEXIST key 1 = 5678: Failed to update map with new value: -17 (EEXIST)", lines);
+        Assert.Contains("BPF_EXIST   key 2 = 5678: Failed to update map with new value: -2 (ENOENT)", lines);
+        Assert.Contains("BPF_EXIST   key 1 = 5678: Map updated with new element", lines);
+        Assert.Contains("key 1 now holds 5678", lines);
+        Assert.Contains(lines, line => line.StartsWith("Update threw: BPF_MAP_UPDATE_ELEM", StringComparison.Ordinal) && line.Contains("EEXIST", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("Create threw: BPF_MAP_CREATE", StringComparison.Ordinal) && line.Contains("EINVAL", StringComparison.Ordinal));
     }
 
     /// <summary>
