@@ -26,6 +26,7 @@ internal sealed partial class BindingsEmitter
         Line("/// a name starting with a digit gets a leading underscore; a name already taken in its scope (a clash, or a member name these bindings reserve) gets <c>_2</c>, <c>_3</c>, ... in declaration order.");
         Line("/// Enumerators lose the prefix all of them share up to its last underscore. Anonymous types are named after where they are used (<c>OwnerMember</c>, <c>MapValue</c>, <c>VariableType</c>).</para>");
         Line("/// <para>Thread-safety: as <see cref=\"global::BpfChannels.BpfObject\"/>: not thread-safe while opening and loading; the maps afterwards are as thread-safe as any map.</para>");
+        Line("/// <para>Members that need the kernel are <c>[SupportedOSPlatform(\"linux\")]</c>; the types, the name constants and the twin (<see cref=\"CreateInMemoryMaps\"/>) are not. Bindings a host injects follow <c>BpfObjectHost.Reload</c>: their members then return the new object's wrappers.</para>");
         Line("/// </remarks>");
         Line($"public sealed partial class {c} : global::System.IDisposable");
         Line("{");
@@ -33,19 +34,49 @@ internal sealed partial class BindingsEmitter
         Line($"    public const string ObjectFileName = {Naming.Literal(_options.ObjectFileName)};");
         Line();
         Line("    private readonly bool _ownsObject;");
-        Line();
-        Line($"    private {c}({B}BpfObject obj, bool ownsObject)");
-        Line("    {");
-        Line("        Object = obj;");
-        Line("        _ownsObject = ownsObject;");
-        Line("        Maps = new MapSet(name => obj.GetMapDefinition(name).Map, ownsMaps: false);");
-        Line("        MapDefinitions = new MapDefinitionSet(obj);");
-        Line("        Programs = new ProgramSet(obj);");
+        Line($"    private {B}BpfObject _object;");
+        Line("    private MapSet _maps;");
+        Line("    private MapDefinitionSet _mapDefinitions;");
+        Line("    private ProgramSet _programs;");
         foreach (var s in _sections)
         {
-            Line($"        {s.Property} = new {s.Class}(obj);");
+            Line($"    private {s.Class} _{s.Property};");
         }
 
+        Line();
+        Line($"    {Linux}");
+        Line($"    private {c}({B}BpfObject obj, bool ownsObject)");
+        Line("    {");
+        Line("        _ownsObject = ownsObject;");
+        Line("        Bind(obj);");
+        Line("    }");
+        Line();
+        Line("    // Every accessor reads one field. A hosted object that reloads swaps them all (Follow), each to a wrapper of the");
+        Line("    // new object, before the old one is disposed; a reader between two of the swaps sees old and new wrappers, each whole.");
+        Line($"    {Linux}");
+        Line($"    [global::System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_object), nameof(_maps), nameof(_mapDefinitions), nameof(_programs){string.Concat(_sections.Select(s => $", nameof(_{s.Property})"))})]");
+        Line($"    private void Bind({B}BpfObject obj)");
+        Line("    {");
+        Line("        _mapDefinitions = new MapDefinitionSet(obj);");
+        Line("        _programs = new ProgramSet(obj);");
+        foreach (var s in _sections)
+        {
+            Line($"        _{s.Property} = new {s.Class}(obj);");
+        }
+
+        Line("        _maps = new MapSet(name => obj.GetMapDefinition(name).Map, ownsMaps: false);");
+        Line("        _object = obj;");
+        Line("    }");
+        Line();
+        Line("    /// <summary>Moves bindings over a host's object to the object that replaces it (a reload); bindings that own their object stay.</summary>");
+        Line($"    {Linux}");
+        Line($"    internal void Follow({B}BpfObject obj)");
+        Line("    {");
+        Line("        if (!_ownsObject && !ReferenceEquals(obj, _object))");
+        Line("        {");
+        Line("            CheckMaps(obj);");
+        Line("            Bind(obj);");
+        Line("        }");
         Line("    }");
         Line();
         Line("    /// <summary>The C name of each map, as a constant (for configuration keys, channel names, <c>[FromKeyedServices]</c>).</summary>");
@@ -62,31 +93,52 @@ internal sealed partial class BindingsEmitter
         Line("    /// <summary>The names of the object's maps, as in the C source, in definition order.</summary>");
         Line($"    public static global::System.Collections.Generic.IReadOnlyList<string> MapNames {{ get; }} = new string[] {{ {string.Join(", ", _maps.Select(m => Naming.Literal(m.Map.Name)))} }};");
         Line();
-        Line($"    /// <summary>The underlying object.</summary>");
-        Line($"    public {B}BpfObject Object {{ get; }}");
+        Line("    /// <summary>The C name of each program, as a constant (for the <c>Objects:&lt;name&gt;:Attach</c> configuration).</summary>");
+        Line("    public static class ProgramName");
+        Line("    {");
+        foreach ((ProgramModel program, string member, _) in _programs)
+        {
+            Line($"        /// <summary><c>{Naming.Xml(program.Name)}</c>, in <c>SEC(\"{Naming.Xml(program.Section)}\")</c>.</summary>");
+            Line($"        public const string {member} = {Naming.Literal(program.Name)};");
+        }
+
+        Line("    }");
+        Line();
+        Line("    /// <summary>The names of the object's programs (their C function names), in the object's order.</summary>");
+        Line($"    public static global::System.Collections.Generic.IReadOnlyList<string> ProgramNames {{ get; }} = new string[] {{ {string.Join(", ", _programs.Select(p => Naming.Literal(p.Program.Name)))} }};");
+        Line();
+        Line($"    /// <summary>The underlying object (for bindings registered with a host: the one the host holds now).</summary>");
+        Line($"    {Linux}");
+        Line($"    public {B}BpfObject Object => _object;");
         Line();
         Line("    /// <summary>The maps, typed from the object's BTF; each exists once the object is loaded.</summary>");
-        Line("    public MapSet Maps { get; }");
+        Line($"    {Linux}");
+        Line("    public MapSet Maps => _maps;");
         Line();
         Line("    /// <summary>The map definitions, to adjust (max entries, pin path) between open and load.</summary>");
-        Line("    public MapDefinitionSet MapDefinitions { get; }");
+        Line($"    {Linux}");
+        Line("    public MapDefinitionSet MapDefinitions => _mapDefinitions;");
         Line();
         Line("    /// <summary>The programs, by their C function names.</summary>");
-        Line("    public ProgramSet Programs { get; }");
+        Line($"    {Linux}");
+        Line("    public ProgramSet Programs => _programs;");
         Line();
         foreach (var s in _sections)
         {
             Line($"    /// <summary>The global variables of <c>{s.Section.Name}</c>{(s.Section.IsReadOnly ? ", writable before load only (the kernel freezes it)" : ", live through the memory-mapped section after load")}.</summary>");
-            Line($"    public {s.Class} {s.Property} {{ get; }}");
+            Line($"    {Linux}");
+            Line($"    public {s.Class} {s.Property} => _{s.Property};");
             Line();
         }
 
         Line("    /// <summary>Whether the object is loaded.</summary>");
-        Line("    public bool IsLoaded => Object.IsLoaded;");
+        Line($"    {Linux}");
+        Line("    public bool IsLoaded => _object.IsLoaded;");
         Line();
         Line("    /// <summary>Opens the object without loading it.</summary>");
         Line("    /// <returns>The bindings over the opened object; call <see cref=\"Load\"/> next.</returns>");
         Line($"    /// <exception cref=\"{B}BpfException\">The object is not a valid BPF ELF object.</exception>");
+        Line($"    {Linux}");
         Line($"    public static {c} Open() => Open(new {B}BpfObjectOptions());");
         Line();
         Line("    /// <summary>Opens the object with <paramref name=\"options\"/> without loading it.</summary>");
@@ -94,6 +146,7 @@ internal sealed partial class BindingsEmitter
         Line("    /// <returns>The bindings over the opened object; call <see cref=\"Load\"/> next.</returns>");
         Line("    /// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"options\"/> is null.</exception>");
         Line($"    /// <exception cref=\"{B}BpfException\">The object is not a valid BPF ELF object.</exception>");
+        Line($"    {Linux}");
         Line($"    public static {c} Open({B}BpfObjectOptions options)");
         Line("    {");
         Line("        global::System.ArgumentNullException.ThrowIfNull(options);");
@@ -105,6 +158,7 @@ internal sealed partial class BindingsEmitter
         Line("    /// <returns>The loaded bindings.</returns>");
         Line($"    /// <exception cref=\"{B}BpfVerifierException\">The kernel rejected a program.</exception>");
         Line($"    /// <exception cref=\"{B}BpfException\">Opening or loading failed.</exception>");
+        Line($"    {Linux}");
         Line($"    public static {c} OpenAndLoad({B}BpfObjectOptions? options = null)");
         Line("    {");
         Line($"        {c} bindings = Open(options ?? new {B}BpfObjectOptions());");
@@ -123,6 +177,7 @@ internal sealed partial class BindingsEmitter
         Line("    /// <summary>Opens the object as a plain <see cref=\"global::BpfChannels.BpfObject\"/> (not loaded).</summary>");
         Line("    /// <param name=\"options\">Open options.</param>");
         Line("    /// <returns>The opened object.</returns>");
+        Line($"    {Linux}");
         Line($"    public static {B}BpfObject OpenObject({B}BpfObjectOptions options) =>");
         Line(_options.Embedded
             ? $"        {B}BpfObject.OpenResource(typeof({c}).Assembly, ObjectFileName, options);"
@@ -132,28 +187,36 @@ internal sealed partial class BindingsEmitter
         Line("    /// <param name=\"obj\">An object built from the same source.</param>");
         Line("    /// <returns>The bindings.</returns>");
         Line("    /// <exception cref=\"global::System.Collections.Generic.KeyNotFoundException\">The object lacks one of the maps these bindings were generated for.</exception>");
+        Line($"    {Linux}");
         Line($"    public static {c} FromObject({B}BpfObject obj)");
         Line("    {");
         Line("        global::System.ArgumentNullException.ThrowIfNull(obj);");
+        Line("        CheckMaps(obj);");
+        Line($"        return new {c}(obj, ownsObject: false);");
+        Line("    }");
+        Line();
+        Line($"    {Linux}");
+        Line($"    private static void CheckMaps({B}BpfObject obj)");
+        Line("    {");
         Line("        foreach (string name in MapNames)");
         Line("        {");
         Line("            _ = obj.GetMapDefinition(name);");
         Line("        }");
-        Line();
-        Line($"        return new {c}(obj, ownsObject: false);");
         Line("    }");
         Line();
         Line("    /// <summary>Loads the object into the kernel (see <see cref=\"global::BpfChannels.BpfObject.Load\"/>).</summary>");
         Line($"    /// <exception cref=\"{B}BpfVerifierException\">The kernel rejected a program.</exception>");
         Line($"    /// <exception cref=\"{B}BpfException\">Loading failed.</exception>");
+        Line($"    {Linux}");
         Line("    public void Load() => Object.Load();");
         Line();
         Line("    /// <summary>Closes the object (when these bindings opened it), its maps and programs.</summary>");
+        Line($"    {Linux}");
         Line("    public void Dispose()");
         Line("    {");
         Line("        if (_ownsObject)");
         Line("        {");
-        Line("            Object.Dispose();");
+        Line("            _object.Dispose();");
         Line("        }");
         Line("    }");
         Line();
@@ -239,16 +302,32 @@ internal sealed partial class BindingsEmitter
             MapModel map = m.Map;
             Line($"        /// <summary>C map <c>{Naming.Xml(map.Name)}</c>: {m.Description}; {map.MaxEntries} max entries{(map.IsLegacy ? " (legacy SEC(\"maps\") definition)" : string.Empty)}.</summary>");
             Line("        /// <exception cref=\"global::System.InvalidOperationException\">The object is not loaded yet.</exception>");
-            Line($"        public {m.Type} {m.Member} => _{m.Member} ??= Create{m.Member}();");
+            if (m.NeedsKernel)
+            {
+                Line($"        {Linux}");
+            }
+
+            Line($"        public {m.Type} {m.Member}");
+            Line("        {");
+            Line($"            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+            Line($"            get => _{m.Member} ?? Create{m.Member}();");
+            Line("        }");
             Line();
         }
 
         foreach (MapBinding m in _maps)
         {
+            // Out of line, so the accessor the JIT inlines is a field load and a null check.
+            Line("        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+            if (m.NeedsKernel)
+            {
+                Line($"        {Linux}");
+            }
+
             Line($"        private {m.Type} Create{m.Member}()");
             Line("        {");
             Line($"            {B}BpfMap map = Resolve({Naming.Literal(m.Map.Name)});");
-            Line($"            return {m.Create};");
+            Line($"            return _{m.Member} = {m.Create};");
             Line("        }");
             Line();
         }
@@ -292,6 +371,7 @@ internal sealed partial class BindingsEmitter
     private void EmitDefinitions()
     {
         Line("    /// <summary>The object's map definitions, adjustable between open and load.</summary>");
+        Line($"    {Linux}");
         Line("    public sealed class MapDefinitionSet");
         Line("    {");
         Line($"        private readonly {B}BpfObject _obj;");

@@ -5,6 +5,7 @@ internal sealed partial class BindingsEmitter
     private void EmitPrograms()
     {
         Line("    /// <summary>The object's programs; attach one with <c>Attach()</c> (from its section name) or the attach method its type takes.</summary>");
+        Line($"    {Linux}");
         Line("    public sealed class ProgramSet");
         Line("    {");
         Line($"        private readonly {B}BpfObject _obj;");
@@ -39,6 +40,7 @@ internal sealed partial class BindingsEmitter
         {
             Line($"    /// <summary>The global variables of <c>{section.Name}</c>: before load they set the initial values{(section.IsReadOnly ? "; after load they are frozen (reading works, writing throws)" : "; after load they read and write the kernel's live values through the memory-mapped section")}.</summary>");
             Line("    /// <remarks>Reads and writes of up to 8 aligned bytes are single loads and stores; larger values can tear against a program writing concurrently.</remarks>");
+            Line($"    {Linux}");
             Line($"    public sealed class {className}");
             Line("    {");
             Line($"        private readonly {B}BpfObject _obj;");

@@ -9,6 +9,9 @@ internal sealed partial class BindingsEmitter
 {
     internal const string B = "global::BpfChannels.";
 
+    /// <summary>On what needs the kernel; the twin path (types, <c>MapName</c>, <c>CreateInMemoryMaps</c>, <c>MapSet</c>) carries none.</summary>
+    internal const string Linux = "[global::System.Runtime.Versioning.SupportedOSPlatform(\"linux\")]";
+
     private readonly ObjectModel _model;
     private readonly BindingsOptions _options;
     private readonly TypeEmitter _types;
@@ -24,6 +27,7 @@ internal sealed partial class BindingsEmitter
         _options = options;
         var scope = new NameScope(
             options.ClassName, "MapSet", "MapDefinitionSet", "ProgramSet", "BindingSupport", "LayoutManifest", "Registration", "LinkService", "NameProbe",
+            "HostingOptions", "OptionsValidator", "ChannelsValidator", "HostedChannels", "ProgramName", "ProgramNames", "Follow", "Bind", "CheckMaps", "Hosted",
             "Object", "Maps", "MapDefinitions", "Programs", "Open", "OpenAndLoad", "OpenObject", "FromObject", "Load", "Dispose", "IsLoaded",
             "CreateInMemoryMaps", "CreateTwin", "ObjectFileName", "MapNames", "MapName", "Equals", "GetHashCode", "GetType", "ToString");
         foreach (SectionModel section in model.Sections)
@@ -41,7 +45,13 @@ internal sealed partial class BindingsEmitter
     /// <summary>Types C# cannot express, as (type, reason).</summary>
     internal List<(string Type, string Reason)> Unsupported => _types.Unsupported;
 
+    /// <summary>C names whose .NET name was already taken, as messages.</summary>
+    internal List<string> Clashes => _types.Clashes;
+
     internal List<MapBinding> Maps => _maps;
+
+    /// <summary>The programs' C names and members, in the object's order.</summary>
+    internal IEnumerable<(string Name, string Member)> Programs => _programs.Select(p => (p.Program.Name, p.Member));
 
     internal string Emit()
     {
@@ -96,7 +106,7 @@ internal sealed partial class BindingsEmitter
 
         foreach (MapModel map in _model.Maps)
         {
-            var binding = new MapBinding(map, scope.Claim(Naming.Pascal(map.Name)));
+            var binding = new MapBinding(map, scope.Claim(Naming.Pascal(map.Name), map.Name, "Map '{0}'", _types.Clashes));
             records.TryGetValue(map.Name, out string? record);
             Bind(binding, record);
             _maps.Add(binding);
@@ -115,6 +125,7 @@ internal sealed partial class BindingsEmitter
     {
         MapModel m = b.Map;
         int type = m.Type;
+        b.NoChannel($"a {MapKind.Name(type)} map is not a key/value map a channel can watch");
         if (MapKind.IsRecordBuffer(type))
         {
             if (record is not null)
@@ -129,31 +140,45 @@ internal sealed partial class BindingsEmitter
         else if (MapKind.IsQueue(type) && m.ValueSize > 0)
         {
             string value = ValueType(m, b.Member);
+            b.NoChannel($"a {MapKind.Name(type)} has no keys to watch (use Maps.{b.Member}.TryPop)");
             b.Set($"{B}BpfQueue<{value}>", $"new {B}BpfQueue<{value}>(map)", $"the {MapKind.Name(type)} of <c>{Naming.Xml(value)}</c>");
         }
         else if (MapKind.IsMapOfMaps(type) && m.KeySize > 0)
         {
             string key = KeyType(m, b.Member);
+            b.NoChannel($"a {MapKind.Name(type)} map holds maps, not values to watch");
             b.Set($"{B}BpfMapOfMaps<{key}>", $"new {B}BpfMapOfMaps<{key}>(map)", $"the {MapKind.Name(type)} keyed by <c>{Naming.Xml(key)}</c>");
         }
         else if (MapKind.IsPerCpu(type) && m.KeySize > 0 && m.ValueSize > 0)
         {
             string key = KeyType(m, b.Member), value = ValueType(m, b.Member);
+            if (MapBinding.IsInteger(value))
+            {
+                b.Channel(ChannelKind.PerCpuSum, key, value);
+            }
+            else
+            {
+                b.NoChannel($"its per-CPU values ({value}) have no sum to combine them by: register it in code with WithPerCpuChannel(m => m.{b.Member}, aggregate)");
+            }
+
             b.Set($"{B}BpfPerCpuMap<{key}, {value}>", $"new {B}BpfPerCpuMap<{key}, {value}>(map)", $"the {MapKind.Name(type)} map of <c>{Naming.Xml(key)}</c> to one <c>{Naming.Xml(value)}</c> per CPU");
         }
         else if (type == 2 && (m.Flags & MapKind.MmapableFlag) != 0 && m.ValueSize > 0)
         {
             string value = ValueType(m, b.Member);
+            b.Channel(ChannelKind.MmapArray, "uint", value);
             b.Set($"{B}BpfMmapArray<{value}>", $"new {B}BpfMmapArray<{value}>(map)", $"the memory-mapped array of <c>{Naming.Xml(value)}</c>");
         }
         else if (type == 11 && LpmData(m, b.Member) is { } data && m.ValueSize > 0)
         {
             string value = ValueType(m, b.Member);
+            b.Channel(ChannelKind.Map, $"{B}LpmKey<{data}>", value);
             b.Set($"{B}BpfMap<{B}LpmKey<{data}>, {value}>", $"new {B}BpfMap<{B}LpmKey<{data}>, {value}>(map)", $"the LPM trie of <c>{Naming.Xml(data)}</c> prefixes to <c>{Naming.Xml(value)}</c>");
         }
         else if (MapKind.IsKeyValue(type) && m.KeySize > 0 && m.ValueSize > 0)
         {
             string key = KeyType(m, b.Member), value = ValueType(m, b.Member);
+            b.Channel(ChannelKind.Map, key, value);
             b.Set($"{B}BpfMap<{key}, {value}>", $"new {B}BpfMap<{key}, {value}>(map)", $"the {MapKind.Name(type)} map of <c>{Naming.Xml(key)}</c> to <c>{Naming.Xml(value)}</c>");
         }
         else
@@ -186,7 +211,7 @@ internal sealed partial class BindingsEmitter
             var scope = new NameScope(className, "Equals", "GetHashCode", "GetType", "ToString");
             foreach (VariableModel variable in section.Variables)
             {
-                string member = scope.Claim(Naming.Pascal(variable.Name));
+                string member = scope.Claim(Naming.Pascal(variable.Name), variable.Name, "Global variable '{0}' in " + section.Name, _types.Clashes);
                 string type = _types.Ref(variable.Type, member + "Type", variable.Name);
                 if (type.Length > 0)
                 {
@@ -198,7 +223,7 @@ internal sealed partial class BindingsEmitter
         var programScope = new NameScope("ProgramSet", "Equals", "GetHashCode", "GetType", "ToString");
         foreach (ProgramModel program in _model.Programs)
         {
-            string member = programScope.Claim(Naming.Pascal(program.Name));
+            string member = programScope.Claim(Naming.Pascal(program.Name), program.Name, "Program '{0}'", _types.Clashes);
             _programs.Add((program, member, programScope.Claim(member + "Program")));
         }
     }
@@ -226,10 +251,47 @@ internal sealed class MapBinding
 
     internal bool IsUntyped => Create == "map";
 
+    /// <summary>Whether the wrapper type exists only on Linux (the record buffers), so its accessor is marked so.</summary>
+    internal bool NeedsKernel => Type.StartsWith(BindingsEmitter.B + "BpfRecordBuffer<", System.StringComparison.Ordinal);
+
+    /// <summary>How a map channel over this map is registered from configuration.</summary>
+    internal ChannelKind ChannelKind { get; private set; }
+
+    internal string ChannelKey { get; private set; } = string.Empty;
+
+    internal string ChannelValue { get; private set; } = string.Empty;
+
+    /// <summary>Why configuration cannot give this map a channel (when <see cref="ChannelKind"/> is None).</summary>
+    internal string NoChannelReason { get; private set; } = string.Empty;
+
+    internal static bool IsInteger(string type) => type is "byte" or "sbyte" or "ushort" or "short" or "uint" or "int" or "ulong" or "long";
+
+    internal void Channel(ChannelKind kind, string key, string value)
+    {
+        ChannelKind = kind;
+        ChannelKey = key;
+        ChannelValue = value;
+    }
+
+    internal void NoChannel(string reason)
+    {
+        ChannelKind = ChannelKind.None;
+        NoChannelReason = reason;
+    }
+
     internal void Set(string type, string create, string description)
     {
         Type = type;
         Create = create;
         Description = description;
     }
+}
+
+/// <summary>What kind of map channel a map takes: none, over the typed map, over the per-CPU values summed, over a memory-mapped array.</summary>
+internal enum ChannelKind
+{
+    None,
+    Map,
+    PerCpuSum,
+    MmapArray,
 }

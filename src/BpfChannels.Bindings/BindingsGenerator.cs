@@ -173,7 +173,12 @@ public sealed class BindingsGenerator : IIncrementalGenerator
             diagnostics.Add(new DiagnosticInfo("BPF1004", $"Type '{type}' in {input.SourceName} cannot be expressed in C#: {reason}; it is generated as raw bytes of its size."));
         }
 
-        string? hostingSource = hosting ? new HostingEmitter(options, emitter.Maps).Emit() : null;
+        foreach (string clash in emitter.Clashes)
+        {
+            diagnostics.Add(new DiagnosticInfo("BPF1005", $"{clash} (in {input.SourceName}; rename it in C to choose the name)."));
+        }
+
+        string? hostingSource = hosting ? new HostingEmitter(options, emitter.Maps, emitter.Programs).Emit() : null;
         return new GeneratedBindings(input.Path, hint, source, hostingSource, diagnostics.ToArray());
     }
 }

@@ -21,8 +21,13 @@ internal static class Diagnostics
         "BPF1004", "BTF type without a C# equivalent", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         description: "The member is generated as raw bytes of the same size (or, for a flexible array, as a constant offset).");
 
+    internal static readonly DiagnosticDescriptor NameClash = new DiagnosticDescriptor(
+        "BPF1005", "Two C names give the same .NET name", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "The later C name gets a numeric suffix (_2, _3, ...), deterministically; renaming it in C picks the name instead.");
+
     internal static DiagnosticDescriptor For(string id) => id switch
     {
+        "BPF1005" => NameClash,
         "BPF1001" => NoBtf,
         "BPF1002" => Unreadable,
         "BPF1003" => MissingName,

@@ -63,19 +63,25 @@ internal static class Naming
     internal static string Xml(string value) => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }
 
-/// <summary>The names taken in one C# scope; <see cref="Claim"/> applies the clash rule.</summary>
+/// <summary>The names taken in one C# scope; <see cref="Claim(string)"/> applies the clash rule.</summary>
 internal sealed class NameScope
 {
     private readonly HashSet<string> _taken = new HashSet<string>(System.StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _owners = new Dictionary<string, string>(System.StringComparer.Ordinal);
 
+    /// <param name="reserved">Names the scope already has: the first is the enclosing type's own name, the rest members the bindings generate.</param>
     internal NameScope(params string[] reserved)
     {
-        foreach (string name in reserved)
+        for (int i = 0; i < reserved.Length; i++)
         {
-            _taken.Add(name);
+            if (_taken.Add(reserved[i]))
+            {
+                _owners[reserved[i]] = i == 0 ? "the name of the enclosing type" : "a member the bindings generate";
+            }
         }
     }
 
+    /// <summary>Claims <paramref name="name"/>, or the first free <c>name_2</c>, <c>name_3</c>, ....</summary>
     internal string Claim(string name)
     {
         if (_taken.Add(name))
@@ -91,5 +97,26 @@ internal sealed class NameScope
                 return candidate;
             }
         }
+    }
+
+    /// <summary>
+    /// Claims the .NET name of the C name <paramref name="cName"/>; when it is taken, adds a message to
+    /// <paramref name="clashes"/> saying what took it and what the C name becomes instead.
+    /// </summary>
+    /// <param name="name">The .NET name.</param>
+    /// <param name="cName">The C name it comes from.</param>
+    /// <param name="what">What the C name is, with <c>{0}</c> where the name goes (<c>Map '{0}'</c>, <c>Member '{0}' of struct foo</c>).</param>
+    /// <param name="clashes">Where the messages go.</param>
+    internal string Claim(string name, string cName, string what, List<string> clashes)
+    {
+        string claimed = Claim(name);
+        if (claimed != name)
+        {
+            string owner = _owners.TryGetValue(name, out string? o) ? o : "another name";
+            clashes.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture, what, cName) + $" would be '{name}', which is already {owner}; it is generated as '{claimed}'");
+        }
+
+        _owners[claimed] = $"the C name '{cName}'";
+        return claimed;
     }
 }

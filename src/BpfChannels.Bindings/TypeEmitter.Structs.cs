@@ -38,7 +38,7 @@ internal sealed partial class TypeEmitter
                 bitOffset += resolved.IntOffset;
             }
 
-            string member = scope.Claim(Naming.Pascal(m.Name));
+            string member = scope.Claim(Naming.Pascal(m.Name), m.Name, "Member '{0}' of " + cType, Clashes);
             string cMember = "((" + cType + " *)0)->" + m.Name;
             string csType = Ref(m.Type, owner + member, cMember);
             string where = bitSize > 0

@@ -31,6 +31,9 @@ internal sealed partial class TypeEmitter
     /// <summary>Types that could not be expressed (reported as BPF1004 warnings): the type's C name and why.</summary>
     internal List<(string Type, string Reason)> Unsupported { get; } = new List<(string, string)>();
 
+    /// <summary>C names whose .NET name was taken, as messages (BPF1005).</summary>
+    internal List<string> Clashes { get; } = new List<string>();
+
     /// <summary>With <c>BpfBindingsLayoutManifest</c>: one C# tuple expression per checked size or offset.</summary>
     internal List<string>? LayoutManifest { get; }
 
@@ -161,7 +164,7 @@ internal sealed partial class TypeEmitter
             return existing;
         }
 
-        string claimed = _scope.Claim(name);
+        string claimed = _scope.Claim(name, cType, "C type '{0}'", Clashes);
         _named.Add(t.Id, claimed);
         _pending.Enqueue((t.Id, claimed, cType));
         return claimed;
@@ -246,7 +249,7 @@ internal sealed partial class TypeEmitter
         string prefix = CommonPrefix(t.Members);
         foreach (BtfMember value in t.Members)
         {
-            string member = scope.Claim(Naming.Pascal(value.Name.Substring(prefix.Length)));
+            string member = scope.Claim(Naming.Pascal(value.Name.Substring(prefix.Length)), value.Name, "Enumerator '{0}' of " + cType, Clashes);
             _out.Append("        /// <summary>C <c>").Append(Naming.Xml(value.Name)).AppendLine("</c>.</summary>");
             _out.Append("        ").Append(member).Append(" = ").Append(EnumLiteral(value.Value, t, underlying)).AppendLine(",");
         }

@@ -53,8 +53,54 @@ public sealed class BpfObjectHost : IDisposable
     /// <exception cref="KeyNotFoundException">No object has that name.</exception>
     /// <exception cref="BpfException">The new load failed; the old object stays loaded.</exception>
     /// <exception cref="ObjectDisposedException">The host is disposed.</exception>
-    /// <remarks>Thread-safe. Unpinned maps start empty in the new object; pinned ones (<see cref="BpfObjectRegistration.PinMaps"/>) keep their state.</remarks>
-    public BpfObject Reload(string name) => _objects.Reopen(name);
+    /// <remarks>
+    /// Thread-safe. Unpinned maps start empty in the new object; pinned ones (<see cref="BpfObjectRegistration.PinMaps"/>)
+    /// keep their state. <see cref="Reloaded"/> runs between the two, while the old object is still open.
+    /// </remarks>
+    public BpfObject Reload(string name) => _objects.Reopen(name, (old, loaded) => RaiseReloaded(new BpfObjectReloadedEventArgs(name, old, loaded)));
+
+    /// <summary>
+    /// Raised by <see cref="Reload"/> once <see cref="GetObject"/> returns the new object and before the old one is
+    /// disposed, on the thread that called <see cref="Reload"/>: what holds the old object's maps, programs or links
+    /// (typed bindings, attached programs) moves to the new one here.
+    /// </summary>
+    /// <remarks>
+    /// Every handler runs, even when one before it throws; the old object is disposed after them, and then the
+    /// exception (an <see cref="AggregateException"/> when several threw) leaves <see cref="Reload"/> (the new object
+    /// stays loaded). A handler must not call <see cref="Reload"/>.
+    /// </remarks>
+    public event EventHandler<BpfObjectReloadedEventArgs>? Reloaded;
+
+    private void RaiseReloaded(BpfObjectReloadedEventArgs e)
+    {
+        if (Reloaded is not { } handlers)
+        {
+            return;
+        }
+
+        List<Exception>? failures = null;
+        foreach (EventHandler<BpfObjectReloadedEventArgs> handler in handlers.GetInvocationList().Cast<EventHandler<BpfObjectReloadedEventArgs>>())
+        {
+            try
+            {
+                handler(this, e);
+            }
+            catch (Exception failure)
+            {
+                (failures ??= []).Add(failure);
+            }
+        }
+
+        if (failures is not null)
+        {
+            if (failures.Count == 1)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0]);
+            }
+
+            throw new AggregateException($"Handlers of the reload of BPF object '{e.Name}' failed.", failures);
+        }
+    }
 
     /// <summary>Finds a map by name in the loaded objects; <c>object/map</c> picks the object.</summary>
     /// <param name="name">The map name, or <c>object/map</c>.</param>

@@ -95,10 +95,16 @@ internal sealed class HostedEntries<TRegistration, TEntry>
     /// Opens the registration <paramref name="name"/> again and closes the entry it replaces (after the new one is in
     /// place, so a failed reopen leaves the old entry as it was).
     /// </summary>
+    /// <param name="name">The registration's name.</param>
+    /// <param name="replacing">
+    /// Runs once the new entry is in place and before the old one is closed (with the old and the new entry), so those
+    /// who hold the old one can move to the new one while the old is still usable; the old entry is closed even if it
+    /// throws, and its exception then leaves this method.
+    /// </param>
     /// <returns>The new entry.</returns>
     /// <exception cref="KeyNotFoundException">Nothing of this kind has that name.</exception>
     /// <exception cref="ObjectDisposedException">The entries are closed.</exception>
-    public TEntry Reopen(string name)
+    public TEntry Reopen(string name, Action<TEntry, TEntry>? replacing = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         TEntry old;
@@ -120,7 +126,15 @@ internal sealed class HostedEntries<TRegistration, TEntry>
             Volatile.Write(ref _entries, replaced);
         }
 
-        _close(old);
+        try
+        {
+            replacing?.Invoke(old, entry);
+        }
+        finally
+        {
+            _close(old);
+        }
+
         return entry;
     }
 

@@ -3,8 +3,10 @@ using System.Collections.Concurrent;
 namespace BpfChannels;
 
 /// <summary>
-/// What the running kernel supports, found by probing it (creating a map, loading a trivial program, looking for a PMU)
-/// and cached for the life of the process. Tests use it to fail where this kernel should have a feature, instead of skipping.
+/// What the running kernel supports, found by probing it (creating a map, loading a trivial program, asking for a link the
+/// kernel must refuse, looking for a PMU) and cached for the life of the process: map types, program types, helpers, kinds
+/// of attachment (<see cref="GetAttachSupport"/>) and iterator targets (<see cref="GetIteratorSupport"/>). Tests use it to
+/// fail where this kernel should have a feature, instead of skipping.
 /// </summary>
 /// <remarks>
 /// Map and program types are probed by libbpf (libbpf_probe_bpf_*, libbpf 1.0, which knows the special cases: ring buffer sizes,
@@ -15,7 +17,7 @@ namespace BpfChannels;
 /// Thread-safe: concurrent first calls may both probe, and agree.
 /// </remarks>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public static unsafe class BpfFeatures
+public static unsafe partial class BpfFeatures
 {
     private static readonly ConcurrentDictionary<(int Kind, uint A, uint B), bool> Cache = new();
 
@@ -55,8 +57,18 @@ public static unsafe class BpfFeatures
     /// <param name="type">The program type.</param>
     /// <returns>Whether it is supported.</returns>
     /// <exception cref="BpfException">The probe itself failed (for example no privilege to load programs).</exception>
-    public static bool SupportsProgramType(BpfProgramType type) =>
-        Probe(1, (uint)type, 0, static (t, _) => Interop.Libbpf.libbpf_probe_bpf_prog_type(t, null) is var r && r == -Interop.Errno.EOPNOTSUPP ? LoadProgram(t, 0, out string _) : r, $"program type {type}");
+    /// <remarks>
+    /// Tracing and LSM programs load only with a BTF attach target, so for those the answer is whether this kernel
+    /// loads a tp_btf program (<see cref="BpfAttachKind.BtfTracepoint"/>) or an LSM program
+    /// (<see cref="BpfAttachKind.Lsm"/>); some kernels load tracing programs of one attach type and refuse others
+    /// (fentry, say), which <see cref="GetAttachSupport"/> tells apart.
+    /// </remarks>
+    public static bool SupportsProgramType(BpfProgramType type) => type switch
+    {
+        BpfProgramType.Tracing => SupportsAttach(BpfAttachKind.BtfTracepoint),
+        BpfProgramType.Lsm => SupportsAttach(BpfAttachKind.Lsm),
+        _ => Probe(1, (uint)type, 0, static (t, _) => Interop.Libbpf.libbpf_probe_bpf_prog_type(t, null) is var r && r == -Interop.Errno.EOPNOTSUPP ? LoadProgram(t, 0, out string _) : r, $"program type {type}"),
+    };
 
     /// <summary>Whether a program of <paramref name="programType"/> may call the helper numbered <paramref name="helperId"/> (<c>enum bpf_func_id</c>, for example 1 for bpf_map_lookup_elem).</summary>
     /// <param name="programType">The program type.</param>

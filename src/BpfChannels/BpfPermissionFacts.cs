@@ -45,12 +45,35 @@ internal static class BpfPermissionFacts
             return $"operation not permitted: this process ({who}) lacks {string.Join(", ", missing)}; run it as root or grant those capabilities (setcap, or AmbientCapabilities= in a systemd unit)";
         }
 
-        if (ReadLockdown() is { } lockdown and not "none")
+        string? lockdown = ReadLockdown();
+        if (lockdown == "confidentiality" && (command == BpfCommand.PerfEventOpen || command.Attaches()))
         {
-            return $"operation not permitted: the kernel is in lockdown mode '{lockdown}' (/sys/kernel/security/lockdown), which forbids this even to root; only booting without lockdown changes it";
+            return "operation not permitted: the kernel is in lockdown mode 'confidentiality' (/sys/kernel/security/lockdown), which forbids perf events and kprobes that could read kernel memory even to root; only booting without lockdown changes it";
         }
 
-        return $"operation not permitted: the kernel refused although this process ({who}) holds CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN and CAP_SYS_ADMIN, so no capability is missing; a kernel policy forbids it here (a security module such as SELinux, AppArmor or the BPF LSM, or a kernel built without support for this program or attach type)";
+        return $"operation not permitted: the kernel refused although this process ({who}) holds CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN and CAP_SYS_ADMIN, so no capability is missing; {KernelRefusal(lockdown)}";
+    }
+
+    /// <summary>Whether this process holds what the kernel checks for loading and attaching every program type: bpf_capable, perfmon_capable and CAP_NET_ADMIN.</summary>
+    internal static bool HoldsBpfCapabilities()
+    {
+        Process process = Process.Read();
+        bool admin = process.Has(CapSysAdmin);
+        return (admin || process.Has(CapBpf)) && (admin || process.Has(CapPerfmon)) && process.Has(CapNetAdmin);
+    }
+
+    /// <summary>Why a kernel refuses a process that holds every BPF capability, with this kernel's lockdown state.</summary>
+    internal static string KernelRefusal() => KernelRefusal(ReadLockdown());
+
+    private static string KernelRefusal(string? lockdown)
+    {
+        string state = lockdown switch
+        {
+            null => "its lockdown state is unknown (securityfs is not mounted at /sys/kernel/security)",
+            "none" => "lockdown is off",
+            _ => $"lockdown is '{lockdown}', which withholds some helpers (the verifier then names an unknown function) but does not refuse loads with EPERM",
+        };
+        return $"this kernel forbids it (a program or attach type it refuses to load, such as fentry or LSM programs on some kernels, or a security module's policy: SELinux, AppArmor, the BPF LSM); {state}; BpfFeatures.GetAttachSupport says which kinds of attachment this kernel refuses";
     }
 
     /// <summary>The cause of EACCES/EPERM on a pin path that the file system shows, or null.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BpfChannels.Bindings.Tests.Support;
 using BpfChannels.Tests.Support;
 
@@ -28,22 +27,7 @@ public sealed class CompileSafetyTests
         string dir = TestPaths.TempDirectory("bindings-rename");
         try
         {
-            string bin = AppContext.BaseDirectory;
-            File.WriteAllText(Path.Combine(dir, "Renamed.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <RootNamespace>Renamed</RootNamespace>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <Reference Include="{bin}BpfChannels.dll" />
-                    <Analyzer Include="{bin}BpfChannels.Bindings.dll" />
-                    <BpfProgram Include="probe.bpf.c" Embed="true" />
-                  </ItemGroup>
-                  <Import Project="{TestPaths.RepositoryRoot}src/BpfChannels/buildTransitive/BpfChannels.targets" />
-                </Project>
-                """);
+            TestPaths.WriteConsumerProject(dir, "Renamed", "probe.bpf.c");
             File.WriteAllText(Path.Combine(dir, "Use.cs"), """
                 namespace Renamed;
                 public static class Use
@@ -52,11 +36,11 @@ public sealed class CompileSafetyTests
                 }
                 """);
             File.WriteAllText(Path.Combine(dir, "probe.bpf.c"), Source.Replace("MAP_NAME", "counts", StringComparison.Ordinal));
-            (int first, string firstOutput) = Build(dir);
+            (int first, string firstOutput) = TestPaths.BuildProject(dir, "-p:TreatWarningsAsErrors=false");
             Assert.True(first == 0, "the project should build while the map is named counts:\n" + firstOutput);
 
             File.WriteAllText(Path.Combine(dir, "probe.bpf.c"), Source.Replace("MAP_NAME", "totals", StringComparison.Ordinal));
-            (int second, string secondOutput) = Build(dir);
+            (int second, string secondOutput) = TestPaths.BuildProject(dir, "-p:TreatWarningsAsErrors=false");
 
             Assert.NotEqual(0, second);
             Assert.Contains("error CS1061", secondOutput, StringComparison.Ordinal);
@@ -66,22 +50,5 @@ public sealed class CompileSafetyTests
         {
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private static (int ExitCode, string Output) Build(string dir)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in new[] { "build", "-nologo", "-v", "q", "--disable-build-servers", "-p:TreatWarningsAsErrors=false" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment.Remove("BPFCHANNELS_ARTIFACTS");
-        using Process process = Process.Start(start)!;
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output + errors.Result);
     }
 }

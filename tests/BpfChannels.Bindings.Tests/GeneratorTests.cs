@@ -61,6 +61,59 @@ public sealed class GeneratorTests
     }
 
     [Fact]
+    public void Generate_NamesThatClashOnceConverted_WarnEachNamingTheCNameAndTheSuffix()
+    {
+        string obj = Compile("layout_corpus.bpf.c", withBtf: true);
+
+        (ImmutableArray<Diagnostic> diagnostics, string code) = Run(obj, []);
+
+        Diagnostic[] clashes = [.. diagnostics.Where(d => d.Id == "BPF1005")];
+        Assert.All(clashes, d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+        Assert.Contains(clashes, d => d.GetMessage() == "Member 'fooBar' of struct clash would be 'FooBar', which is already the C name 'foo_bar'; it is generated as 'FooBar_2' (in layout_corpus.bpf.c; rename it in C to choose the name).");
+        Assert.Contains(clashes, d => d.GetMessage().StartsWith("Member 'clash' of struct clash would be 'Clash', which is already the name of the enclosing type; it is generated as 'Clash_2'", StringComparison.Ordinal));
+        Assert.Equal(2, clashes.Length);
+        Assert.Contains("public uint FooBar_2;", code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generate_MapNamedLikeAGeneratedMember_WarnsAndSuffixesIt()
+    {
+        string dir = TestPaths.TempDirectory("bindings-gen");
+        string source = Path.Combine(dir, "reserved.bpf.c");
+        File.WriteAllText(source, """
+            #include "bpfchannels.h"
+            struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u32); } dispose SEC(".maps");
+            """);
+        string obj = CompileFile(source, withBtf: true);
+
+        (ImmutableArray<Diagnostic> diagnostics, string code) = Run(obj, []);
+
+        Diagnostic clash = Assert.Single(diagnostics);
+        Assert.Equal("BPF1005", clash.Id);
+        Assert.StartsWith("Map 'dispose' would be 'Dispose', which is already a member the bindings generate; it is generated as 'Dispose_2'", clash.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("Dispose_2", code, StringComparison.Ordinal);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public void Generate_NotAnElfObject_ReportsUnreadableNamingTheFile()
+    {
+        string dir = TestPaths.TempDirectory("bindings-gen");
+        string obj = Path.Combine(dir, "broken.bpf.o");
+        File.WriteAllText(obj, "not an ELF object");
+
+        (ImmutableArray<Diagnostic> diagnostics, string code) = Run(obj, []);
+
+        Diagnostic error = Assert.Single(diagnostics);
+        Assert.Equal("BPF1002", error.Id);
+        Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Contains(obj, error.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("cannot be read", error.GetMessage(), StringComparison.Ordinal);
+        Assert.Empty(code);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
     public void Generate_UnchangedObject_GeneratesNothingNew()
     {
         string obj = Compile("round_trip.bpf.c", withBtf: true);
@@ -86,8 +139,8 @@ public sealed class GeneratorTests
         (ImmutableArray<Diagnostic> diagnostics, string code) = Run(obj, []);
 
         Assert.Empty(diagnostics);
-        Assert.Contains("public global::BpfChannels.BpfMap<uint, uint> MyMap =>", code, StringComparison.Ordinal);
-        Assert.Contains("public global::BpfChannels.BpfMap<uint, ulong> Counters =>", code, StringComparison.Ordinal);
+        Assert.Contains("public global::BpfChannels.BpfMap<uint, uint> MyMap", code, StringComparison.Ordinal);
+        Assert.Contains("public global::BpfChannels.BpfMap<uint, ulong> Counters", code, StringComparison.Ordinal);
         Assert.Contains("legacy SEC(\"maps\") definition", code, StringComparison.Ordinal);
         Assert.Contains("public CountSyscallsProgram CountSyscalls =>", code, StringComparison.Ordinal);
         Assert.Contains("public global::BpfChannels.BpfLink AttachRawTracepoint(string tracepoint)", code, StringComparison.Ordinal);

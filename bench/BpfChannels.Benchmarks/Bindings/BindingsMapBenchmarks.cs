@@ -81,7 +81,7 @@ public class BindingsMapBenchmarks
         return found == MapWorkload.Operations ? sum : throw new InvalidOperationException($"Found {found} keys.");
     }
 
-    private static ulong Update(BpfMap<uint, ulong> map)
+    internal static ulong Update(BpfMap<uint, ulong> map)
     {
         uint key = 0;
         for (int i = 0; i < MapWorkload.Operations; i++)
@@ -93,7 +93,7 @@ public class BindingsMapBenchmarks
         return (ulong)MapWorkload.Operations;
     }
 
-    private static ulong Lookup(BpfMap<uint, ulong> map)
+    internal static ulong Lookup(BpfMap<uint, ulong> map)
     {
         ulong sum = 0;
         int found = 0;

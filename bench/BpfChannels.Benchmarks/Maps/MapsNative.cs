@@ -17,6 +17,9 @@ internal static unsafe partial class MapsNative
     [LibraryImport(NativeBaseline.Library, EntryPoint = "bench_maps_snapshot_batch")]
     internal static partial int SnapshotBatch(int fd, byte* keys, byte* values, uint keySize, uint valueSize, int capacity, uint chunk);
 
+    [LibraryImport(NativeBaseline.Library, EntryPoint = "bench_maps_snapshot_batch_fresh")]
+    internal static partial int SnapshotBatchFresh(int fd, uint keySize, uint valueSize, int capacity, uint chunk);
+
     /// <summary>Throws when a baseline returned -errno, so a broken baseline never reports a fast time.</summary>
     internal static int Check(int result, string what)
         => result >= 0 ? result : throw new InvalidOperationException($"C baseline {what} failed with errno {-result}.");

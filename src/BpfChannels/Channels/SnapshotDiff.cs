@@ -6,7 +6,10 @@ namespace BpfChannels;
 /// build your own change detection over any map, typed or not, per-CPU buffers included (a value counts as changed
 /// when any CPU's slot changed).
 /// </summary>
-/// <remarks>Thread-safe for snapshots that no other thread is filling at the same time.</remarks>
+/// <remarks>
+/// Thread-safe for snapshots that no other thread is filling or comparing at the same time (a snapshot's key
+/// index is built on its first keyed comparison after a read).
+/// </remarks>
 /// <example>
 /// <code>
 /// var before = new BpfMapSnapshot(map.KeySize, map.ValueBufferSize);
@@ -20,21 +23,30 @@ namespace BpfChannels;
 /// </example>
 public static class SnapshotDiff
 {
-    // Diffing compares values this many entries at a time before looking at single entries.
-    private const int Chunk = 32;
+    // How far from its expected position a key is looked for before the full index: a hash key rewritten from user
+    // space moves to the head of its bucket, a few entries earlier in the batch order than it was.
+    private const int Window = 8;
+
+    // The previous read's entries matched so far in a keyed comparison, one bit each; per thread, so concurrent
+    // comparisons of different snapshots share nothing.
+    [ThreadStatic]
+    private static ulong[]? t_matched;
 
     /// <summary>Reports every difference from <paramref name="previous"/> to <paramref name="current"/>.</summary>
     /// <typeparam name="TSink">The sink type; a struct, so the call allocates nothing per change.</typeparam>
     /// <param name="previous">The earlier read.</param>
     /// <param name="current">The later read of the same map.</param>
-    /// <param name="sink">Receives each change: Added and Updated in the order of <paramref name="current"/>, then Removed.</param>
+    /// <param name="sink">Receives each change: Added and Updated in the order of <paramref name="current"/>, then Removed in the order of <paramref name="previous"/>.</param>
     /// <returns>The number of changes reported.</returns>
     /// <exception cref="ArgumentNullException">A snapshot is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The snapshots' key or value sizes differ.</exception>
     /// <remarks>
-    /// When both reads hold the same keys in the same order (the common case: an array, or a hash whose keys did
-    /// not change) only values are compared, whole spans first and then in chunks, which vectorises; otherwise
-    /// keys are matched through the snapshots' indexes. Allocates nothing once the indexes exist.
+    /// When both reads hold the same keys in the same order (an array, or a hash whose keys did not move) only
+    /// values are compared, as whole spans, which vectorises. Otherwise the reads are walked side by side: runs of
+    /// keys in the same order are compared as spans too, a key out of place is looked for a few entries around
+    /// where the walk is (where a rewritten hash key moves to) and only then in an index of the previous read's
+    /// keys, and the walk goes on from where the key was found. Allocates nothing once the index and the per-thread
+    /// match bits have grown to the map's size.
     /// </remarks>
     public static int Compare<TSink>(BpfMapSnapshot previous, BpfMapSnapshot current, ref TSink sink)
         where TSink : struct, ISnapshotChangeSink
@@ -47,70 +59,202 @@ public static class SnapshotDiff
         }
 
         int n = current.Count;
-        int p = previous.Count;
-        if (n == p && current.Keys.SequenceEqual(previous.Keys))
+        if (n == previous.Count && current.Keys.SequenceEqual(previous.Keys))
         {
-            return current.Values.SequenceEqual(previous.Values) ? 0 : CompareAligned(previous, current, ref sink);
+            return CompareValues(previous, current, 0, 0, n, ref sink);
         }
 
+        return CompareKeyed(previous, current, ref sink);
+    }
+
+    /// <summary>Reports the entries of a run of equal keys (<paramref name="count"/> from <paramref name="at"/> in current, <paramref name="atPrevious"/> in previous) whose values differ.</summary>
+    private static int CompareValues<TSink>(BpfMapSnapshot previous, BpfMapSnapshot current, int at, int atPrevious, int count, ref TSink sink)
+        where TSink : struct, ISnapshotChangeSink
+    {
+        int valueSize = current.ValueSize;
+        if (valueSize == 0)
+        {
+            return 0;
+        }
+
+        ReadOnlySpan<byte> now = current.Values.Slice(at * valueSize, count * valueSize);
+        ReadOnlySpan<byte> before = previous.Values.Slice(atPrevious * valueSize, count * valueSize);
+        ReadOnlySpan<byte> keys = current.Keys;
+        int keySize = current.KeySize;
         int changes = 0;
-        for (int i = 0; i < n; i++)
+        int i = 0;
+        while (i < count)
         {
-            ReadOnlySpan<byte> key = current.KeyAt(i);
-            int j = i < p && key.SequenceEqual(previous.KeyAt(i)) ? i : previous.IndexOf(key);
-            if (j < 0)
+            // The first differing byte from entry i on (vectorised); its entry is the next change.
+            int same = now[(i * valueSize)..].CommonPrefixLength(before[(i * valueSize)..]);
+            i += same / valueSize;
+            if (i >= count)
             {
-                sink.OnChange(MapChangeKind.Added, key, current.ValueAt(i), default);
+                break;
+            }
+
+            sink.OnChange(MapChangeKind.Updated, keys.Slice((at + i) * keySize, keySize), now.Slice(i * valueSize, valueSize), before.Slice(i * valueSize, valueSize));
+            changes++;
+            i++;
+        }
+
+        return changes;
+    }
+
+    private static int CompareKeyed<TSink>(BpfMapSnapshot previous, BpfMapSnapshot current, ref TSink sink)
+        where TSink : struct, ISnapshotChangeSink
+    {
+        int keySize = current.KeySize;
+        int valueSize = current.ValueSize;
+        int n = current.Count;
+        int p = previous.Count;
+        ReadOnlySpan<byte> keys = current.Keys;
+        ReadOnlySpan<byte> values = current.Values;
+        ReadOnlySpan<byte> oldKeys = previous.Keys;
+        ReadOnlySpan<byte> oldValues = previous.Values;
+        ulong[] bits = TakeMatchBits(p);
+        Span<ulong> matched = bits.AsSpan(0, (p + 63) >> 6);
+        int matchedCount = 0;
+        int changes = 0;
+        int i = 0;
+        int j = 0;
+        while (i < n)
+        {
+            if (j < p)
+            {
+                int run = keys[(i * keySize)..].CommonPrefixLength(oldKeys[(j * keySize)..]) / keySize;
+                run = Math.Min(run, Math.Min(n - i, p - j));
+                if (run > 0)
+                {
+                    changes += CompareValues(previous, current, i, j, run, ref sink);
+                    SetRange(matched, j, run);
+                    matchedCount += run;
+                    i += run;
+                    j += run;
+                    continue;
+                }
+            }
+
+            ReadOnlySpan<byte> key = keys.Slice(i * keySize, keySize);
+            ReadOnlySpan<byte> value = values.Slice(i * valueSize, valueSize);
+            int k = FindNear(oldKeys, key, j, p);
+            if (k < 0)
+            {
+                k = previous.IndexOfKey(key);
+            }
+
+            if (k < 0)
+            {
+                sink.OnChange(MapChangeKind.Added, key, value, default);
                 changes++;
             }
-            else if (!current.ValueAt(i).SequenceEqual(previous.ValueAt(j)))
+            else
             {
-                sink.OnChange(MapChangeKind.Updated, key, current.ValueAt(i), previous.ValueAt(j));
-                changes++;
+                ref ulong word = ref matched[k >> 6];
+                ulong bit = 1UL << (k & 63);
+                if ((word & bit) == 0)
+                {
+                    word |= bit;
+                    matchedCount++;
+                }
+
+                ReadOnlySpan<byte> old = oldValues.Slice(k * valueSize, valueSize);
+                if (!value.SequenceEqual(old))
+                {
+                    sink.OnChange(MapChangeKind.Updated, key, value, old);
+                    changes++;
+                }
+
+                // Resynchronise: the entries after the one found are the likeliest to follow in order again.
+                j = k + 1;
+            }
+
+            i++;
+        }
+
+        if (matchedCount < p)
+        {
+            changes += ReportRemoved(previous, matched, ref sink);
+        }
+
+        t_matched = bits;
+        return changes;
+    }
+
+    /// <summary>Looks for <paramref name="key"/> within <see cref="Window"/> entries of <paramref name="near"/> in the previous keys.</summary>
+    private static int FindNear(ReadOnlySpan<byte> keys, ReadOnlySpan<byte> key, int near, int count)
+    {
+        int size = key.Length;
+        for (int d = 0; d <= Window; d++)
+        {
+            int after = near + d;
+            if (after < count && keys.Slice(after * size, size).SequenceEqual(key))
+            {
+                return after;
+            }
+
+            int before = near - d - 1;
+            if (before >= 0 && before < count && keys.Slice(before * size, size).SequenceEqual(key))
+            {
+                return before;
             }
         }
 
-        for (int j = 0; j < p; j++)
+        return -1;
+    }
+
+    private static int ReportRemoved<TSink>(BpfMapSnapshot previous, ReadOnlySpan<ulong> matched, ref TSink sink)
+        where TSink : struct, ISnapshotChangeSink
+    {
+        int keySize = previous.KeySize;
+        int valueSize = previous.ValueSize;
+        int p = previous.Count;
+        int changes = 0;
+        for (int w = 0; w < matched.Length; w++)
         {
-            ReadOnlySpan<byte> key = previous.KeyAt(j);
-            bool present = (j < n && key.SequenceEqual(current.KeyAt(j))) || current.IndexOf(key) >= 0;
-            if (!present)
+            ulong missing = ~matched[w];
+            while (missing != 0)
             {
-                sink.OnChange(MapChangeKind.Removed, key, default, previous.ValueAt(j));
+                int j = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(missing);
+                if (j >= p)
+                {
+                    break;
+                }
+
+                sink.OnChange(MapChangeKind.Removed, previous.Keys.Slice(j * keySize, keySize), default, previous.Values.Slice(j * valueSize, valueSize));
                 changes++;
+                missing &= missing - 1;
             }
         }
 
         return changes;
     }
 
-    private static int CompareAligned<TSink>(BpfMapSnapshot previous, BpfMapSnapshot current, ref TSink sink)
-        where TSink : struct, ISnapshotChangeSink
+    /// <summary>The calling thread's match bits, cleared for <paramref name="count"/> entries; taken, so a sink that compares again gets its own.</summary>
+    private static ulong[] TakeMatchBits(int count)
     {
-        int valueSize = current.ValueSize;
-        ReadOnlySpan<byte> now = current.Values;
-        ReadOnlySpan<byte> before = previous.Values;
-        int changes = 0;
-        for (int start = 0; start < current.Count; start += Chunk)
+        int words = (count + 63) >> 6;
+        ulong[]? bits = t_matched;
+        t_matched = null;
+        if (bits is null || bits.Length < words)
         {
-            int count = Math.Min(Chunk, current.Count - start);
-            if (now.Slice(start * valueSize, count * valueSize).SequenceEqual(before.Slice(start * valueSize, count * valueSize)))
-            {
-                continue;
-            }
-
-            for (int i = start; i < start + count; i++)
-            {
-                ReadOnlySpan<byte> value = now.Slice(i * valueSize, valueSize);
-                ReadOnlySpan<byte> old = before.Slice(i * valueSize, valueSize);
-                if (!value.SequenceEqual(old))
-                {
-                    sink.OnChange(MapChangeKind.Updated, current.KeyAt(i), value, old);
-                    changes++;
-                }
-            }
+            return new ulong[Math.Max(words, 16)];
         }
 
-        return changes;
+        bits.AsSpan(0, words).Clear();
+        return bits;
+    }
+
+    private static void SetRange(Span<ulong> bits, int start, int count)
+    {
+        int end = start + count;
+        while (start < end)
+        {
+            int offset = start & 63;
+            int take = Math.Min(64 - offset, end - start);
+            ulong mask = take == 64 ? ulong.MaxValue : ((1UL << take) - 1) << offset;
+            bits[start >> 6] |= mask;
+            start += take;
+        }
     }
 }

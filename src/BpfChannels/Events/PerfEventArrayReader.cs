@@ -201,15 +201,22 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
         return ConsumeBuffer(index, ref sink);
     }
 
-    private protected override void Register<T>(EventLoop loop, Action<T> onNext)
+    private protected override void Register<T>(EventLoop loop, RecordBatch<T> batch)
     {
         for (int i = 0; i < _buffers.Length; i++)
         {
             int index = i;
             loop.Add(IsDisposedCheck, _buffers[i].Handle, Libc.EPOLLIN, () =>
             {
-                var sink = new RecordSinks.Copy<T>(onNext);
-                return ConsumeBuffer(index, ref sink);
+                var sink = new RecordSinks.Batch<T>(batch);
+                try
+                {
+                    return ConsumeBuffer(index, ref sink);
+                }
+                finally
+                {
+                    batch.Flush();
+                }
             });
         }
     }

@@ -98,11 +98,18 @@ public sealed unsafe class RingBufferReader : EventBufferReader
         }
     }
 
-    private protected override void Register<T>(EventLoop loop, Action<T> onNext)
+    private protected override void Register<T>(EventLoop loop, RecordBatch<T> batch)
         => loop.Add(IsDisposedCheck, Handle, Libc.EPOLLIN, () =>
         {
-            var sink = new RecordSinks.Copy<T>(onNext);
-            return ConsumeCore(ref sink);
+            var sink = new RecordSinks.Batch<T>(batch);
+            try
+            {
+                return ConsumeCore(ref sink);
+            }
+            finally
+            {
+                batch.Flush();
+            }
         });
 
     private int ConsumeCore<TSink>(ref TSink sink)

@@ -102,11 +102,11 @@ internal static partial class Interop
             return CallForHandle(BpfCommand.LinkCreate, ref attr, out link);
         }
 
-        /// <summary>BPF_LINK_CREATE of an XDP link (5.9) on an interface.</summary>
-        internal static int LinkCreateXdp(SafeHandle program, int interfaceIndex, out BpfHandle? link)
+        /// <summary>BPF_LINK_CREATE of an XDP link (5.9) on an interface, with XDP_FLAGS_* (0: the driver's mode where it has one).</summary>
+        internal static int LinkCreateXdp(SafeHandle program, int interfaceIndex, out BpfHandle? link, uint flags = 0)
         {
             using var lease = new HandleLease(program);
-            var attr = new bpf_attr_link_create_target { prog_fd = (uint)lease.FileDescriptor, target_fd = (uint)interfaceIndex, attach_type = BPF_XDP };
+            var attr = new bpf_attr_link_create_target { prog_fd = (uint)lease.FileDescriptor, target_fd = (uint)interfaceIndex, attach_type = BPF_XDP, flags = flags };
             return CallForHandle(BpfCommand.LinkCreate, ref attr, out link);
         }
 

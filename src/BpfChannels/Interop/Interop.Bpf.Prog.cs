@@ -63,10 +63,11 @@ internal static partial class Interop
     
 
         /// <summary>
-        /// BPF_PROG_LOAD of raw instructions (the legacy loader's path; libbpf loads everything else). A non-empty
-        /// <paramref name="log"/> turns the verifier log on (level 1).
+        /// BPF_PROG_LOAD of raw instructions (the legacy loader's path and the feature probes; libbpf loads everything
+        /// else). A non-empty <paramref name="log"/> turns the verifier log on (level 1). A tracing, LSM or iterator
+        /// program names its vmlinux BTF target in <paramref name="attachBtfId"/>.
         /// </summary>
-        internal static unsafe int ProgLoad(uint type, ReadOnlySpan<byte> instructions, string license, uint kernelVersion, uint flags, string name, Span<byte> log, out BpfHandle? program)
+        internal static unsafe int ProgLoad(uint type, ReadOnlySpan<byte> instructions, string license, uint kernelVersion, uint flags, string name, Span<byte> log, out BpfHandle? program, uint expectedAttachType = 0, uint attachBtfId = 0)
         {
             byte[] licenseBytes = NullTerminated(license);
             fixed (byte* insns = instructions)
@@ -84,6 +85,8 @@ internal static partial class Interop
                     log_level = log.IsEmpty ? 0u : 1u,
                     log_buf = (ulong)logBuffer,
                     log_size = (uint)log.Length,
+                    expected_attach_type = expectedAttachType,
+                    attach_btf_id = attachBtfId,
                 };
                 CopyName(Encoding.UTF8.GetBytes(name), attr.prog_name);
                 return CallForHandle(BpfCommand.ProgLoad, ref attr, out program);

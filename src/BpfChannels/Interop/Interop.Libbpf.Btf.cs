@@ -35,5 +35,12 @@ internal static partial class Interop
 
         [LibraryImport(Libraries.Libbpf, EntryPoint = "btf__name_by_offset")]
         internal static partial byte* btf__name_by_offset(nint btf, uint offset);
+
+        /// <summary>
+        /// The vmlinux BTF id of the attach target <paramref name="name"/> for <paramref name="attach_type"/>, with the prefix
+        /// libbpf adds for that type (btf_trace_ for tp_btf, bpf_lsm_ for LSM, bpf_iter_ for iterators), or -errno.
+        /// </summary>
+        [LibraryImport(Libraries.Libbpf, EntryPoint = "libbpf_find_vmlinux_btf_id")]
+        internal static partial int libbpf_find_vmlinux_btf_id(byte* name, uint attach_type);
     }
 }

@@ -120,21 +120,32 @@ public abstract partial class BpfMap
         return count;
     }
 
+    // Room a batch read keeps beyond the entries it expects: an array batch that fills its buffer exactly at the
+    // last index completes only on a further call, and a hash batch needs room for a whole bucket.
+    private const int BatchSlack = 64;
+
     private bool ReadBatch(BpfMapSnapshot snapshot, out int read)
     {
-        int chunk = Math.Clamp(snapshot.Count + (snapshot.Count >> 3) + 64, 64, Math.Max(64, MaxEntries));
-        snapshot.Reset(chunk);
+        snapshot.Reset(FirstReadCapacity(snapshot.Count, BatchSlack));
         BpfMapBatchCursor cursor = snapshot.Cursor;
         cursor.Reset();
         int total = 0;
         while (!cursor.IsComplete)
         {
-            snapshot.EnsureCapacity(total + chunk);
-            int n = chunk;
-            int err = BatchStep(cursor, delete: false, snapshot.KeyRange(total, chunk), snapshot.ValueRange(total, chunk), ref n, 0);
+            // Each call asks for all the room there is, so a read sized from max_entries or from the last read
+            // is one syscall (plus one to see the end) and writes straight into the snapshot's buffers.
+            if (snapshot.Room(total) < BatchSlack)
+            {
+                snapshot.EnsureCapacity(total + BatchSlack);
+            }
+
+            int room = snapshot.Room(total);
+            int n = room;
+            int err = BatchStep(cursor, delete: false, snapshot.KeyRange(total, room), snapshot.ValueRange(total, room), ref n, 0);
             if (err == ENOSPC)
             {
-                chunk *= 2;
+                // Nothing was copied: the next bucket holds more elements than the room left.
+                snapshot.EnsureCapacity(total + (2 * room));
                 continue;
             }
 
@@ -160,9 +171,24 @@ public abstract partial class BpfMap
         return true;
     }
 
+    /// <summary>
+    /// The entries a whole-map read makes room for before it starts: an eighth more than the last read found, or,
+    /// for a first read, max_entries where the kernel preallocates the map (so the map's own memory bounds it) and
+    /// a modest guess where it does not (a trie, a hash created with NoPrealloc), plus <paramref name="slack"/>.
+    /// </summary>
+    private int FirstReadCapacity(int lastCount, int slack)
+    {
+        long expected = lastCount > 0
+            ? lastCount + (lastCount >> 3)
+            : (Flags & BpfMapFlags.NoPrealloc) != 0 || Type == BpfMapType.LpmTrie ? Math.Min(MaxEntries, 4096) : MaxEntries;
+        long wanted = Math.Min(expected, MaxEntries) + slack;
+        long perEntry = Math.Max(KeySize, Math.Max(ValueBufferSize, 1));
+        return (int)Math.Min(wanted, Array.MaxLength / perEntry);
+    }
+
     private int ReadWalk(BpfMapSnapshot snapshot)
     {
-        snapshot.Reset(Math.Max(snapshot.Count, 16));
+        snapshot.Reset(FirstReadCapacity(snapshot.Count, slack: 1));
         var walk = new KeyWalk(this, snapshot, withValues: true);
         while (walk.Next() >= 0)
         {
@@ -233,7 +259,28 @@ public abstract partial class BpfMap
                     throw _map.Error(err, BpfCommand.MapGetNextKey);
                 }
 
-                uint hash = _restartProne ? ByteKeySet.Hash(slot) : 0;
+                // The index probe below misses the cache on a large map; the slot it needs is fetched while the
+                // lookup is in the kernel. So the lookup comes first, also for a key the walk turns out to have
+                // seen (only after a restart, so rarely).
+                uint hash = 0;
+                if (_restartProne)
+                {
+                    hash = ByteKeySet.Hash(slot);
+                    _snapshot.WalkIndex.Prefetch(hash);
+                }
+
+                bool deleted = false;
+                if (_withValues)
+                {
+                    err = _map.LookupCore(slot, _snapshot.ValueSlot(Count), 0);
+                    if (err != 0 && err != ENOENT)
+                    {
+                        throw _map.Error(err, BpfCommand.MapLookupElem);
+                    }
+
+                    deleted = err == ENOENT;
+                }
+
                 if (_restartProne && _snapshot.WalkIndex.IndexOf(slot, _snapshot.KeyBuffer, hash) >= 0)
                 {
                     // A key already yielded: the kernel restarted the walk (the cursor was deleted). Resume
@@ -250,22 +297,13 @@ public abstract partial class BpfMap
                     continue;
                 }
 
-                if (_withValues)
+                if (deleted)
                 {
-                    err = _map.LookupCore(slot, _snapshot.ValueSlot(Count), 0);
-                    if (err == ENOENT)
-                    {
-                        // Deleted between get_next_key and lookup: not yielded, but still the cursor, so the
-                        // next step either continues past it or is seen as a restart.
-                        slot.CopyTo(_cursor);
-                        _hasCursor = true;
-                        continue;
-                    }
-
-                    if (err != 0)
-                    {
-                        throw _map.Error(err, BpfCommand.MapLookupElem);
-                    }
+                    // Deleted between get_next_key and lookup: not yielded, but still the cursor, so the
+                    // next step either continues past it or is seen as a restart.
+                    slot.CopyTo(_cursor);
+                    _hasCursor = true;
+                    continue;
                 }
 
                 if (_restartProne)

@@ -5,7 +5,7 @@ namespace BpfChannels;
 /// into the same snapshot again reuses its buffers, so a steady-state read allocates nothing.
 /// </summary>
 /// <remarks>Not thread-safe. Keys appear in the map's iteration order.</remarks>
-public sealed class BpfMapSnapshot
+public sealed partial class BpfMapSnapshot
 {
     private readonly ByteKeySet _index = new();
     private byte[] _keys = [];
@@ -63,6 +63,12 @@ public sealed class BpfMapSnapshot
             throw new ArgumentException($"The key is {key.Length} bytes; this snapshot holds {KeySize}-byte keys.", nameof(key));
         }
 
+        return IndexOfKey(key);
+    }
+
+    /// <summary><see cref="IndexOf"/> for a key the caller has checked is <see cref="KeySize"/> bytes.</summary>
+    internal int IndexOfKey(ReadOnlySpan<byte> key)
+    {
         if (!_indexed)
         {
             _index.Build(_keys, KeySize, Count);
@@ -89,25 +95,57 @@ public sealed class BpfMapSnapshot
         Strategy = other.Strategy;
     }
 
-    /// <summary>Empties the snapshot and makes room for <paramref name="capacity"/> entries.</summary>
+    /// <summary>Empties the snapshot and makes room for <paramref name="capacity"/> entries (exactly that many when it grows).</summary>
     internal void Reset(int capacity)
     {
         Count = 0;
         _indexed = false;
-        EnsureCapacity(capacity);
+        EnsureExactCapacity(capacity, keep: 0);
     }
 
+    /// <summary>
+    /// Makes room for <paramref name="capacity"/> entries, keeping every entry the buffers hold (a read in progress
+    /// has not set <see cref="Count"/> yet). Grows by at least half again, so a walk that adds one entry at a time
+    /// copies each entry a bounded number of times.
+    /// </summary>
     internal void EnsureCapacity(int capacity)
     {
         if (_keys.Length < capacity * KeySize)
         {
-            int grown = Math.Max(capacity, _keys.Length / KeySize * 2);
-            Array.Resize(ref _keys, grown * KeySize);
-            Array.Resize(ref _values, grown * ValueSize);
+            Grow(Math.Max(capacity, Math.Max(16, Capacity + (Capacity >> 1))));
         }
     }
 
+    /// <summary>Makes room for exactly <paramref name="capacity"/> entries when there is less, keeping the first <paramref name="keep"/>.</summary>
+    /// <remarks>
+    /// For a read whose size is known before it starts (a map's max_entries), so a first read allocates what the
+    /// data needs and no more. The new buffers are not zeroed: only the <see cref="Count"/> entries the read
+    /// writes are ever visible.
+    /// </remarks>
+    internal void EnsureExactCapacity(int capacity, int keep)
+    {
+        if (Capacity < capacity)
+        {
+            Grow(capacity, keep);
+        }
+    }
+
+    private void Grow(int capacity) => Grow(capacity, Capacity);
+
+    private void Grow(int capacity, int keep)
+    {
+        byte[] keys = GC.AllocateUninitializedArray<byte>(capacity * KeySize);
+        byte[] values = GC.AllocateUninitializedArray<byte>(capacity * ValueSize);
+        _keys.AsSpan(0, Math.Min(keep, Capacity) * KeySize).CopyTo(keys);
+        _values.AsSpan(0, Math.Min(keep, Capacity) * ValueSize).CopyTo(values);
+        _keys = keys;
+        _values = values;
+    }
+
     internal int Capacity => _keys.Length / KeySize;
+
+    /// <summary>Room for entries after <paramref name="index"/>, in entries.</summary>
+    internal int Room(int index) => Capacity - index;
 
     internal Span<byte> KeySlot(int index) => _keys.AsSpan(index * KeySize, KeySize);
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace BpfChannels;
 
@@ -65,6 +66,17 @@ internal sealed class ByteKeySet
             }
 
             slot = (slot + 1) & mask;
+        }
+    }
+
+    /// <summary>Asks the CPU to fetch the slot where a probe for <paramref name="hash"/> starts (a hint; x86 only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal unsafe void Prefetch(uint hash)
+    {
+        if (Sse.IsSupported)
+        {
+            // Not pinned: if the array moves meanwhile the hint is wasted, nothing else.
+            Sse.Prefetch0(Unsafe.AsPointer(ref _slots[(int)(hash >> _shift)]));
         }
     }
 

@@ -29,6 +29,8 @@ internal static class BpfAttachTarget
                 return colon > 0 && colon < target.Length - 1
                     ? program.AttachUprobe(target[..colon], target[(colon + 1)..], isReturnProbe: program.SectionName.StartsWith("uretprobe", StringComparison.Ordinal))
                     : throw Bad(program, target, "binary:function, for example /lib/x86_64-linux-gnu/libc.so.6:malloc");
+            case BpfProgramType.Kprobe when BpfSection.IsKprobeMulti(program.SectionName):
+                return program.AttachKprobeMulti(target, program.SectionName.StartsWith("kretprobe", StringComparison.Ordinal));
             case BpfProgramType.Kprobe:
                 return BpfSection.ParseFunction(target, out string function, out long offset)
                     ? program.AttachKprobe(function, offset, program.SectionName.StartsWith("kretprobe", StringComparison.Ordinal))

@@ -351,9 +351,22 @@ public sealed unsafe partial class BpfObject : IDisposable
             string log = _logBuffer is null ? string.Empty : Marshal.PtrToStringUTF8((nint)_logBuffer) ?? string.Empty;
             BpfProgram? failed = _programs.FirstOrDefault(p => p.AutoLoad && bpf_program__fd(p.NativeProgram) < 0);
             FreeLog();
-            if (log.Length > 0 && failed is not null)
+            // Only the verifier's errnos mean it rejected the program; a refusal before verification (EPERM) also
+            // leaves its statistics line in the log, and is explained by its cause instead.
+            if (log.Length > 0 && failed is not null && errno is Interop.Errno.EACCES or Interop.Errno.EINVAL or Interop.Errno.ENOSPC or Interop.Errno.E2BIG)
             {
                 throw VerifierError(failed.Name, errno, log);
+            }
+
+            // An EPERM to a process that lacks nothing: the probe for the program's kind says what the kernel refuses.
+            if (errno == Interop.Errno.EPERM && failed is not null && BpfPermissionFacts.HoldsBpfCapabilities()
+                && BpfFeatures.ForSection(failed.SectionName) is { IsSupported: false, Errno: Interop.Errno.EPERM } refused)
+            {
+                throw new BpfException(
+                    $"{BpfCommand.ObjectLoad.Name()} on '{Name}/{failed.Name}' failed with EPERM (1): operation not permitted: the kernel refused although this process holds every BPF capability, so no capability is missing; this kernel refuses SEC(\"{failed.SectionName}\") programs to every process: {refused.Reason}.",
+                    BpfCommand.ObjectLoad.Name(),
+                    $"{Name}/{failed.Name}",
+                    Interop.Errno.EPERM);
             }
 
             throw BpfErrors.Create(errno, BpfCommand.ObjectLoad, failed is null ? Name : $"{Name}/{failed.Name}");

@@ -10,6 +10,7 @@ public sealed unsafe partial class BpfProgram
     /// Attaches the program where its section says, as the old samples loader (bpf_load.c) and libbpf do:
     /// <c>tracepoint/cat/name</c> and <c>tp/cat/name</c> (tracefs id, perf_event_open, a perf link or PERF_EVENT_IOC_SET_BPF),
     /// <c>raw_tracepoint/name</c> and <c>raw_tp/name</c>, <c>kprobe/func[+offset]</c> and <c>kretprobe/func</c> (the kprobe PMU),
+    /// <c>kprobe.multi/pattern</c> and <c>kretprobe.multi/pattern</c> (one multi-kprobe link),
     /// and for objects loaded by libbpf every other section libbpf attaches by itself (<c>tp_btf/…</c>, <c>fentry/…</c>,
     /// <c>iter/…</c>, <c>uprobe/binary:func</c>, <c>usdt/…</c>…).
     /// </summary>
@@ -32,6 +33,8 @@ public sealed unsafe partial class BpfProgram
                 return AttachRawTracepoint(section.Target);
             case BpfSectionKind.Kprobe:
                 return AttachKprobe(section.Target, section.Offset, section.IsReturn);
+            case BpfSectionKind.KprobeMulti:
+                return AttachKprobeMulti(section.Target, section.IsReturn);
             case BpfSectionKind.NeedsTarget:
                 throw new InvalidOperationException($"Program '{Name}' (SEC(\"{SectionName}\")) does not say where it attaches: {section.Hint}.");
             default:

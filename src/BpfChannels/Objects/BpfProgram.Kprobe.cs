@@ -54,21 +54,28 @@ public sealed unsafe partial class BpfProgram
     /// Attaches a multi-kprobe program (SEC("kprobe.multi/…") or SEC("kretprobe.multi/…")) to every kernel function
     /// whose name matches <paramref name="pattern"/> (<c>*</c> and <c>?</c> wildcards) through one BPF link (libbpf).
     /// </summary>
-    /// <remarks>Requires Linux 5.18 or later built with CONFIG_KPROBES and CONFIG_FPROBE. Thread-safe.</remarks>
+    /// <remarks>Requires Linux 5.18 or later built with CONFIG_FPROBE. Thread-safe.</remarks>
     /// <param name="pattern">The function name pattern, for example <c>vfs_*</c>.</param>
     /// <param name="isReturnProbe">Fire at the functions' returns.</param>
     /// <returns>The link; dispose it to detach.</returns>
     /// <exception cref="ArgumentException">The pattern is empty.</exception>
     /// <exception cref="InvalidOperationException">The program is not loaded, or came from a legacy object (which cannot be loaded as a multi-kprobe program).</exception>
-    /// <exception cref="BpfException">The kernel has no kprobes (CONFIG_KPROBES) or no fprobe support, no function matches (ENOENT), or another error.</exception>
+    /// <exception cref="BpfException">
+    /// The kernel has no multi-kprobe links (<see cref="BpfFeatures.GetAttachSupport"/> with <see cref="BpfAttachKind.KprobeMulti"/>
+    /// says why: a kernel before 5.18, or built without CONFIG_FPROBE), no function matches (ENOENT), or another error.
+    /// </exception>
     public BpfLink AttachKprobeMulti(string pattern, bool isReturnProbe = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(pattern);
         RequireLibbpf("AttachKprobeMulti");
         string target = $"{(isReturnProbe ? "kretprobe" : "kprobe")}.multi/{pattern}";
-        if (!BpfFeatures.HasKprobes)
+        if (BpfFeatures.GetAttachSupport(BpfAttachKind.KprobeMulti) is { IsSupported: false } support)
         {
-            throw NoKprobes(target);
+            throw new BpfException(
+                $"Attaching program '{Name}' to {target} failed: this kernel does not support multi-kprobe links: {support.Reason}.",
+                BpfCommand.ProgramAttachKprobeMulti.Name(),
+                Name,
+                support.Errno == 0 ? Interop.Errno.EOPNOTSUPP : support.Errno);
         }
 
         byte[] bytes = Encoding.UTF8.GetBytes(pattern + "\0");

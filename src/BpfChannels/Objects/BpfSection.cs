@@ -17,6 +17,9 @@ internal enum BpfSectionKind
     /// <summary>kprobe/function[+offset] or kretprobe/function.</summary>
     Kprobe,
 
+    /// <summary>kprobe.multi/pattern or kretprobe.multi/pattern.</summary>
+    KprobeMulti,
+
     /// <summary>xdp, tc, socket, cgroup, perf_event: the section names a hook kind but not which one.</summary>
     NeedsTarget,
 }
@@ -40,6 +43,14 @@ internal readonly record struct BpfSection(BpfSectionKind Kind, string Category,
         }
 
         bool isReturn = section.StartsWith("kretprobe", StringComparison.Ordinal);
+        if (IsKprobeMulti(section))
+        {
+            int slash = section.IndexOf('/', StringComparison.Ordinal);
+            return slash > 0 && slash < section.Length - 1
+                ? new(BpfSectionKind.KprobeMulti, string.Empty, section[(slash + 1)..], 0, isReturn, string.Empty)
+                : Needs("the section names no function pattern; use AttachKprobeMulti(pattern) or Attach(\"pattern\")");
+        }
+
         if (TryAfter(section, "kprobe/", out rest) || TryAfter(section, "kretprobe/", out rest))
         {
             return ParseFunction(rest, out string function, out long offset)
@@ -58,6 +69,10 @@ internal readonly record struct BpfSection(BpfSectionKind Kind, string Category,
             _ => new(BpfSectionKind.Other, string.Empty, string.Empty, 0, false, string.Empty),
         };
     }
+
+    /// <summary>Whether the section is a multi-kprobe's: kprobe.multi or kretprobe.multi, with or without a pattern.</summary>
+    internal static bool IsKprobeMulti(string section) =>
+        section is "kprobe.multi" or "kretprobe.multi" || section.StartsWith("kprobe.multi/", StringComparison.Ordinal) || section.StartsWith("kretprobe.multi/", StringComparison.Ordinal);
 
     /// <summary>Reads <c>function[+offset]</c>, the offset decimal or 0x hexadecimal.</summary>
     internal static bool ParseFunction(string text, out string function, out long offset)

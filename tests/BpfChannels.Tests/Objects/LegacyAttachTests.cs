@@ -175,7 +175,7 @@ public sealed class LegacyAttachTests
         using BpfObject obj = Load();
         BpfMap<uint, ulong> events = obj.GetMap<uint, ulong>("events");
         BpfProgram kprobe = obj.GetProgram("kprobe_openat");
-        if (!BpfFeatures.HasKprobes)
+        if (!BpfFeatures.SupportsAttach(BpfAttachKind.Kprobe))
         {
             BpfException e = Assert.Throws<BpfException>(() => kprobe.Attach());
             Assert.Contains("CONFIG_KPROBES", e.Message, StringComparison.Ordinal);

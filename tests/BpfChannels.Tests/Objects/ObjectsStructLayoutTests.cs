@@ -22,6 +22,7 @@ public sealed class ObjectsStructLayoutTests
         ["bpf_attr_link_create_target"] = typeof(bpf_attr_link_create_target),
         ["bpf_attr_link_create_iter"] = typeof(bpf_attr_link_create_iter),
         ["bpf_attr_link_create_perf_event"] = typeof(bpf_attr_link_create_perf_event),
+        ["bpf_attr_link_create_kprobe_multi"] = typeof(bpf_attr_link_create_kprobe_multi),
         ["bpf_attr_iter_create"] = typeof(bpf_attr_iter_create),
         ["bpf_iter_link_info"] = typeof(bpf_iter_link_info),
         ["bpf_usdt_opts"] = typeof(bpf_usdt_opts),

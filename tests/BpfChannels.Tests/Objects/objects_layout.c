@@ -94,6 +94,17 @@ int main(void)
 	A(bpf_attr_link_create_perf_event, link_create.flags);
 	A(bpf_attr_link_create_perf_event, link_create.perf_event.bpf_cookie);
 
+	A(bpf_attr_link_create_kprobe_multi, link_create.prog_fd);
+	A(bpf_attr_link_create_kprobe_multi, link_create.target_fd);
+	A(bpf_attr_link_create_kprobe_multi, link_create.attach_type);
+	A(bpf_attr_link_create_kprobe_multi, link_create.flags);
+	/* Named apart from link_create.flags, which the C# struct has too. */
+	printf("bpf_attr_link_create_kprobe_multi.kprobe_multi_flags %zu %zu\n", offsetof(union bpf_attr, link_create.kprobe_multi.flags), sizeof(((union bpf_attr *)0)->link_create.kprobe_multi.flags));
+	A(bpf_attr_link_create_kprobe_multi, link_create.kprobe_multi.cnt);
+	A(bpf_attr_link_create_kprobe_multi, link_create.kprobe_multi.syms);
+	A(bpf_attr_link_create_kprobe_multi, link_create.kprobe_multi.addrs);
+	A(bpf_attr_link_create_kprobe_multi, link_create.kprobe_multi.cookies);
+
 	A(bpf_attr_iter_create, iter_create.link_fd);
 	A(bpf_attr_iter_create, iter_create.flags);
 

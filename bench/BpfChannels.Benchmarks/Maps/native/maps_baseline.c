@@ -5,6 +5,7 @@
 #include <linux/bpf.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -122,4 +123,16 @@ int bench_maps_snapshot_batch(int fd, uint8_t *keys, uint8_t *values, uint32_t k
             return total; // ENOENT: the walk is over
         started = 1;
     }
+}
+
+// W4 into new memory, as a first read into a new snapshot: malloc buffers for capacity entries, read the map into
+// them (the kernel's copy faults every page in), free them. Returns the number of entries read.
+int bench_maps_snapshot_batch_fresh(int fd, uint32_t key_size, uint32_t value_size, int capacity, uint32_t chunk)
+{
+    uint8_t *keys = malloc((size_t)capacity * key_size);
+    uint8_t *values = malloc((size_t)capacity * value_size);
+    int n = keys && values ? bench_maps_snapshot_batch(fd, keys, values, key_size, value_size, capacity, chunk) : -ENOMEM;
+    free(keys);
+    free(values);
+    return n;
 }
