@@ -268,6 +268,7 @@ internal sealed partial class HostingEmitter
     private void EmitLinkService()
     {
         string c = _c;
+        const string L = "global::Microsoft.Extensions.Logging.";
         Append($$"""
                 /// <summary>
                 /// Attaches the programs chosen in code and in configuration when the host starts, again to the new object's programs
@@ -280,8 +281,16 @@ internal sealed partial class HostingEmitter
                     private readonly global::System.IServiceProvider _services;
                     private readonly string _objectName;
                     private readonly (global::System.Func<ProgramSet, {{B}}BpfProgram> Program, global::System.Func<{{B}}BpfProgram, {{B}}BpfLink>? Attach)[] _attachments;
+                    // The hosting layer's own attach messages (event ids 40 and 41), in its category, so both kinds read alike.
+                    private static readonly global::System.Action<{{L}}ILogger, string, string, string, global::System.Exception?> Attached =
+                        {{L}}LoggerMessage.Define<string, string, string>({{L}}LogLevel.Information, new {{L}}EventId(40, "Attached"), "Attached program '{Program}' of BPF object '{Object}': {Link}.");
+
+                    private static readonly global::System.Action<{{L}}ILogger, string, string, string, global::System.Exception?> Detached =
+                        {{L}}LoggerMessage.Define<string, string, string>({{L}}LogLevel.Information, new {{L}}EventId(41, "Detached"), "Detached program '{Program}' of BPF object '{Object}': {Link}.");
+
                     private readonly object _gate = new();
-                    private global::System.Collections.Generic.List<{{B}}BpfLink> _links = new();
+                    private global::System.Collections.Generic.List<(string Program, {{B}}BpfLink Link)> _links = new();
+                    private {{L}}ILogger _logger = {{L}}Abstractions.NullLogger.Instance;
                     private {{H}}BpfObjectHost? _host;
                     private {{c}}? _bindings;
                     private HostingOptions? _options;
@@ -298,6 +307,11 @@ internal sealed partial class HostingEmitter
                         _host = {{DI}}ServiceProviderServiceExtensions.GetRequiredService<{{H}}BpfObjectHost>(_services);
                         _bindings = {{DI}}ServiceProviderServiceExtensions.GetRequiredService<{{c}}>(_services);
                         _options = {{DI}}ServiceProviderServiceExtensions.GetRequiredService<{{Opt}}IOptionsMonitor<HostingOptions>>(_services).Get(_objectName);
+                        if ({{DI}}ServiceProviderServiceExtensions.GetService<{{L}}ILoggerFactory>(_services) is { } loggers)
+                        {
+                            _logger = loggers.CreateLogger("BpfChannels.Hosting.BpfProgramLinks");
+                        }
+
                         lock (_gate)
                         {
                             AttachAll();
@@ -340,7 +354,7 @@ internal sealed partial class HostingEmitter
 
                     private void AttachAll()
                     {
-                        var links = new global::System.Collections.Generic.List<{{B}}BpfLink>();
+                        var links = new global::System.Collections.Generic.List<(string Program, {{B}}BpfLink Link)>();
                         string what = "a program";
                         try
                         {
@@ -348,20 +362,25 @@ internal sealed partial class HostingEmitter
                             {
                                 {{B}}BpfProgram p = program(_bindings!.Programs);
                                 what = "program '" + p.Name + "'";
-                                links.Add(attach is null ? p.Attach() : attach(p));
+                                links.Add((p.Name, attach is null ? p.Attach() : attach(p)));
                             }
 
                             foreach ({{H}}BpfProgramAttachment attachment in _options!.Attach)
                             {
                                 what = "program '" + attachment.Program + "'" + (attachment.Target is null ? string.Empty : " to '" + attachment.Target + "'");
                                 {{B}}BpfProgram p = _bindings!.Object.GetProgram(attachment.Program);
-                                links.Add(attachment.Target is null ? p.Attach() : p.Attach(attachment.Target));
+                                links.Add((p.Name, attachment.Target is null ? p.Attach() : p.Attach(attachment.Target)));
                             }
                         }
                         catch (global::System.Exception e) when (e is {{B}}BpfException or global::System.InvalidOperationException or global::System.ArgumentException or global::System.Collections.Generic.KeyNotFoundException)
                         {
-                            Release(links);
+                            Release(links, null);
                             throw new global::System.InvalidOperationException("Attaching " + what + " of BPF object '" + _objectName + "' (" + ObjectFileName + ") failed: " + e.Message, e);
+                        }
+
+                        foreach ((string program, {{B}}BpfLink link) in links)
+                        {
+                            Attached(_logger, program, _objectName, link.Description, null);
                         }
 
                         _links = links;
@@ -369,15 +388,20 @@ internal sealed partial class HostingEmitter
 
                     private void Detach()
                     {
-                        Release(_links);
+                        Release(_links, this);
                         _links = new();
                     }
 
-                    private static void Release(global::System.Collections.Generic.List<{{B}}BpfLink> links)
+                    // Last attached first; logged when they were (a failed start's partial links were never reported attached).
+                    private static void Release(global::System.Collections.Generic.List<(string Program, {{B}}BpfLink Link)> links, LinkService? log)
                     {
                         for (int i = links.Count - 1; i >= 0; i--)
                         {
-                            links[i].Dispose();
+                            links[i].Link.Dispose();
+                            if (log is not null)
+                            {
+                                Detached(log._logger, links[i].Program, log._objectName, links[i].Link.Description, null);
+                            }
                         }
                     }
                 }

@@ -3,6 +3,7 @@ using BpfChannels.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace BpfChannels.Bindings.Tests;
@@ -52,11 +53,12 @@ public sealed class HostingConfigurationTests
     {
         BpfTestEnvironment.RequireBpf();
         string objectName = UniqueName();
+        var log = new List<string>();
         using IHost host = Build(objectName, new()
         {
             ["Maps:counts:PollInterval"] = "00:00:00.050",
             [$"Objects:{objectName}:Attach:0:Program"] = "count_enter",
-        });
+        }, log);
         await host.StartAsync(TestContext.Current.CancellationToken);
         try
         {
@@ -79,6 +81,13 @@ public sealed class HostingConfigurationTests
             // The program of the new object is attached (and AfterLoad wrote the pid into its watched map again).
             Assert.True(await Eventually(() => bpf.Maps.Counts.TryLookup(Pid, out ulong n) && n > 0), "the reloaded object's program is not attached");
             Assert.True(await Eventually(() => !counts.Map.IsDisposed && counts.Map.Id == bpf.Maps.Counts.Map.Id), "the channel did not move to the reloaded object's map");
+            string[] attachLines;
+            lock (log)
+            {
+                attachLines = [.. log.Where(line => line.Contains($"program 'count_enter' of BPF object '{objectName}'", StringComparison.Ordinal))];
+            }
+
+            Assert.Equal(["Attached", "Detached", "Attached"], attachLines.Select(line => line.Split(' ')[0]));
         }
         finally
         {
@@ -157,10 +166,15 @@ public sealed class HostingConfigurationTests
         Assert.Equal("count_enter", Assert.Single(mine.Attach).Program);
     }
 
-    private static IHost Build(string objectName, Dictionary<string, string?> settings)
+    private static IHost Build(string objectName, Dictionary<string, string?> settings, List<string>? log = null)
     {
         IConfiguration config = Configuration(settings);
         HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        if (log is not null)
+        {
+            builder.Logging.AddProvider(new Capture(log));
+        }
+
         builder.Services.AddBpfChannels(config).AddHostedCounterBpf(config, bpf =>
         {
             bpf.ObjectName = objectName;
@@ -209,6 +223,28 @@ public sealed class HostingConfigurationTests
         }
 
         public void OnNext(T value)
+        {
+        }
+    }
+
+    private sealed class Capture(List<string> lines) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (lines)
+            {
+                lines.Add(formatter(state, exception));
+            }
+        }
+
+        public void Dispose()
         {
         }
     }

@@ -9,8 +9,12 @@ namespace BpfChannels.Benchmarks.Tool;
 /// </summary>
 internal static class ToolProcess
 {
-    /// <summary>The AOT bpfchan: BPFCHANNELS_BPFCHAN, else artifacts/aot/BpfChannels.Tool/bpfchan (scripts/publish-aot.sh).</summary>
-    public static string Bpfchan { get; } = FindBpfchan();
+    /// <summary>
+    /// The AOT bpfchan: BPFCHANNELS_BPFCHAN if set, else published once per run into artifacts/aot/BpfChannels.Tool
+    /// (as scripts/publish-aot.sh does; incremental, so an up-to-date build costs only the check), so the benchmarks
+    /// never time a stale binary and run unattended.
+    /// </summary>
+    public static string Bpfchan => LazyBpfchan.Value;
 
     public static string Bpftool { get; } = File.Exists("/usr/sbin/bpftool") ? "/usr/sbin/bpftool" : "bpftool";
 
@@ -46,24 +50,43 @@ internal static class ToolProcess
         return (map, pin);
     }
 
-    private static string FindBpfchan()
+    private static readonly Lazy<string> LazyBpfchan = new(FindOrPublishBpfchan);
+
+    private static string FindOrPublishBpfchan()
     {
         string? configured = Environment.GetEnvironmentVariable("BPFCHANNELS_BPFCHAN");
         if (configured is not null)
         {
-            return configured;
+            return File.Exists(configured) ? configured : throw new InvalidOperationException($"BPFCHANNELS_BPFCHAN names {configured}, which does not exist.");
         }
 
-        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+        string? root = AppContext.BaseDirectory;
+        while (root is not null && !File.Exists(Path.Combine(root, "BpfChannels.sln")))
         {
-            string candidate = Path.Combine(dir, "artifacts", "aot", "BpfChannels.Tool", "bpfchan");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
+            root = Path.GetDirectoryName(root);
         }
 
-        throw new InvalidOperationException("No AOT bpfchan: run scripts/publish-aot.sh first, or set BPFCHANNELS_BPFCHAN.");
+        if (root is null)
+        {
+            throw new InvalidOperationException("No repository above the benchmarks to publish bpfchan from: set BPFCHANNELS_BPFCHAN to an AOT bpfchan.");
+        }
+
+        string output = Path.Combine(root, "artifacts", "aot", "BpfChannels.Tool");
+        string project = Path.Combine(root, "src", "BpfChannels.Tool", "BpfChannels.Tool.csproj");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { "publish", project, "-c", "Release", "-r", "linux-x64", "-o", output, "-v", "quiet", "-nologo" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using Process publish = Process.Start(info)!;
+        Task<string> error = publish.StandardError.ReadToEndAsync();
+        string log = publish.StandardOutput.ReadToEnd();
+        publish.WaitForExit();
+        string bpfchan = Path.Combine(output, "bpfchan");
+        return publish.ExitCode == 0 && File.Exists(bpfchan)
+            ? bpfchan
+            : throw new InvalidOperationException($"Publishing the AOT bpfchan failed ({publish.ExitCode}): {log}{error.Result}");
     }
 
     private sealed class CountingStream : Stream

@@ -83,7 +83,7 @@ internal static partial class BpfChanCli
                 command.Add(option);
             }
 
-            command.SetAction((parse, cancellationToken) => Guard(stderr, () =>
+            command.SetAction((parse, cancellationToken) => CommandGuard.RunAsync(stderr, () =>
             {
                 string[] given = parse.GetValue(words) ?? [];
                 RejectUnknownOptions(given, command);

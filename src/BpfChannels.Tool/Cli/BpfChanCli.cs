@@ -15,8 +15,29 @@ internal static partial class BpfChanCli
     /// <param name="stderr">Where the one-line error goes.</param>
     /// <param name="cancellationToken">Ends watch and events (Ctrl+C).</param>
     /// <param name="terminal">Whether <paramref name="stdout"/> is a terminal (watch then draws a live table).</param>
+    /// <param name="fastPath">Whether <see cref="FastPath"/> may run the command without System.CommandLine's tree
+    /// (tests turn it off to compare the two).</param>
     /// <returns>The exit code.</returns>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, bool terminal = false)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, bool terminal = false, bool fastPath = true)
+    {
+        int exit = fastPath && FastPath.TryRun(args, stdout, stderr, terminal) is { } fast
+            ? await fast.ConfigureAwait(false)
+            : await ParseAndInvokeAsync(args, stdout, stderr, cancellationToken, terminal).ConfigureAwait(false);
+        try
+        {
+            // Synchronously: an asynchronous flush of a console stream starts the thread pool, a cost at every exit.
+            stdout.Flush();
+        }
+        catch (IOException e)
+        {
+            await stderr.WriteLineAsync($"bpfchan: cannot write the output: {CommandGuard.OneLine(e.Message)}").ConfigureAwait(false);
+            return ExitCodes.KernelError;
+        }
+
+        return exit;
+    }
+
+    private static async Task<int> ParseAndInvokeAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, bool terminal)
     {
         RootCommand root = Build(stdout, stderr, terminal);
         ParseResult parse = root.Parse(args);
@@ -27,60 +48,14 @@ internal static partial class BpfChanCli
         }
 
         var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
-        try
-        {
-            return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Runs one command's body, turning what it throws into an exit code and a one-line message.</summary>
-    internal static async Task<int> Guard(TextWriter stderr, Func<Task<int>> body)
-    {
-        string message;
-        int exit;
-        try
-        {
-            return await body().ConfigureAwait(false);
-        }
-        catch (UsageException e)
-        {
-            (message, exit) = (e.Message, ExitCodes.Usage);
-        }
-        catch (NotFoundException e)
-        {
-            (message, exit) = (e.Message, ExitCodes.NotFound);
-        }
-        catch (ConditionFailedException e)
-        {
-            (message, exit) = (e.Message, ExitCodes.ConditionFailed);
-        }
-        catch (BpfException e)
-        {
-            (message, exit) = (e.Message, ExitCodes.KernelError);
-        }
-        catch (ArgumentException e)
-        {
-            // The library checks input before any syscall (a pin path off bpffs, a size that does not fit).
-            (message, exit) = (StripParameter(e.Message), ExitCodes.Usage);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or InvalidDataException)
-        {
-            (message, exit) = (e.Message, ExitCodes.KernelError);
-        }
-
-        await stderr.WriteLineAsync($"bpfchan: {OneLine(message)}").ConfigureAwait(false);
-        return exit;
+        return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 
     private static string Describe(ParseResult parse)
     {
         Command command = parse.CommandResult.Command;
         string? token = parse.UnmatchedTokens.Count > 0 ? parse.UnmatchedTokens[0] : null;
-        string message = OneLine(parse.Errors[0].Message);
+        string message = CommandGuard.OneLine(parse.Errors[0].Message);
         if (token is not null)
         {
             message = $"Unknown command or argument '{token}' for 'bpfchan{(command is RootCommand ? string.Empty : " " + CommandPath(parse.CommandResult))}'.";
@@ -115,22 +90,5 @@ internal static partial class BpfChanCli
         }
 
         return string.Join(' ', names);
-    }
-
-    internal static string OneLine(string message)
-    {
-        string text = message.ReplaceLineEndings(" ").Trim();
-        while (text.Contains("  ", StringComparison.Ordinal))
-        {
-            text = text.Replace("  ", " ", StringComparison.Ordinal);
-        }
-
-        return text;
-    }
-
-    private static string StripParameter(string message)
-    {
-        int at = message.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
-        return at > 0 ? message[..at] : message;
     }
 }

@@ -9,7 +9,8 @@ internal sealed class CommandContext
 
     public required TextWriter Error { get; init; }
 
-    public required ParseResult Parse { get; init; }
+    /// <summary>System.CommandLine's parse; null when <see cref="FastPath"/> ran the command (it takes no options then).</summary>
+    public ParseResult? Parse { get; init; }
 
     public required Words Words { get; init; }
 
@@ -37,7 +38,8 @@ internal sealed class CommandContext
     /// <summary>Whether standard output is a terminal (watch draws a live table there).</summary>
     public bool Terminal { get; init; }
 
-    public T? Get<T>(Option<T> option) => Parse.GetValue(option);
+    public T? Get<T>(Option<T> option) =>
+        Parse is { } parse ? parse.GetValue(option) : throw new InvalidOperationException($"'{Name}' ran without a System.CommandLine parse, which its option {option.Name} needs.");
 
     public JsonOutput OpenJson() => new(Out, Pretty);
 

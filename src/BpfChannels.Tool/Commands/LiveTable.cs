@@ -16,7 +16,7 @@ internal static class LiveTable
     public static async Task<int> RunAsync(MapWatch watch, TimeSpan interval, int? count, CancellationToken cancellationToken)
     {
         IAnsiConsole console = AnsiConsole.Console;
-        var recent = new RecentSink(watch.Format, new Dictionary<string, MapChangeKind>(StringComparer.Ordinal), new List<(string Key, string Value)>());
+        var recent = new RecentSink(watch.Format, watch.Sum, new Dictionary<string, MapChangeKind>(StringComparer.Ordinal), new List<(string Key, string Value)>());
         await console.Live(Render(watch, recent, interval, console)).AutoClear(false).StartAsync(async live =>
         {
             using var timer = new PeriodicTimer(interval);
@@ -95,7 +95,7 @@ internal static class LiveTable
     }
 
     /// <summary>Remembers which keys the last poll changed, for highlighting, and what it removed.</summary>
-    private readonly struct RecentSink(EntryFormat format, Dictionary<string, MapChangeKind> kinds, List<(string Key, string Value)> removed) : ISnapshotChangeSink
+    private readonly struct RecentSink(EntryFormat format, bool sum, Dictionary<string, MapChangeKind> kinds, List<(string Key, string Value)> removed) : ISnapshotChangeSink
     {
         public Dictionary<string, MapChangeKind> Kinds => kinds;
 
@@ -106,7 +106,7 @@ internal static class LiveTable
             kinds[Convert.ToHexString(key)] = kind;
             if (kind == MapChangeKind.Removed)
             {
-                removed.Add((format.KeyText(key), format.ValueText(previous, sum: false)));
+                removed.Add((format.KeyText(key), format.ValueText(previous, sum)));
             }
         }
     }

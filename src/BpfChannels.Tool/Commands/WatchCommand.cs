@@ -33,7 +33,8 @@ internal static class WatchCommand
             return await LiveTable.RunAsync(watch, TimeSpan.FromMilliseconds(interval), count, cancellationToken).ConfigureAwait(false);
         }
 
-        var lines = new LineSink(context, format);
+        using JsonOutput? json = context.Json ? new JsonOutput(context.Out, pretty: false) : null;
+        var lines = new LineSink(context, format, json);
         watch.Report(ref lines, initial: true);
         await context.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(interval));
@@ -56,20 +57,14 @@ internal static class WatchCommand
     }
 
     /// <summary>Writes each change as a line: "Updated KEY: VALUE (was OLD)", or one JSON object per line.</summary>
-    private readonly struct LineSink(CommandContext context, EntryFormat format) : ISnapshotChangeSink
+    private readonly struct LineSink(CommandContext context, EntryFormat format, JsonOutput? json) : ISnapshotChangeSink
     {
         public void OnChange(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous)
         {
-            if (context.Json)
+            if (json is not null)
             {
-                var buffer = new StringWriter();
-                using (var json = new JsonOutput(buffer, pretty: false))
-                {
-                    format.WriteChange(json.Writer, kind, key, value, previous, context.Sum);
-                    json.Complete();
-                }
-
-                context.Out.Write(buffer.ToString());
+                format.WriteChange(json.Writer, kind, key, value, previous, context.Sum);
+                json.CompleteLine();
                 return;
             }
 

@@ -15,6 +15,7 @@ internal sealed class EntryFormat
     private readonly ValueType? _keyType;
     private readonly ValueType? _valueType;
     private readonly BtfFormatter? _btf;
+    private byte[] _entryText = [];
 
     public EntryFormat(BpfMapInfo info, ValueType? keyType, ValueType? valueType)
     {
@@ -49,6 +50,12 @@ internal sealed class EntryFormat
     /// <summary>One entry as bpftool -j prints it; <paramref name="extras"/> adds the short forms' fields.</summary>
     public void WriteEntry(Utf8JsonWriter json, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool extras, bool sum)
     {
+        if (!json.Options.Indented && !PerCpu && !KeyFormatted && !ValueFormatted && !(extras && IsMapOfMaps))
+        {
+            WriteBytesEntry(json, key, value[..Info.ValueSize]);
+            return;
+        }
+
         json.WriteStartObject();
         json.WritePropertyName("key");
         JsonOutput.WriteHex(json, key);
@@ -68,6 +75,31 @@ internal sealed class EntryFormat
         }
 
         json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// An entry with nothing but bytes, compact: {"key":[...],"value":[...]} formatted in one buffer and written as one
+    /// raw value, the shape of nearly every large dump.
+    /// </summary>
+    private void WriteBytesEntry(Utf8JsonWriter json, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        ReadOnlySpan<byte> keyName = "{\"key\":"u8;
+        ReadOnlySpan<byte> valueName = ",\"value\":"u8;
+        int length = keyName.Length + JsonOutput.HexArrayLength(key.Length) + valueName.Length + JsonOutput.HexArrayLength(value.Length) + 1;
+        if (_entryText.Length < length)
+        {
+            _entryText = new byte[length];
+        }
+
+        Span<byte> text = _entryText;
+        keyName.CopyTo(text);
+        int at = keyName.Length;
+        at += JsonOutput.WriteHexArray(text[at..], key);
+        valueName.CopyTo(text[at..]);
+        at += valueName.Length;
+        at += JsonOutput.WriteHexArray(text[at..], value);
+        text[at++] = (byte)'}';
+        json.WriteRawValue(text[..at], skipInputValidation: true);
     }
 
     /// <summary>One change as a JSON object: the entry's fields, with "previous" (or "previous_values") beside them.</summary>
@@ -396,12 +428,18 @@ internal sealed class EntryFormat
             return string.Empty;
         }
 
-        var text = new StringBuilder((bytes.Length * 3) - 1);
-        for (int i = 0; i < bytes.Length; i++)
+        return string.Create((bytes.Length * 3) - 1, bytes, static (text, bytes) =>
         {
-            text.Append(i == 0 ? string.Empty : " ").Append(bytes[i].ToString("x2", CultureInfo.InvariantCulture));
-        }
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                if (i > 0)
+                {
+                    text[(i * 3) - 1] = ' ';
+                }
 
-        return text.ToString();
+                text[i * 3] = "0123456789abcdef"[bytes[i] >> 4];
+                text[(i * 3) + 1] = "0123456789abcdef"[bytes[i] & 15];
+            }
+        });
     }
 }

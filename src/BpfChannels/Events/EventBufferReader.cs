@@ -93,7 +93,7 @@ public abstract class EventBufferReader : IDisposable
         }
     }
 
-    /// <summary>Registers the buffer's descriptors with <paramref name="loop"/>, adding each event to <paramref name="batch"/> and flushing it at the end of every drain (also one that fails, so the events before a bad one arrive first).</summary>
-    private protected abstract void Register<T>(EventLoop loop, RecordBatch<T> batch)
+    /// <summary>Registers the buffer's descriptors with <paramref name="loop"/>, handing each event to <paramref name="onNext"/>.</summary>
+    private protected abstract void Register<T>(EventLoop loop, Action<T> onNext)
         where T : unmanaged;
 }

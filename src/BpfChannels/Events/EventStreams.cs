@@ -11,12 +11,11 @@ namespace BpfChannels.Events;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class EventStreams
 {
-    public static IObservable<T> Observable<T>(CancellationToken sourceDisposed, Action<EventLoop, RecordBatch<T>> register)
-        where T : unmanaged
-        => System.Reactive.Linq.Observable.Create<T>(observer =>
+    public static IObservable<T> Observable<T>(CancellationToken sourceDisposed, Action<EventLoop, Action<T>> register) =>
+        System.Reactive.Linq.Observable.Create<T>(observer =>
         {
             var stop = CancellationTokenSource.CreateLinkedTokenSource(sourceDisposed);
-            Thread thread = Start(register, new RecordBatch<T>.ToObserver(observer), stop.Token, error =>
+            Thread thread = Start(register, observer.OnNext, stop.Token, error =>
             {
                 if (error is not null)
                 {
@@ -39,8 +38,7 @@ internal static class EventStreams
             });
         });
 
-    public static ChannelReader<T> Channel<T>(CancellationToken sourceDisposed, Action<EventLoop, RecordBatch<T>> register, int capacity, CancellationToken cancellationToken)
-        where T : unmanaged
+    public static ChannelReader<T> Channel<T>(CancellationToken sourceDisposed, Action<EventLoop, Action<T>> register, int capacity, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Channel<T> channel = System.Threading.Channels.Channel.CreateBounded<T>(
@@ -49,7 +47,7 @@ internal static class EventStreams
         ChannelWriter<T> writer = channel.Writer;
         _ = Start(
             register,
-            new RecordBatch<T>.ToAction(item =>
+            item =>
             {
                 // Blocking here is the backpressure: records stay in the ring buffer until there is room.
                 while (!writer.TryWrite(item))
@@ -59,7 +57,7 @@ internal static class EventStreams
                         return;
                     }
                 }
-            }),
+            },
             stop.Token,
             error =>
             {
@@ -70,8 +68,7 @@ internal static class EventStreams
     }
 
     /// <summary>A channel read to the end whose loop stops when the enumeration ends, however it ends.</summary>
-    public static async IAsyncEnumerable<T> ReadAll<T>(CancellationToken sourceDisposed, Action<EventLoop, RecordBatch<T>> register, [EnumeratorCancellation] CancellationToken cancellationToken)
-        where T : unmanaged
+    public static async IAsyncEnumerable<T> ReadAll<T>(CancellationToken sourceDisposed, Action<EventLoop, Action<T>> register, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ChannelReader<T> channel = Channel(sourceDisposed, register, 4096, stop.Token);
@@ -88,13 +85,12 @@ internal static class EventStreams
         }
     }
 
-    private static Thread Start<T>(Action<EventLoop, RecordBatch<T>> register, RecordBatch<T> batch, CancellationToken stop, Action<Exception?> completed)
-        where T : unmanaged
+    private static Thread Start<T>(Action<EventLoop, Action<T>> register, Action<T> onNext, CancellationToken stop, Action<Exception?> completed)
     {
         var loop = new EventLoop();
         try
         {
-            register(loop, batch);
+            register(loop, onNext);
         }
         catch
         {

@@ -201,22 +201,15 @@ public sealed unsafe class PerfEventArrayReader : EventBufferReader
         return ConsumeBuffer(index, ref sink);
     }
 
-    private protected override void Register<T>(EventLoop loop, RecordBatch<T> batch)
+    private protected override void Register<T>(EventLoop loop, Action<T> onNext)
     {
         for (int i = 0; i < _buffers.Length; i++)
         {
             int index = i;
             loop.Add(IsDisposedCheck, _buffers[i].Handle, Libc.EPOLLIN, () =>
             {
-                var sink = new RecordSinks.Batch<T>(batch);
-                try
-                {
-                    return ConsumeBuffer(index, ref sink);
-                }
-                finally
-                {
-                    batch.Flush();
-                }
+                var sink = new RecordSinks.Copy<T>(onNext);
+                return ConsumeBuffer(index, ref sink);
             });
         }
     }

@@ -35,10 +35,10 @@ internal static class RecordSinks
         public void OnRecord(ReadOnlySpan<byte> record) => handler(in As<T>(record));
     }
 
-    internal readonly struct Batch<T>(RecordBatch<T> batch) : IRecordHandler
+    internal readonly struct Copy<T>(Action<T> handler) : IRecordHandler
         where T : unmanaged
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void OnRecord(ReadOnlySpan<byte> record) => batch.Add(record);
+        public void OnRecord(ReadOnlySpan<byte> record) => handler(As<T>(record));
     }
 }

@@ -98,18 +98,11 @@ public sealed unsafe class RingBufferReader : EventBufferReader
         }
     }
 
-    private protected override void Register<T>(EventLoop loop, RecordBatch<T> batch)
+    private protected override void Register<T>(EventLoop loop, Action<T> onNext)
         => loop.Add(IsDisposedCheck, Handle, Libc.EPOLLIN, () =>
         {
-            var sink = new RecordSinks.Batch<T>(batch);
-            try
-            {
-                return ConsumeCore(ref sink);
-            }
-            finally
-            {
-                batch.Flush();
-            }
+            var sink = new RecordSinks.Copy<T>(onNext);
+            return ConsumeCore(ref sink);
         });
 
     private int ConsumeCore<TSink>(ref TSink sink)

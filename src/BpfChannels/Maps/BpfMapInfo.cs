@@ -68,7 +68,9 @@ public sealed record BpfMapInfo
     {
         ArgumentNullException.ThrowIfNull(handle);
         ObjectDisposedException.ThrowIf(handle.IsClosed, handle);
-        if (ReadFdInfo(handle, "map_type") is null)
+        // One read of fdinfo for both fields: a listing of every map pays for each read.
+        (string? mapType, string? frozen) = ReadFdInfo(handle, "map_type", "frozen");
+        if (mapType is null)
         {
             // OBJ_GET_INFO_BY_FD would fill a program's or link's info into the map struct without complaint.
             throw BpfErrors.Create(Interop.Errno.EINVAL, BpfCommand.ObjGetInfoByFd, $"fd {handle.FileDescriptor} (not a BPF map)");
@@ -89,7 +91,7 @@ public sealed record BpfMapInfo
             ValueSize = (int)info.value_size,
             MaxEntries = (int)info.max_entries,
             Flags = (BpfMapFlags)info.map_flags,
-            IsFrozen = ReadFdInfo(handle, "frozen") == "1",
+            IsFrozen = frozen == "1",
             BtfId = info.btf_id,
             BtfKeyTypeId = info.btf_key_type_id,
             BtfValueTypeId = info.btf_value_type_id,
@@ -124,15 +126,38 @@ public sealed record BpfMapInfo
     {
         // Held open while it is read: a concurrent close and reuse of the number would describe another file.
         using var lease = new HandleLease(handle);
-        string prefix = field + ":";
         foreach (string line in File.ReadLines($"/proc/self/fdinfo/{handle.FileDescriptor}"))
         {
-            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            if (FieldValue(line, field) is { } value)
             {
-                return line.AsSpan(prefix.Length).Trim().ToString();
+                return value;
             }
         }
 
         return null;
     }
+
+    /// <summary>Reads two fields of /proc/self/fdinfo in one pass; a missing field is null.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    internal static (string? First, string? Second) ReadFdInfo(BpfHandle handle, string first, string second)
+    {
+        using var lease = new HandleLease(handle);
+        string? a = null, b = null;
+        foreach (string line in File.ReadLines($"/proc/self/fdinfo/{handle.FileDescriptor}"))
+        {
+            if (a is null && FieldValue(line, first) is { } valueA)
+            {
+                a = valueA;
+            }
+            else if (b is null && FieldValue(line, second) is { } valueB)
+            {
+                b = valueB;
+            }
+        }
+
+        return (a, b);
+    }
+
+    private static string? FieldValue(string line, string field) =>
+        line.Length > field.Length && line[field.Length] == ':' && line.StartsWith(field, StringComparison.Ordinal) ? line.AsSpan(field.Length + 1).Trim().ToString() : null;
 }

@@ -3,17 +3,16 @@ using BpfChannels.Events;
 namespace BpfChannels.Tests.Events;
 
 /// <summary>
-/// The streams copy records out of the ring into batches on the loop thread and hand each batch on as a whole:
-/// across many batches and drains every record still arrives once and in order, and a record the stream cannot
-/// read ends it with the error.
+/// An observable stream over several drains: every record arrives once and in order, and a record the stream
+/// cannot read as its type ends it with the error.
 /// </summary>
-public sealed class ObserveBatchingTests
+public sealed class ObserveStreamTests
 {
     [Fact]
-    public void Observe_ManyBatchesOverSeveralDrains_EveryRecordArrivesOnceInOrder()
+    public void Observe_SeveralDrains_EveryRecordArrivesOnceInOrder()
     {
         using var ring = new RingEmitter();
-        const int PerEmit = 3000; // not a multiple of the batch size, so drains end with partial batches
+        const int PerEmit = 3000;
         const int Emits = 4;
         var seqs = new List<ulong>();
         using var done = new ManualResetEventSlim();
