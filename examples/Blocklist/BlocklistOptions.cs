@@ -50,7 +50,7 @@ public sealed class BlocklistOptions : IValidatableObject
     /// <summary>How often the built-in traffic is sent.</summary>
     public TimeSpan TrafficInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Whether to print a line for every drop-counter change.</summary>
+    /// <summary>Whether to show the drop counters: a live view on a terminal, a line per change when the output is redirected.</summary>
     public bool PrintDrops { get; set; } = true;
 
     /// <summary>Stops the application after this long; unset, it runs until Ctrl+C.</summary>

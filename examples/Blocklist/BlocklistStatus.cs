@@ -51,6 +51,17 @@ public sealed class BlocklistStatus
         }
     }
 
+    /// <summary>Every source that was dropped or got through: its drops as last streamed and its datagrams received, by address.</summary>
+    public IReadOnlyList<(IPAddress Source, ulong Dropped, long Received)> Sources()
+    {
+        lock (_lock)
+        {
+            return [.. _drops.Keys.Union(_received.Keys)
+                .OrderBy(a => a.ToString(), StringComparer.Ordinal)
+                .Select(a => (a, _drops.GetValueOrDefault(a), _received.GetValueOrDefault(a)))];
+        }
+    }
+
     internal void RecordOutcome(LpmKey<uint> prefix, BpfError error)
     {
         lock (_lock)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using BpfChannels;
+using BpfChannels.ExampleConsole;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,8 @@ namespace Blocklist;
 
 /// <summary>
 /// Creates the namespace and veth pair, attaches the XDP program to the pair's end here, writes the configured
-/// blocks (NoExist) and unblocks, prints each drop-counter change, counts the datagrams that get through and, when
+/// blocks (NoExist) and unblocks, shows each drop-counter change (a live view on a terminal, a plain line per change
+/// when redirected), counts the datagrams that get through and, when
 /// asked, sends traffic from the namespace. Everything it set up is removed when it stops, also on failure.
 /// </summary>
 internal sealed partial class BlocklistWorker(
@@ -58,10 +60,11 @@ internal sealed partial class BlocklistWorker(
                     LogUnblock(logger, prefix.ToString(), outcome.Error.ToErrnoName());
                 }
 
+                bool printLines = settings.PrintDrops && !LiveConsole.IsLive; // on a terminal the live view shows them
                 follow = drops.Observe().Subscribe(change =>
                 {
                     status.ApplyDrops(change);
-                    if (settings.PrintDrops)
+                    if (printLines)
                     {
                         Console.WriteLine(Format(change));
                     }
@@ -78,14 +81,23 @@ internal sealed partial class BlocklistWorker(
             Task sending = settings.SendTraffic ? SendAsync(network, new IPEndPoint(network.HostAddress, settings.Port), settings.TrafficInterval, stoppingToken) : Task.CompletedTask;
             try
             {
-                if (settings.RunFor is { } runFor)
+                using var runFor = settings.RunFor is { } limit ? new CancellationTokenSource(limit, time) : new CancellationTokenSource();
+                using var running = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, runFor.Token);
+                try
                 {
-                    await Task.Delay(runFor, time, stoppingToken).ConfigureAwait(false);
-                    lifetime.StopApplication();
+                    Task view = settings.PrintDrops && LiveConsole.IsLive
+                        ? LiveConsole.RunAsync(() => BlocklistView.Render(status, network), TimeSpan.FromMilliseconds(250), time, running.Token)
+                        : Task.Delay(Timeout.InfiniteTimeSpan, time, running.Token);
+                    await view.ConfigureAwait(false);
                 }
-                else
+                catch (OperationCanceledException) when (runFor.IsCancellationRequested)
                 {
-                    await Task.Delay(Timeout.InfiniteTimeSpan, time, stoppingToken).ConfigureAwait(false);
+                    // RunFor has passed.
+                }
+
+                if (runFor.IsCancellationRequested)
+                {
+                    lifetime.StopApplication();
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

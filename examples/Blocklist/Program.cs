@@ -2,6 +2,7 @@
 // updates, streams the per-address drop counters as changes, and the pinned maps keep the list across restarts.
 using Blocklist;
 using BpfChannels;
+using BpfChannels.ExampleConsole;
 using Microsoft.Extensions.Hosting;
 
 if (!BpfSystem.CanUseBpf(out string? reason))
@@ -16,6 +17,8 @@ if (!VethNamespace.CanCreate(out reason))
     return 1;
 }
 
-using IHost host = BlocklistApp.CreateBuilder(args).Build();
+HostApplicationBuilder builder = BlocklistApp.CreateBuilder(args);
+LiveConsole.UseLiveLogging(builder.Logging); // on a terminal, log lines go above the live view instead of under its redraws
+using IHost host = builder.Build();
 await host.RunAsync().ConfigureAwait(false);
 return 0;

@@ -1,6 +1,7 @@
 // ExecWatch: a ring-buffer pipeline. Every exec() on the machine becomes a record in a BPF ring buffer, read by an
 // epoll loop into a channel, enriched from /proc in a second stage, and printed by a third.
 using BpfChannels;
+using BpfChannels.ExampleConsole;
 using ExecWatch;
 using Microsoft.Extensions.Hosting;
 
@@ -10,6 +11,8 @@ if (!BpfSystem.CanUseBpf(out string? reason))
     return 1;
 }
 
-using IHost host = ExecWatchApp.CreateBuilder(args).Build();
+HostApplicationBuilder builder = ExecWatchApp.CreateBuilder(args);
+LiveConsole.UseLiveLogging(builder.Logging); // on a terminal, log lines go above the live table instead of under its redraws
+using IHost host = builder.Build();
 await host.RunAsync().ConfigureAwait(false);
 return 0;

@@ -24,7 +24,7 @@ public static class SyscallCounterApp
             .AddSyscallCounterBpf(bpf =>
             {
                 bpf.ObjectName = ObjectName;
-                bpf.WithChannel(m => m.Counts)   // kernel -> .NET: pid -> system calls
+                bpf.WithChannel(m => m.Counts)   // kernel -> .NET: pid -> system calls and the process's name
                    .WithChannel(m => m.Ignored); // .NET -> kernel: pids to leave out
             });
         builder.Services.AddSingleton<TopTable>();

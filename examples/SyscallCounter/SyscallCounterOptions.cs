@@ -23,6 +23,6 @@ public sealed class SyscallCounterOptions
     /// <summary>Stops the application after this long; unset, it runs until Ctrl+C.</summary>
     public TimeSpan? RunFor { get; set; }
 
-    /// <summary>Whether to redraw the table on the console.</summary>
+    /// <summary>Whether to show the table on the console: a live view on a terminal, a block of plain lines per poll interval when redirected.</summary>
     public bool Render { get; set; } = true;
 }

@@ -1,6 +1,5 @@
-using System.Globalization;
-using System.Text;
 using BpfChannels;
+using BpfChannels.ExampleConsole;
 using BpfChannels.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -10,12 +9,13 @@ using Microsoft.Extensions.Options;
 namespace SyscallCounter;
 
 /// <summary>
-/// Attaches the counting program, writes the ignore list into the kernel with NoExist updates, follows the counts
-/// map's change stream into the top-N table and redraws it at the poll interval.
+/// Writes the ignore list into the kernel with NoExist updates, attaches the counting program, follows the counts
+/// map's change stream into the top-N table and shows it at the poll interval: a live view on a terminal, a block of
+/// plain lines per interval when the output is redirected.
 /// </summary>
 internal sealed partial class SyscallCounterWorker(
     SyscallCounterBpf bpf,
-    [FromKeyedServices(SyscallCounterBpf.MapName.Counts)] MapChannel<uint, ulong> counts,
+    [FromKeyedServices(SyscallCounterBpf.MapName.Counts)] MapChannel<uint, SyscallCounterBpf.ProcessSyscalls> counts,
     [FromKeyedServices(SyscallCounterBpf.MapName.Ignored)] MapChannel<uint, byte> ignored,
     TopTable table,
     SyscallCounterStatus status,
@@ -55,53 +55,42 @@ internal sealed partial class SyscallCounterWorker(
         using (follow)
         {
             TimeSpan interval = channelOptions.Value.GetPollInterval(SyscallCounterBpf.MapName.Counts);
-            long started = time.GetTimestamp();
-            try
-            {
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    if (settings.RunFor is { } runFor && time.GetElapsedTime(started) >= runFor)
-                    {
-                        lifetime.StopApplication();
-                        break;
-                    }
+            using var runFor = settings.RunFor is { } limit ? new CancellationTokenSource(limit, time) : new CancellationTokenSource();
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, runFor.Token);
 
-                    await Task.Delay(interval, time, stoppingToken).ConfigureAwait(false);
-                    if (settings.Render)
-                    {
-                        Console.Write(Render(table.Top(settings.Top)));
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            if (settings.Render && LiveConsole.IsLive)
             {
-                // Shutting down: the link detaches as the using block ends.
+                await LiveConsole.RunAsync(() => TopView.Live(table.Top(settings.Top), table.Count, interval), interval, time, stopping.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await PrintAsync(settings, interval, stopping.Token).ConfigureAwait(false);
+            }
+
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                lifetime.StopApplication(); // RunFor has passed
             }
         }
     }
 
-    /// <summary>The table as the console shows it, cleared and redrawn.</summary>
-    internal static string Render(IReadOnlyList<(uint Pid, ulong Count)> top)
-    {
-        var text = new StringBuilder("\u001b[H\u001b[2J");
-        text.AppendLine(CultureInfo.InvariantCulture, $"{"PID",8}  {"COMMAND",-16}  {"SYSCALLS",12}");
-        foreach ((uint pid, ulong count) in top)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{pid,8}  {Command(pid),-16}  {count,12}");
-        }
-
-        return text.ToString();
-    }
-
-    private static string Command(uint pid)
+    /// <summary>Redirected output: the table as a block of plain lines at every poll interval.</summary>
+    private async Task PrintAsync(SyscallCounterOptions settings, TimeSpan interval, CancellationToken cancellationToken)
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(interval, time, cancellationToken).ConfigureAwait(false);
+                if (settings.Render)
+                {
+                    Console.Write(TopView.Plain(table.Top(settings.Top), table.Count, time.GetLocalNow()));
+                }
+            }
         }
-        catch (IOException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return "(exited)";
+            // Stopping: the link detaches as the caller's using block ends.
         }
     }
 

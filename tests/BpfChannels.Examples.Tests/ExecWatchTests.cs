@@ -87,4 +87,12 @@ public sealed class ExecWatchTests
         Assert.Equal(string.Empty, enriched.CommandLine);
         Assert.Equal(1000u, enriched.Uid);
     }
+
+    [Fact]
+    public void Format_ExecWithArguments_OnePlainLine()
+    {
+        string line = ExecWatchView.Format(new EnrichedExec(42, 7, 1000, "sleep", "/usr/bin/sleep", "sleep 2"));
+        Assert.Equal("      42        7   1000  sleep            /usr/bin/sleep [sleep 2]", line);
+        Assert.DoesNotContain('\n', line);
+    }
 }

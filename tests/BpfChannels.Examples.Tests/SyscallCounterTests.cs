@@ -15,6 +15,7 @@ public sealed class SyscallCounterTests
     public async Task Host_CountsThisProcess_IgnoresConfiguredProcess()
     {
         BpfTestEnvironment.RequireBpf();
+        string sleep = BpfTestEnvironment.RequireTool("sleep");
         using Process busy = Process.Start(new ProcessStartInfo("yes") { RedirectStandardOutput = true })!;
         try
         {
@@ -45,9 +46,23 @@ public sealed class SyscallCounterTests
             ulong later = await WaitForCountAsync(table, self, first + 200, timeout.Token);
             Assert.True(later >= first + 200);
 
+            // The program records the name: a process that has exited is still named (by its main thread).
+            using (Process child = Process.Start(sleep, "0.05"))
+            {
+                await child.WaitForExitAsync(timeout.Token);
+                Assert.False(Directory.Exists($"/proc/{child.Id}"));
+                TopRow row;
+                while (!table.TryGet((uint)child.Id, out row) || row.Command != "sleep")
+                {
+                    await Task.Delay(20, timeout.Token);
+                }
+
+                Assert.True(row.Syscalls > 0);
+            }
+
             // `yes` writes without pause, yet it was ignored before the program was attached.
-            Assert.False(table.TryGetCount((uint)busy.Id, out _));
-            var ignored = host.Services.GetRequiredService<BpfChannelRegistry>().GetChannel<uint, byte>("ignored");
+            Assert.False(table.TryGet((uint)busy.Id, out _));
+            var ignored = host.Services.GetRequiredKeyedService<MapChannel<uint, byte>>(SyscallCounterBpf.MapName.Ignored);
             MapWriteOutcome<uint, byte> again = await ignored.WriteAsync(MapWrite.Update((uint)busy.Id, (byte)1, BpfMapUpdateFlags.NoExist), timeout.Token);
             Assert.Equal(BpfError.AlreadyExists, again.Error);
             Assert.Contains(table.Top(50), row => row.Pid == self);
@@ -61,22 +76,23 @@ public sealed class SyscallCounterTests
     }
 
     [Fact]
-    public void Render_ShowsTopRowsBusiestFirst()
+    public void Plain_TopRows_BusiestFirstWithNamesAndNoEscapeCodes()
     {
-        string text = SyscallCounterWorker.Render([(1u, 300UL), (2u, 20UL)]);
-        int first = text.IndexOf("     300", StringComparison.Ordinal);
-        int second = text.IndexOf("      20", StringComparison.Ordinal);
+        string text = TopView.Plain([new TopRow(1, "init", 300), new TopRow(2, "sshd", 20)], processes: 5, DateTimeOffset.UnixEpoch);
+        int first = text.IndexOf("init                       300", StringComparison.Ordinal);
+        int second = text.IndexOf("sshd                        20", StringComparison.Ordinal);
         Assert.True(first > 0 && second > first, text);
-        Assert.Contains("SYSCALLS", text);
+        Assert.Contains("top 2 of 5 processes", text);
+        Assert.DoesNotContain('\u001b', text);
     }
 
     private static async Task<ulong> WaitForCountAsync(TopTable table, uint pid, ulong atLeast, CancellationToken cancellationToken)
     {
         while (true)
         {
-            if (table.TryGetCount(pid, out ulong count) && count >= atLeast)
+            if (table.TryGet(pid, out TopRow row) && row.Syscalls >= atLeast)
             {
-                return count;
+                return row.Syscalls;
             }
 
             await Task.Delay(20, cancellationToken);
