@@ -492,18 +492,24 @@ public abstract class MapChannelContractTests
 
     internal static void AssertUnchangedPollAllocatesNothing(MapChannel channel, BpfMapReadStrategy strategy)
     {
-        // Two unchanged polls first, so what the runtime allocates once (tiered recompilation of the poll and diff
-        // loops, which a loaded machine delays) is not counted against the poll being measured.
+        // Two unchanged polls first, then the least of three measured ones: what the runtime allocates once (tiered
+        // recompilation and on-stack replacement of the poll and diff loops, which a loaded machine delays by
+        // seconds) lands in one poll, while anything the poll itself allocates shows in all three.
         Assert.Equal(0, channel.Poll().Changes);
         Assert.Equal(0, channel.Poll().Changes);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        MapPollResult result = channel.Poll();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long least = long.MaxValue;
+        for (int i = 0; i < 3; i++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            MapPollResult result = channel.Poll();
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
 
-        Assert.True(result.Polled);
-        Assert.Equal(strategy, result.Strategy);
-        Assert.Equal(0, result.Changes);
-        Assert.Equal(0, allocated);
+            Assert.True(result.Polled);
+            Assert.Equal(strategy, result.Strategy);
+            Assert.Equal(0, result.Changes);
+        }
+
+        Assert.Equal(0, least);
     }
 
     internal static List<MapChange<uint, ulong>> Drain(MapChangeReader<uint, ulong> reader)
