@@ -7,7 +7,11 @@ namespace BpfChannels.Hosting;
 /// The links of the programs attached from <see cref="BpfProgramAttachOptions"/>: made when the host starts (after the
 /// objects load) and disposed when it stops. Health reports each one.
 /// </summary>
-/// <remarks>Thread-safe.</remarks>
+/// <remarks>
+/// Thread-safe. A link follows its object: when <see cref="BpfObjectHost.Reload"/> replaces an object, each of its
+/// programs is attached again from the new object before the old link is disposed, so the attachment never points
+/// at the programs and maps that are about to close.
+/// </remarks>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class BpfProgramLinks : IDisposable
 {
@@ -23,6 +27,7 @@ public sealed class BpfProgramLinks : IDisposable
         _objects = objects;
         _options = options.Value;
         _logger = logger;
+        _objects.Reloaded += OnReloaded;
     }
 
     /// <summary>The attached programs, in attach order; empty before start and after stop.</summary>
@@ -54,7 +59,11 @@ public sealed class BpfProgramLinks : IDisposable
         [.. _options.Objects.SelectMany(o => o.Value.Attach.Select(a => (o.Key, a)))];
 
     /// <summary>Detaches every program (as stopping the host does).</summary>
-    public void Dispose() => Detach();
+    public void Dispose()
+    {
+        _objects.Reloaded -= OnReloaded;
+        Detach();
+    }
 
     /// <summary>Attaches every configured program; on the first failure detaches those already attached and throws.</summary>
     /// <exception cref="InvalidOperationException">A configured object or program does not exist, or a program failed to attach; the message names it and the cause.</exception>
@@ -100,8 +109,52 @@ public sealed class BpfProgramLinks : IDisposable
         Release(attached);
     }
 
-    private BpfAttachedProgram AttachOne(string objectName, BpfProgramAttachment attachment)
+    // Attaches each of the reloaded object's programs from the new object, then disposes the old link (the
+    // program's events are counted once more at most while both are attached, never missed). A program that
+    // cannot be attached again is detached and reported through Reload's exception; the others still move.
+    private void OnReloaded(object? sender, BpfObjectReloadedEventArgs e)
     {
+        List<Exception> failures = [];
+        lock (_lock)
+        {
+            if (!_started)
+            {
+                return;
+            }
+
+            var moved = new List<BpfAttachedProgram>(_attached.Count);
+            foreach (BpfAttachedProgram old in _attached)
+            {
+                if (old.ObjectName != e.Name)
+                {
+                    moved.Add(old);
+                    continue;
+                }
+
+                try
+                {
+                    moved.Add(AttachOne(e.Name, new BpfProgramAttachment { Program = old.ProgramName, Target = old.Target }, e.Current));
+                }
+                catch (InvalidOperationException failure)
+                {
+                    failures.Add(failure);
+                }
+
+                Release([old]);
+            }
+
+            _attached = moved;
+        }
+
+        if (failures.Count > 0)
+        {
+            throw failures.Count == 1 ? failures[0] : new AggregateException($"Attaching the programs of reloaded BPF object '{e.Name}' failed.", failures);
+        }
+    }
+
+    private BpfAttachedProgram AttachOne(string objectName, BpfProgramAttachment attachment, BpfObject? reloaded = null)
+    {
+        string when = reloaded is null ? "at start-up" : "after its object was reloaded";
         string what = $"program '{attachment.Program}' of BPF object '{objectName}'{(attachment.Target is null ? string.Empty : $" to '{attachment.Target}'")}";
         if (string.IsNullOrWhiteSpace(attachment.Program))
         {
@@ -112,16 +165,16 @@ public sealed class BpfProgramLinks : IDisposable
         BpfProgram program;
         try
         {
-            obj = _objects.GetObject(objectName);
+            obj = reloaded ?? _objects.GetObject(objectName);
         }
         catch (KeyNotFoundException e)
         {
-            throw new InvalidOperationException($"Attaching {what} at start-up failed: {e.Message}", e);
+            throw new InvalidOperationException($"Attaching {what} {when} failed: {e.Message}", e);
         }
 
         if (!obj.Programs.Any(p => p.Name == attachment.Program))
         {
-            throw new InvalidOperationException($"Attaching {what} at start-up failed: the object has no such program (it has {string.Join(", ", obj.Programs.Select(p => p.Name))}).");
+            throw new InvalidOperationException($"Attaching {what} {when} failed: the object has no such program (it has {string.Join(", ", obj.Programs.Select(p => p.Name))}).");
         }
 
         program = obj.GetProgram(attachment.Program);
@@ -132,7 +185,7 @@ public sealed class BpfProgramLinks : IDisposable
         }
         catch (Exception e) when (e is BpfException or InvalidOperationException or ArgumentException)
         {
-            throw new InvalidOperationException($"Attaching {what} at start-up failed: {e.Message}", e);
+            throw new InvalidOperationException($"Attaching {what} {when} failed: {e.Message}", e);
         }
 
         AttachLog.Attached(_logger, attachment.Program, objectName, link.Description);

@@ -69,6 +69,35 @@ public sealed class ProgramAttachTests
     }
 
     [Fact]
+    public async Task AttachPrograms_ObjectReloaded_LinkMovesToTheNewObjectsProgram()
+    {
+        BpfTestEnvironment.RequireBpf();
+        await using var fixture = new HostFixture();
+        fixture.Channels.AddObject("probes", "hosted_attach.bpf.o").AttachPrograms(Configuration(("0:Program", "count_enter")));
+        await fixture.StartAsync();
+        BpfObjectHost objects = fixture.Services.GetRequiredService<BpfObjectHost>();
+        BpfProgramLinks links = fixture.Services.GetRequiredService<BpfProgramLinks>();
+        BpfLink before = Assert.Single(links.Attached).Link;
+
+        BpfObject reloaded = objects.Reload("probes");
+
+        Assert.True(before.IsDisposed);
+        BpfAttachedProgram after = Assert.Single(links.Attached);
+        Assert.False(after.Link.IsDisposed);
+        uint programId = BpfProgramInfo.FromHandle(reloaded.GetProgram("count_enter").Handle).Id;
+        Assert.Contains(BpfLinkInfo.GetAll(), l => l.ProgramId == programId);
+
+        BpfMap<uint, ulong> counts = reloaded.GetMap<uint, ulong>("counts");
+        reloaded.GetMap<uint, uint>("watched")[0] = (uint)Environment.ProcessId;
+        for (int i = 0; i < 10; i++)
+        {
+            _ = File.Exists("/proc/self/stat");
+        }
+
+        Assert.True(counts[0] >= 10, $"{counts[0]} system calls counted by the reloaded object's program, at least 10 made");
+    }
+
+    [Fact]
     public async Task AttachProgram_FromCode_AttachesAtStart()
     {
         BpfTestEnvironment.RequireBpf();
