@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using BpfChannels.Benchmarks.Maps;
 
@@ -17,7 +16,7 @@ namespace BpfChannels.Benchmarks.Channels;
 [InvocationCount(1)]
 public unsafe class MapChannelKeyedPollBenchmarks
 {
-    private BpfObject _object = null!;
+    private SnapshotTouchBpf _bpf = null!;
     private BpfProgram _touch = null!;
     private BpfMap<uint, ulong> _map = null!;
     private MapChannel<uint, ulong> _channel = null!;
@@ -61,11 +60,11 @@ public unsafe class MapChannelKeyedPollBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _object = BpfObject.OpenResource(typeof(MapChannelKeyedPollBenchmarks).Assembly, "snapshot_touch.bpf.o");
-        _object.GetMapDefinition("touched").MaxEntries = Entries;
-        _object.Load();
-        _touch = _object.GetProgram("touch");
-        _map = _object.GetMap<uint, ulong>("touched");
+        _bpf = SnapshotTouchBpf.Open();
+        _bpf.MapDefinitions.Touched.MaxEntries = Entries;
+        _bpf.Load();
+        _touch = _bpf.Programs.Touch.Program;
+        _map = _bpf.Maps.Touched;
         uint[] keys = new uint[Entries];
         ulong[] values = new ulong[Entries];
         for (int i = 0; i < Entries; i++)
@@ -107,7 +106,7 @@ public unsafe class MapChannelKeyedPollBenchmarks
         }
         else
         {
-            var args = new TouchArgs { First = first, Count = (uint)Changed, Stride = (uint)Stride, Modulo = (uint)Entries, Add = 1UL << 32 };
+            var args = new SnapshotTouchBpf.TouchArgs { First = first, Count = (uint)Changed, Stride = (uint)Stride, Modulo = (uint)Entries, Add = 1UL << 32 };
             if (_touch.TestRun(ref args) != 0)
             {
                 throw new InvalidOperationException($"The touch program missed {args.Missing} keys.");
@@ -130,7 +129,7 @@ public unsafe class MapChannelKeyedPollBenchmarks
     {
         _reader.Dispose();
         _channel.CompleteAsync().GetAwaiter().GetResult();
-        _object.Dispose();
+        _bpf.Dispose();
         _cCurrent.Dispose();
         _cPrevious.Dispose();
     }
@@ -155,17 +154,5 @@ public unsafe class MapChannelKeyedPollBenchmarks
         while (_reader.TryRead(out _))
         {
         }
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TouchArgs
-    {
-        public uint First;
-        public uint Count;
-        public uint Stride;
-        public uint Modulo;
-        public ulong Add;
-        public uint Missing;
-        public uint Pad;
     }
 }
