@@ -162,6 +162,15 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
         }
     }
 
+    /// <summary>Wakes the reading thread (a channel's reconcile interval passed).</summary>
+    void INotifierLink.Wake()
+    {
+        if (!_disposed)
+        {
+            _loop.Wake();
+        }
+    }
+
     /// <summary>Re-reads every attached channel's tag (after a channel got another map).</summary>
     void INotifierLink.Retag()
     {
@@ -192,17 +201,12 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
         long recheckAt = long.MaxValue;
         while (!_disposed)
         {
-            INotifiedChannel[] channels = Volatile.Read(ref _channels);
+            // Reconciliations are asked for by the channels' timers (which wake the loop), so the only deadline here is
+            // the lost counter's re-check.
             long now = Stopwatch.GetTimestamp();
-            long due = recheckAt;
-            foreach (INotifiedChannel channel in channels)
-            {
-                due = Math.Min(due, channel.ReconcileDue);
-            }
-
-            TimeSpan wait = due == long.MaxValue ? Timeout.InfiniteTimeSpan
-                : due <= now ? TimeSpan.Zero
-                : TimeSpan.FromTicks(Math.Min(Stopwatch.GetElapsedTime(now, due).Ticks, TimeSpan.TicksPerHour));
+            TimeSpan wait = recheckAt == long.MaxValue ? Timeout.InfiniteTimeSpan
+                : recheckAt <= now ? TimeSpan.Zero
+                : Stopwatch.GetElapsedTime(now, recheckAt);
             _drainedBytes = 0;
             try
             {
@@ -213,7 +217,7 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
                 return;
             }
 
-            channels = Volatile.Read(ref _channels);
+            INotifiedChannel[] channels = Volatile.Read(ref _channels);
             foreach (INotifiedChannel channel in channels)
             {
                 Guard(channel, static c => c.ApplyNotices());
@@ -245,7 +249,7 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
             bool drained = false;
             foreach (INotifiedChannel channel in channels)
             {
-                if (!lostMore && channel.ReconcileDue > now)
+                if (!lostMore && !channel.ReconcileWanted)
                 {
                     continue;
                 }

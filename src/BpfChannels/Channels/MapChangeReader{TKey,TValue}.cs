@@ -15,7 +15,7 @@ namespace BpfChannels;
 /// <see cref="DroppedChanges"/>, so a stalled reader hurts only itself. The initial listing is never dropped.
 /// Dispose the reader to unsubscribe. Reading is thread-safe.
 /// </remarks>
-public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey, TValue>>, IDisposable
+public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey, TValue>>, IDisposable, IChangeSubscriber
     where TKey : unmanaged
     where TValue : unmanaged
 {
@@ -33,11 +33,10 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
     // need a thread-pool thread to run its continuation, which is what a pump must never depend on.
     private readonly ManualResetEventSlim _signal = new(initialState: true);
 
-    internal MapChangeReader(MapChannel<TKey, TValue> owner, MapChannelOptions options, Func<TKey, bool>? filter, BpfMapSnapshot listing)
+    internal MapChangeReader(MapChannel<TKey, TValue> owner, MapChannelOptions options, Func<TKey, bool>? filter)
     {
         _owner = owner;
         _filter = filter;
-        _listing = listing.Count == 0 ? null : listing;
         var bounded = new BoundedChannelOptions(options.SubscriberCapacity)
         {
             FullMode = options.FullMode,
@@ -102,6 +101,29 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
 
     internal bool Accepts(in TKey key) => _filter is null || _filter(key);
 
+    void IChangeSubscriber.List(BpfMapSnapshot state)
+    {
+        if (state.Count > 0)
+        {
+            var listing = new BpfMapSnapshot(state.KeySize, state.ValueSize);
+            listing.CopyFrom(state);
+            _listing = listing;
+        }
+    }
+
+    void IChangeSubscriber.OnChange(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous)
+    {
+        TKey typedKey = MemoryMarshal.Read<TKey>(key);
+        if (Accepts(typedKey))
+        {
+            Publish(new MapChange<TKey, TValue>(
+                kind,
+                typedKey,
+                value.IsEmpty ? default : MemoryMarshal.Read<TValue>(value),
+                previous.IsEmpty ? default : MemoryMarshal.Read<TValue>(previous)));
+        }
+    }
+
     /// <summary>Queues a change without waiting; called by the poller only.</summary>
     internal void Publish(in MapChange<TKey, TValue> change)
     {
@@ -113,6 +135,8 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
 
         _signal.Set();
     }
+
+    void IChangeSubscriber.Complete(Exception? error) => Complete(error);
 
     internal void Complete(Exception? error)
     {

@@ -48,11 +48,25 @@ public sealed class MapChannelOptions
     /// In <see cref="MapChannelMode.Notified"/> mode, how long the channel goes without a full read of the map before it
     /// reconciles (reads and compares the whole map, as a poll does); any full read, a <see cref="MapChannel.Poll"/>
     /// included, restarts the interval. Changes only a reconciliation finds are counted in
-    /// <see cref="MapChannel{TKey, TValue}.ReconciledChanges"/>. Default 30 seconds.
+    /// <see cref="MapChannel.ReconciledChanges"/>. Default 30 seconds.
     /// </summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A copy of these options (the notifier is shared, not copied).</summary>
+    /// <summary>
+    /// In <see cref="MapChannelMode.Notified"/> mode, the tag the map's notices carry, for a map whose notices are
+    /// published with an explicit tag (<c>bpfchan_update_tagged</c> and the other <c>_tagged</c> wrappers): two maps whose
+    /// names hash alike, or a map renamed in the BPF source. <see langword="null"/> (the default) uses
+    /// <see cref="MapChangeNotifier.Tag"/> of the map's name, as the untagged wrappers do.
+    /// </summary>
+    public uint? NoticeTag { get; set; }
+
+    /// <summary>
+    /// The clock the reconcile interval is measured on; <see langword="null"/> (the default) for <see cref="TimeProvider.System"/>.
+    /// Set when the channel is created (<see cref="MapChannel.Reconfigure"/> keeps the first one); tests pass a fake clock.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>A copy of these options (the notifier and the time provider are shared, not copied).</summary>
     /// <returns>A new instance with the same values.</returns>
     public MapChannelOptions Clone() => new()
     {
@@ -65,6 +79,8 @@ public sealed class MapChannelOptions
         Mode = Mode,
         ChangeNotifier = ChangeNotifier,
         ReconcileInterval = ReconcileInterval,
+        NoticeTag = NoticeTag,
+        TimeProvider = TimeProvider,
     };
 
     /// <summary>Checks every option, so a bad value is reported before a channel is created or reconfigured.</summary>

@@ -3,14 +3,14 @@ using System.Text;
 namespace BpfChannels;
 
 /// <summary>What a <see cref="MapChangeNotifier"/> needs from a notified channel, whatever its key and value types.</summary>
-/// <remarks>Every member but <see cref="NoticeTag"/> and <see cref="ReconcileDue"/> is called on the notifier's thread only.</remarks>
+/// <remarks>Every member but <see cref="NoticeTag"/> and <see cref="ReconcileWanted"/> is called on the notifier's thread only.</remarks>
 internal interface INotifiedChannel
 {
     /// <summary>The tag of the channel's map, or <see langword="null"/> while it has none.</summary>
     uint? NoticeTag { get; }
 
-    /// <summary>When the channel next wants a full read (a <see cref="System.Diagnostics.Stopwatch"/> timestamp; <see cref="long.MaxValue"/> for never).</summary>
-    long ReconcileDue { get; }
+    /// <summary>Whether the channel wants a full read now (its reconcile interval passed, or a notice it could not use); it calls <see cref="INotifierLink.Wake"/> when this turns true.</summary>
+    bool ReconcileWanted { get; }
 
     /// <summary>One notice for the channel's map: remembers the key until <see cref="ApplyNotices"/>.</summary>
     void OnNotice(byte kind, ReadOnlySpan<byte> key);
@@ -36,6 +36,9 @@ internal interface INotifierLink
 
     /// <summary>Re-reads every attached channel's tag.</summary>
     void Retag();
+
+    /// <summary>Wakes the notifier's thread, so it reconciles the channels that want it.</summary>
+    void Wake();
 }
 
 /// <summary>The notice tag, shared by the BPF side (<c>BPFCHAN_TAG</c>) and the user side.</summary>

@@ -6,7 +6,7 @@ namespace BpfChannels;
 /// Turns a per-CPU snapshot (every CPU's value, each padded to 8 bytes) into one value per key: one CPU's, or an
 /// aggregate of all of them. Reuses its buffers, so a steady-state projection allocates nothing.
 /// </summary>
-internal sealed class PerCpuProjection<TValue>
+internal sealed class PerCpuProjection<TValue> : SnapshotProjection
     where TValue : unmanaged
 {
     private readonly int _cpu;
@@ -20,7 +20,7 @@ internal sealed class PerCpuProjection<TValue>
         _gathered = aggregate is null ? [] : new TValue[BpfSystem.PossibleCpuCount];
     }
 
-    public void Project(BpfMapSnapshot raw, BpfMapSnapshot target)
+    public override void Project(BpfMapSnapshot raw, BpfMapSnapshot target)
     {
         int count = raw.Count;
         int stride = BpfMap.PerCpuStride(target.ValueSize);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace BpfChannels;
@@ -9,50 +8,38 @@ namespace BpfChannels;
 /// poll does) runs when <see cref="MapChannelOptions.ReconcileInterval"/> has passed without one, and at once when the
 /// program lost notices. Writes through the channel's own writer update the state as soon as each one is applied.
 /// </summary>
-public sealed partial class MapChannel<TKey, TValue> : INotifiedChannel
+public abstract partial class MapChannel : INotifiedChannel
 {
+    private readonly TimeProvider _time;
     private INotifierLink? _notifier;
     private StrongBox<uint>? _noticeTag;
     private BpfMapSnapshot? _noticeKeys;
     private BpfMapSnapshot? _writeKeys;
     private BpfMapSnapshot? _projectedKeys;
+    private ITimer? _reconcileTimer;
     private bool[] _found = [];
-    private long _lastFullRead;
     private long _reconciled;
     private long _noticed;
     private bool _listed;
     private volatile bool _reconcileNow;
 
     /// <summary>How the channel finds changes now (<see cref="MapChannelOptions.Mode"/>).</summary>
-    public MapChannelMode Mode => Volatile.Read(ref _options).Mode;
+    public MapChannelMode Mode => Options.Mode;
 
-    /// <inheritdoc/>
-    public override long ReconciledChanges => Interlocked.Read(ref _reconciled);
+    /// <summary>
+    /// The number of changes found only by full reads of a notified channel (<see cref="MapChannelMode.Notified"/>) after
+    /// its first listing: writes the change notices did not report (user space, programs that do not use the wrappers,
+    /// notices lost to a full ring). Zero for a polled channel, and for a notified map whose writers all notify.
+    /// </summary>
+    public long ReconciledChanges => Interlocked.Read(ref _reconciled);
 
     /// <summary>The number of change notices for this channel's map that the channel handled (before coalescing).</summary>
     public long Notices => Interlocked.Read(ref _noticed);
 
-    uint? INotifiedChannel.NoticeTag => Volatile.Read(ref _noticeTag)?.Value;
+    /// <summary>The tag the channel's notices carry: <see cref="MapChannelOptions.NoticeTag"/>, else <see cref="MapChangeNotifier.Tag"/> of the map's name; <see langword="null"/> while it is not notified or has no map.</summary>
+    public uint? NoticeTag => Volatile.Read(ref _noticeTag)?.Value;
 
-    long INotifiedChannel.ReconcileDue
-    {
-        get
-        {
-            if (!HasMap || Volatile.Read(ref _completed) || Volatile.Read(ref _notifier) is null)
-            {
-                return long.MaxValue;
-            }
-
-            if (_reconcileNow)
-            {
-                return 0;
-            }
-
-            long interval = (long)(Volatile.Read(ref _options).ReconcileInterval.TotalSeconds * Stopwatch.Frequency);
-            long last = Interlocked.Read(ref _lastFullRead);
-            return last > long.MaxValue - interval ? long.MaxValue : last + interval;
-        }
-    }
+    bool INotifiedChannel.ReconcileWanted => _reconcileNow && HasMap && !Volatile.Read(ref _completed);
 
     void INotifiedChannel.OnNotice(byte kind, ReadOnlySpan<byte> key)
     {
@@ -86,16 +73,24 @@ public sealed partial class MapChannel<TKey, TValue> : INotifiedChannel
 
     void INotifiedChannel.Reconcile() => Reconcile();
 
+    /// <summary>When notified mode starts: the typed channel's writer reports its applied writes (<see cref="ApplyOwnWrite"/>).</summary>
+    private protected virtual void OnNotifiedModeStarted()
+    {
+    }
+
     /// <summary>Sets up or tears down notified mode for <paramref name="options"/> (at creation and on <see cref="Reconfigure"/>).</summary>
-    private void ConfigureNotifications(MapChannelOptions options)
+    private protected void ConfigureNotifications(MapChannelOptions options)
     {
         INotifierLink? wanted = options.Mode == MapChannelMode.Notified ? options.ChangeNotifier : null;
         INotifierLink? previous;
         lock (_pollLock)
         {
             previous = _notifier;
+            _noticeTag = wanted is not null && HasMap ? new StrongBox<uint>(options.NoticeTag ?? NotifiedChannels.Tag(Map.Name)) : null;
             if (ReferenceEquals(previous, wanted))
             {
+                RestartReconcileTimer();
+                previous?.Retag();
                 return;
             }
 
@@ -105,18 +100,25 @@ public sealed partial class MapChannel<TKey, TValue> : INotifiedChannel
                 _noticeKeys = new BpfMapSnapshot(_current.KeySize, rawValueSize);
                 _writeKeys = new BpfMapSnapshot(_current.KeySize, rawValueSize);
                 _projectedKeys = _projection is null ? null : new BpfMapSnapshot(_current.KeySize, _current.ValueSize);
-                _writes.Applied = OnOwnWrite;
+                OnNotifiedModeStarted();
             }
 
-            _noticeTag = HasMap ? new StrongBox<uint>(NotifiedChannels.Tag(Map.Name)) : null;
-
-            // The first reconciliation is an interval away: the listing is the first reader's (below) or the first poll's.
-            Interlocked.Exchange(ref _lastFullRead, Stopwatch.GetTimestamp());
             Volatile.Write(ref _notifier, wanted);
-            if (wanted is not null && HasMap && !_listed)
+            if (wanted is null)
             {
-                // The first reader lists the map before it watches, as with a polled channel that has not polled yet.
-                Volatile.Write(ref _stale, true);
+                _reconcileTimer?.Dispose();
+                _reconcileTimer = null;
+            }
+            else
+            {
+                // The first reconciliation is an interval away: the listing is the first reader's (below) or the first poll's.
+                _reconcileTimer ??= _time.CreateTimer(static state => ((MapChannel)state!).OnReconcileDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                RestartReconcileTimer();
+                if (HasMap && !_listed)
+                {
+                    // The first reader lists the map before it watches, as with a polled channel that has not polled yet.
+                    Volatile.Write(ref _stale, true);
+                }
             }
         }
 
@@ -132,7 +134,7 @@ public sealed partial class MapChannel<TKey, TValue> : INotifiedChannel
             return;
         }
 
-        Volatile.Write(ref _noticeTag, new StrongBox<uint>(NotifiedChannels.Tag(map.Name)));
+        Volatile.Write(ref _noticeTag, new StrongBox<uint>(Options.NoticeTag ?? NotifiedChannels.Tag(map.Name)));
         _reconcileNow = true;
         notifier.Retag();
     }
@@ -140,12 +142,26 @@ public sealed partial class MapChannel<TKey, TValue> : INotifiedChannel
     private void DetachNotifications()
     {
         Interlocked.Exchange(ref _notifier, null)?.Detach(this);
+        lock (_pollLock)
+        {
+            _reconcileTimer?.Dispose();
+            _reconcileTimer = null;
+        }
     }
+
+    /// <summary>The reconcile interval passed without a full read: the notifier's thread reconciles when it wakes.</summary>
+    private void OnReconcileDue()
+    {
+        _reconcileNow = true;
+        Volatile.Read(ref _notifier)?.Wake();
+    }
+
+    private void RestartReconcileTimer() => _reconcileTimer?.Change(Options.ReconcileInterval, Timeout.InfiniteTimeSpan);
 
     /// <summary>After every full read (poll or reconciliation), with the poll lock held.</summary>
     private void AfterFullRead(int changes, bool relist)
     {
-        Interlocked.Exchange(ref _lastFullRead, Stopwatch.GetTimestamp());
+        RestartReconcileTimer();
         _reconcileNow = false;
         if (_notifier is not null && _listed && !relist)
         {
@@ -171,22 +187,24 @@ public sealed partial class MapChannel<TKey, TValue> : INotifiedChannel
         finally
         {
             // A failed read is retried after the interval, not in a loop; a skipped one (nobody listens) likewise.
-            Interlocked.Exchange(ref _lastFullRead, Stopwatch.GetTimestamp());
+            lock (_pollLock)
+            {
+                RestartReconcileTimer();
+            }
         }
     }
 
-    /// <summary>A write through this channel's writer was applied: its key's state is read back and delivered now.</summary>
-    private void OnOwnWrite(MapWriteOutcome<TKey, TValue> outcome)
+    /// <summary>A write through the channel's writer was applied: its key's state is read back and delivered now.</summary>
+    private protected void ApplyOwnWrite(ReadOnlySpan<byte> key)
     {
-        if (!outcome.Succeeded || _writeKeys is not { } keys || Volatile.Read(ref _notifier) is null)
+        if (_writeKeys is not { } keys || Volatile.Read(ref _notifier) is null)
         {
             return;
         }
 
-        TKey key = outcome.Write.Key;
         lock (_pollLock)
         {
-            _ = NotifiedSnapshotEdits.Include(keys, Bytes(in key));
+            _ = NotifiedSnapshotEdits.Include(keys, key);
             ApplyKeys(keys);
         }
     }

@@ -1,0 +1,68 @@
+using System.Runtime.InteropServices;
+
+namespace BpfChannels;
+
+/// <summary>An inline subscription: a handler called on the channel's thread, with no buffer between them.</summary>
+internal abstract class InlineSubscription(MapChannel channel) : IChangeSubscriber, IDisposable
+{
+    private volatile bool _closed;
+
+    public void List(BpfMapSnapshot state)
+    {
+        for (int i = 0; i < state.Count; i++)
+        {
+            Deliver(MapChangeKind.Added, state.KeyAt(i), state.ValueAt(i), default);
+        }
+    }
+
+    public void OnChange(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous)
+    {
+        if (!_closed)
+        {
+            Deliver(kind, key, value, previous);
+        }
+    }
+
+    public void Complete(Exception? error) => _closed = true;
+
+    /// <summary>Unsubscribes; a change being delivered now is the last.</summary>
+    public void Dispose()
+    {
+        _closed = true;
+        channel.Unsubscribe(this);
+    }
+
+    protected abstract void Deliver(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous);
+}
+
+/// <summary>A byte-level handler (<see cref="MapChannel.SubscribeBytes"/>), held by value so a struct is never boxed.</summary>
+internal sealed class SinkSubscription<TSink>(MapChannel channel, TSink sink) : InlineSubscription(channel)
+    where TSink : ISnapshotChangeSink
+{
+    // Not readonly: a struct sink's own state (a count, a position) must survive from one call to the next.
+#pragma warning disable IDE0044
+    private TSink _sink = sink;
+#pragma warning restore IDE0044
+
+    protected override void Deliver(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous)
+        => _sink.OnChange(kind, key, value, previous);
+}
+
+/// <summary>A typed handler (<see cref="MapChannel{TKey, TValue}.Subscribe"/>), held by value so a struct is never boxed.</summary>
+internal sealed class HandlerSubscription<TKey, TValue, THandler>(MapChannel channel, THandler handler) : InlineSubscription(channel)
+    where TKey : unmanaged
+    where TValue : unmanaged
+    where THandler : IMapChangeHandler<TKey, TValue>
+{
+    // Not readonly: a struct handler's own state must survive from one call to the next.
+#pragma warning disable IDE0044
+    private THandler _handler = handler;
+#pragma warning restore IDE0044
+
+    protected override void Deliver(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous)
+    {
+        TValue current = value.IsEmpty ? default : MemoryMarshal.Read<TValue>(value);
+        TValue before = previous.IsEmpty ? default : MemoryMarshal.Read<TValue>(previous);
+        _handler.OnChange(kind, in MemoryMarshal.AsRef<TKey>(key), in current, in before);
+    }
+}
