@@ -14,6 +14,13 @@
  * The first argument is the map variable itself (not a pointer to it): its name, as written, gives the
  * notice's tag. The key's size is sizeof(*key) at each call site, so every reserve has a constant size.
  *
+ * Where two watched maps' names hash to the same tag, or a map is renamed in the source while user space
+ * keeps watching it under its old tag, give the tag explicitly (any __u32 both sides agree on) and set the
+ * same value as MapChannelOptions.NoticeTag on the channel:
+ *   bpfchan_update_tagged(counts, 7, &key, &value, BPF_ANY);
+ *   bpfchan_delete_tagged(counts, 7, &key);
+ *   bpfchan_touch_tagged(counts, 7, &key);
+ *
  * Record format (little-endian, as the CPU writes it), one ring record per notice:
  *   offset 0  __u32 tag       FNV-1a (32-bit) of the map's name, at most its first 15 bytes (the kernel's
  *                             BPF_OBJ_NAME_LEN - 1), so user space computes it from the map's kernel name
@@ -98,34 +105,44 @@ static __always_inline void __bpfchan_publish(void *ring, void *lost, __u32 tag,
 #define __BPFCHAN_CHECK_KEY(key) \
 	_Static_assert(sizeof(*(key)) <= BPFCHAN_MAX_KEY_SIZE, "bpfchan: the key is larger than BPFCHAN_MAX_KEY_SIZE")
 
-/* bpf_map_update_elem(&map, key, value, flags); on success, an update notice. Returns the helper's result. */
-#define bpfchan_update(map, key, value, flags)                                                              \
+/* bpf_map_update_elem(&map, key, value, flags); on success, an update notice tagged tag. Returns the helper's result. */
+#define bpfchan_update_tagged(map, tag, key, value, flags)                                                  \
 	({                                                                                                  \
 		__BPFCHAN_CHECK_KEY(key);                                                                   \
 		long __bpfchan_ret = bpf_map_update_elem(&(map), (key), (value), (flags));                  \
 		if (__bpfchan_ret == 0)                                                                     \
-			__bpfchan_publish(&bpfchan_changes, &bpfchan_lost, BPFCHAN_TAG(map),                 \
-					  BPFCHAN_NOTICE_UPDATE, (key), sizeof(*(key)));                    \
+			__bpfchan_publish(&bpfchan_changes, &bpfchan_lost, (tag), BPFCHAN_NOTICE_UPDATE,     \
+					  (key), sizeof(*(key)));                                           \
 		__bpfchan_ret;                                                                              \
 	})
 
-/* bpf_map_delete_elem(&map, key); on success, a delete notice. Returns the helper's result. */
-#define bpfchan_delete(map, key)                                                                            \
+/* bpf_map_delete_elem(&map, key); on success, a delete notice tagged tag. Returns the helper's result. */
+#define bpfchan_delete_tagged(map, tag, key)                                                                \
 	({                                                                                                  \
 		__BPFCHAN_CHECK_KEY(key);                                                                   \
 		long __bpfchan_ret = bpf_map_delete_elem(&(map), (key));                                    \
 		if (__bpfchan_ret == 0)                                                                     \
-			__bpfchan_publish(&bpfchan_changes, &bpfchan_lost, BPFCHAN_TAG(map),                 \
-					  BPFCHAN_NOTICE_DELETE, (key), sizeof(*(key)));                    \
+			__bpfchan_publish(&bpfchan_changes, &bpfchan_lost, (tag), BPFCHAN_NOTICE_DELETE,     \
+					  (key), sizeof(*(key)));                                           \
 		__bpfchan_ret;                                                                              \
 	})
 
-/* A touch notice for a value changed in place (through the pointer from bpf_map_lookup_elem). */
-#define bpfchan_touch(map, key)                                                                             \
+/* A touch notice tagged tag for a value changed in place (through the pointer from bpf_map_lookup_elem). */
+#define bpfchan_touch_tagged(map, tag, key)                                                                 \
 	({                                                                                                  \
 		__BPFCHAN_CHECK_KEY(key);                                                                   \
-		__bpfchan_publish(&bpfchan_changes, &bpfchan_lost, BPFCHAN_TAG(map), BPFCHAN_NOTICE_TOUCH,   \
-				  (key), sizeof(*(key)));                                                   \
+		(void)&(map);                                                                               \
+		__bpfchan_publish(&bpfchan_changes, &bpfchan_lost, (tag), BPFCHAN_NOTICE_TOUCH, (key),       \
+				  sizeof(*(key)));                                                          \
 	})
+
+/* bpf_map_update_elem(&map, key, value, flags); on success, an update notice. Returns the helper's result. */
+#define bpfchan_update(map, key, value, flags) bpfchan_update_tagged(map, BPFCHAN_TAG(map), key, value, flags)
+
+/* bpf_map_delete_elem(&map, key); on success, a delete notice. Returns the helper's result. */
+#define bpfchan_delete(map, key) bpfchan_delete_tagged(map, BPFCHAN_TAG(map), key)
+
+/* A touch notice for a value changed in place (through the pointer from bpf_map_lookup_elem). */
+#define bpfchan_touch(map, key) bpfchan_touch_tagged(map, BPFCHAN_TAG(map), key)
 
 #endif

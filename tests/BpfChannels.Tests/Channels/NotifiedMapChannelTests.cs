@@ -8,7 +8,7 @@ namespace BpfChannels.Tests.Channels;
 /// Notified map channels against the kernel: programs in bpf/notified.bpf.c change the map through the
 /// bpfchannels_notify.h wrappers (driven by BPF_PROG_TEST_RUN), a MapChangeNotifier reads the change ring.
 /// </summary>
-public sealed class NotifiedMapChannelTests
+public sealed partial class NotifiedMapChannelTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 

@@ -80,6 +80,18 @@ static long put_percpu_one(__u32 i, struct loop_state *s)
 	return 0;
 }
 
+/* The tag a renamed map keeps using (MapChannelOptions.NoticeTag on the user side). */
+#define RENAMED_TAG 0x0badc0de
+
+static long put_tagged_one(__u32 i, struct loop_state *s)
+{
+	__u32 key = s->key + i;
+	__u64 value = s->value + i;
+	if (bpfchan_update_tagged(watched, RENAMED_TAG, &key, &value, BPF_ANY) == 0)
+		s->done++;
+	return 0;
+}
+
 #define RUN(callback, args)                                                          \
 	({                                                                           \
 		struct loop_state s = { .key = (args)->key, .value = (args)->value }; \
@@ -120,6 +132,13 @@ SEC("syscall")
 int put_percpu(struct notified_args *args)
 {
 	return RUN(put_percpu_one, args);
+}
+
+/* watched[key + i] = value + i through bpfchan_update_tagged, with the explicit tag RENAMED_TAG. */
+SEC("syscall")
+int put_tagged(struct notified_args *args)
+{
+	return RUN(put_tagged_one, args);
 }
 
 char LICENSE[] SEC("license") = "GPL";
