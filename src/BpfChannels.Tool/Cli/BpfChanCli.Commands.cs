@@ -18,6 +18,7 @@ internal static partial class BpfChanCli
     internal static readonly Option<bool> ExistOption = new("--exist") { Description = "Only replace: fail with exit code 4 if the key is missing (BPF_EXIST)" };
     internal static readonly Option<int> IntervalOption = new("--interval") { Description = "Poll interval in milliseconds", DefaultValueFactory = _ => 1000, HelpName = "MS" };
     internal static readonly Option<int?> CountOption = new("--count") { Description = "Stop after this many changes (watch) or records (events)", HelpName = "N" };
+    internal static readonly Option<bool> NotifiedOption = new("--notified") { Description = "watch: follow the change notices of the map's programs (their bpfchan_changes ring) instead of polling; the map is still read in full every --interval" };
     internal static readonly Option<string> FilterOption = new("--filter") { Description = "Only entries whose key or value text contains this", HelpName = "TEXT" };
     internal static readonly Option<string> BtfFileOption = new("--btf") { Description = "Read the record type from this BPF object (.o) or raw BTF file", HelpName = "FILE" };
     internal static readonly Option<uint?> BtfIdOption = new("--btf-id") { Description = "Read the record type from the kernel BTF object with this id (bpftool btf list)", HelpName = "ID" };
@@ -64,7 +65,7 @@ internal static partial class BpfChanCli
         root.Add(Leaf("pin", "MAP PATH — pin on bpffs", MapAdminCommands.Pin, true));
         root.Add(Leaf("unpin", "PATH — remove a pin", MapAdminCommands.Unpin, true));
         root.Add(Leaf("freeze", "MAP — make the map read-only for user space", MapAdminCommands.Freeze, true));
-        root.Add(Leaf("watch", "MAP — the entries, then every change: a live table on a terminal, lines otherwise", WatchCommand.RunAsync, true, IntervalOption, CountOption, FilterOption, SumOption));
+        root.Add(Leaf("watch", "MAP — the entries, then every change: a live table on a terminal, lines otherwise", WatchCommand.RunAsync, true, IntervalOption, CountOption, FilterOption, SumOption, NotifiedOption));
         root.Add(Leaf("events", "MAP — tail a ring buffer's records (hex, or by a BTF type with --type: from --btf, --btf-id, or the programs that use the ring buffer)", EventsCommand.RunAsync, true, CountOption, TypeOption, BtfFileOption, BtfIdOption));
         root.Add(CompletionCommand.Build(stdout));
         return root;

@@ -5,7 +5,7 @@ using Spectre.Console.Rendering;
 namespace BpfChannels.Tool;
 
 /// <summary>
-/// watch on a terminal: a table redrawn after every poll with each entry's value, when and how it last changed,
+/// watch on a terminal: a table redrawn after every poll (or, notified, as changes arrive) with each entry's value, when and how it last changed,
 /// how often it changes, and the cells that changed in the last poll highlighted. Colours follow NO_COLOR.
 /// </summary>
 internal static class LiveTable
@@ -24,8 +24,7 @@ internal static class LiveTable
             {
                 while (count is not { } limit || watch.Changes < limit)
                 {
-                    _ = await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
-                    watch.Poll(initial: false);
+                    await watch.NextAsync(timer, interval, cancellationToken).ConfigureAwait(false);
                     recent.Kinds.Clear();
                     recent.Removed.Clear();
                     _ = watch.Report(ref recent, initial: false);
@@ -82,7 +81,9 @@ internal static class LiveTable
 
         int matching = watch.Matching();
         table.Caption($"{Markup.Escape(info.Name)} ({BpfMapTypeNames.GetName(info.Type)}): {matching} entries{(shown < matching ? $", first {shown} shown" : string.Empty)}, "
-            + $"{watch.Changes} changes, read in {watch.LastPollDuration.TotalMilliseconds:0.0} ms every {interval.TotalMilliseconds:0} ms. Ctrl+C stops.");
+            + $"{watch.Changes} changes, " + (watch.IsNotified
+                ? $"notified by the map's programs, read in full every {interval.TotalMilliseconds:0} ms. Ctrl+C stops."
+                : $"read in {watch.LastPollDuration.TotalMilliseconds:0.0} ms every {interval.TotalMilliseconds:0} ms. Ctrl+C stops."));
         return table;
     }
 

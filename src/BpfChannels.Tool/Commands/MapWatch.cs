@@ -1,30 +1,74 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace BpfChannels.Tool;
 
-/// <summary>The state of a watch: the last two reads of the map, the diff between them and per-key history.</summary>
-internal sealed class MapWatch(BpfMap map, EntryFormat format, string? filter, bool sum)
+/// <summary>
+/// The state of a watch: a byte-level <see cref="MapChannel"/> over the map (<see cref="MapChannel.Create"/>), polled
+/// every interval or notified by the map's programs, the changes it delivered since the last report, and per-key history.
+/// </summary>
+/// <remarks>
+/// The channel's inline handler runs on the thread that finds a change (the poll's caller, or the notifier's thread)
+/// and only queues a copy; <see cref="Report"/> formats the queued changes on the watch's own thread.
+/// </remarks>
+internal sealed class MapWatch : IDisposable
 {
-    private BpfMapSnapshot _previous = new(map.KeySize, map.ValueBufferSize);
-    private BpfMapSnapshot _current = new(map.KeySize, map.ValueBufferSize);
+    private readonly EntryFormat _format;
+    private readonly string? _filter;
+    private readonly bool _sum;
+    private readonly MapChannel _channel;
+    private readonly MapChangeNotifier? _notifier;
+    private readonly ConcurrentQueue<Change> _changes = new();
+    private readonly SemaphoreSlim _arrived = new(0);
+    private readonly IDisposable _subscription;
+    private readonly BpfMapSnapshot _state;
+    private int _listing;
 
-    public EntryFormat Format => format;
-
-    public bool Sum => sum;
-
-    /// <summary>How many current entries the filter lets through.</summary>
-    public int Matching()
+    /// <summary>Starts watching: reads the map (the listing), then follows it polled, or notified through <paramref name="notifier"/>.</summary>
+    /// <param name="map">The map; the caller disposes it after the watch.</param>
+    /// <param name="format">How keys and values are shown (and matched by the filter).</param>
+    /// <param name="filter">Only entries whose text contains this, or <see langword="null"/>.</param>
+    /// <param name="sum">Whether per-CPU values are shown with their sum.</param>
+    /// <param name="notifier">The change ring's reader when the map's programs publish notices; the watch disposes it.</param>
+    /// <param name="reconcileInterval">In notified mode, how often the whole map is read anyway (writes that sent no notice).</param>
+    public MapWatch(BpfMap map, EntryFormat format, string? filter, bool sum, MapChangeNotifier? notifier, TimeSpan reconcileInterval)
     {
-        int matching = 0;
-        for (int i = 0; i < _current.Count; i++)
+        _format = format;
+        _filter = filter;
+        _sum = sum;
+        _notifier = notifier;
+        var options = new MapChannelOptions
         {
-            matching += Matches(_current.KeyAt(i), _current.ValueAt(i)) ? 1 : 0;
+            ReadStrategy = MapDumpCommand.ReadStrategy(map),
+            PollWhenUnobserved = true,
+            Mode = notifier is null ? MapChannelMode.Polled : MapChannelMode.Notified,
+            ChangeNotifier = notifier,
+            ReconcileInterval = reconcileInterval,
+        };
+        _channel = MapChannel.Create(map, options);
+        _state = new BpfMapSnapshot(_channel.KeySize, _channel.StateValueSize);
+        long start = Stopwatch.GetTimestamp();
+        if (notifier is null)
+        {
+            _ = _channel.Poll(); // the listing; a notified channel lists when the handler subscribes
         }
 
-        return matching;
+        _subscription = _channel.SubscribeBytes(new QueueSink(_changes, _arrived));
+        LastPollDuration = Stopwatch.GetElapsedTime(start);
+        Polls = 1;
+        _listing = _changes.Count; // delivered during SubscribeBytes, before any change
+        _channel.CopyStateTo(_state);
     }
 
-    public BpfMapSnapshot Current => _current;
+    public EntryFormat Format => _format;
+
+    public bool Sum => _sum;
+
+    /// <summary>Whether the map's programs notify the watch of their changes (<see cref="MapChannelMode.Notified"/>).</summary>
+    public bool IsNotified => _notifier is not null;
+
+    /// <summary>The state as of the last report.</summary>
+    public BpfMapSnapshot Current => _state;
 
     /// <summary>Changes reported so far (after the initial listing), counting only those the filter lets through.</summary>
     public long Changes { get; private set; }
@@ -36,40 +80,98 @@ internal sealed class MapWatch(BpfMap map, EntryFormat format, string? filter, b
     /// <summary>Per key (hex): when it last changed, how it changed and how many times.</summary>
     public Dictionary<string, KeyHistory> History { get; } = new(StringComparer.Ordinal);
 
-    public void Poll(bool initial)
+    /// <summary>How many current entries the filter lets through.</summary>
+    public int Matching()
     {
-        long start = Stopwatch.GetTimestamp();
-        (_previous, _current) = (_current, _previous);
-        _ = map.ReadSnapshot(_current, MapDumpCommand.ReadStrategy(map));
-        LastPollDuration = Stopwatch.GetElapsedTime(start);
-        Polls++;
-        if (initial)
+        int matching = 0;
+        for (int i = 0; i < _state.Count; i++)
         {
-            _previous.CopyFrom(_current);
+            matching += Matches(_state.KeyAt(i), _state.ValueAt(i)) ? 1 : 0;
         }
+
+        return matching;
     }
 
-    /// <summary>Reports the last poll's changes to <paramref name="sink"/> (the whole map as Added for the first).</summary>
+    /// <summary>
+    /// Waits for the next changes: a polled watch waits for <paramref name="timer"/>'s tick and reads the whole map; a
+    /// notified one waits until changes arrive, or an interval passes (the channel reconciles on its own).
+    /// </summary>
+    public async Task NextAsync(PeriodicTimer timer, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        if (IsNotified)
+        {
+            _ = await _arrived.WaitAsync(interval, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        _ = await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+        Poll();
+    }
+
+    private void Poll()
+    {
+        long start = Stopwatch.GetTimestamp();
+        _ = _channel.Poll();
+        LastPollDuration = Stopwatch.GetElapsedTime(start);
+        Polls++;
+    }
+
+    /// <summary>Reports the changes delivered since the last report to <paramref name="sink"/> (the listing, as Added, for the first).</summary>
     public int Report<TSink>(ref TSink sink, bool initial)
         where TSink : struct, ISnapshotChangeSink
     {
-        var filtered = new FilteringSink<TSink>(this, sink, initial);
-        if (initial)
+        int reported = 0;
+        while ((!initial || _listing > 0) && _changes.TryDequeue(out Change change))
         {
-            var empty = new BpfMapSnapshot(map.KeySize, map.ValueBufferSize);
-            _ = SnapshotDiff.Compare(empty, _current, ref filtered);
-        }
-        else
-        {
-            _ = SnapshotDiff.Compare(_previous, _current, ref filtered);
+            bool listed = _listing > 0;
+            _listing -= listed ? 1 : 0;
+            if (Record(change, listed))
+            {
+                sink.OnChange(change.Kind, change.Key, change.Value, change.Previous);
+                reported++;
+            }
         }
 
-        sink = filtered.Inner;
-        return filtered.Count;
+        _channel.CopyStateTo(_state);
+        return reported;
     }
 
     public bool Matches(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) =>
-        filter is null || format.Text(key, value, sum && !value.IsEmpty).Contains(filter, StringComparison.OrdinalIgnoreCase);
+        _filter is null || _format.Text(key, value, _sum && !value.IsEmpty).Contains(_filter, StringComparison.OrdinalIgnoreCase);
+
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        _channel.CompleteAsync().GetAwaiter().GetResult();
+        _notifier?.Dispose();
+        _arrived.Dispose();
+    }
+
+    /// <summary>Updates the history for one change the filter lets through; returns whether it does.</summary>
+    private bool Record(Change change, bool listed)
+    {
+        if (!Matches(change.Key, change.Value.Length == 0 ? change.Previous : change.Value))
+        {
+            return false;
+        }
+
+        DateTime now = DateTime.Now;
+        string id = Convert.ToHexString(change.Key);
+        if (!History.TryGetValue(id, out KeyHistory? history))
+        {
+            History[id] = history = new KeyHistory { FirstSeen = now };
+        }
+
+        if (!listed)
+        {
+            history.LastChange = now;
+            history.LastKind = change.Kind;
+            history.Count++;
+            Changes++;
+        }
+
+        return true;
+    }
 
     internal sealed class KeyHistory
     {
@@ -82,37 +184,18 @@ internal sealed class MapWatch(BpfMap map, EntryFormat format, string? filter, b
         public DateTime FirstSeen { get; init; }
     }
 
-    private struct FilteringSink<TSink>(MapWatch watch, TSink inner, bool initial) : ISnapshotChangeSink
-        where TSink : struct, ISnapshotChangeSink
+    private readonly record struct Change(MapChangeKind Kind, byte[] Key, byte[] Value, byte[] Previous);
+
+    /// <summary>Copies each change off the channel's thread (the spans live only during the call).</summary>
+    private readonly struct QueueSink(ConcurrentQueue<Change> queue, SemaphoreSlim arrived) : ISnapshotChangeSink
     {
-        public TSink Inner = inner;
-
-        public int Count { get; private set; }
-
         public void OnChange(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous)
         {
-            if (!watch.Matches(key, value.IsEmpty ? previous : value))
+            queue.Enqueue(new Change(kind, key.ToArray(), value.ToArray(), previous.ToArray()));
+            if (arrived.CurrentCount == 0)
             {
-                return;
+                _ = arrived.Release(); // the reporting side drains everything queued, however many releases it sees
             }
-
-            DateTime now = DateTime.Now;
-            string id = Convert.ToHexString(key);
-            if (!watch.History.TryGetValue(id, out KeyHistory? history))
-            {
-                watch.History[id] = history = new KeyHistory { FirstSeen = now };
-            }
-
-            if (!initial)
-            {
-                history.LastChange = now;
-                history.LastKind = kind;
-                history.Count++;
-                watch.Changes++;
-            }
-
-            Count++;
-            Inner.OnChange(kind, key, value, previous);
         }
     }
 }
