@@ -30,8 +30,10 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
     private volatile bool _closed;
 
     // Wakes a dedicated pump thread (Observe) directly: a blocking wait on the buffer's own async waiter would
-    // need a thread-pool thread to run its continuation, which is what a pump must never depend on.
-    private readonly ManualResetEventSlim _signal = new(initialState: true);
+    // need a thread-pool thread to run its continuation, which is what a pump must never depend on. No spinning
+    // before it blocks: the pump drains everything buffered before it waits, so a spin could only catch a change
+    // arriving within microseconds of the last, and at a steady rate of isolated changes it burns CPU on every one.
+    private readonly ManualResetEventSlim _signal = new(initialState: true, spinCount: 0);
 
     internal MapChangeReader(MapChannel<TKey, TValue> owner, MapChannelOptions options, Func<TKey, bool>? filter)
     {
@@ -79,6 +81,10 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
 
     /// <summary>Blocks until a change may be readable or the stream is over; for a pump on its own thread.</summary>
     /// <returns><see langword="false"/> once the stream is completed and empty (<see cref="Completion"/> says how it ended).</returns>
+    /// <remarks>
+    /// The wait itself takes no cancellation token (registering one costs on every wait); cancelling callers also
+    /// dispose the reader, which sets the signal, and this method checks the token each time it wakes.
+    /// </remarks>
     internal bool WaitToRead(CancellationToken cancellationToken)
     {
         while (true)
@@ -95,7 +101,9 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
                 return false;
             }
 
-            _signal.Wait(cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            _signal.Wait();
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
