@@ -213,7 +213,7 @@ public abstract partial class MapChannel : IAsyncDisposable
     /// and <see cref="MapChannelOptions.FullMode"/> for subscribers opened from now on, the mode, notifier, tag and
     /// reconcile interval at once. The write queue keeps the <see cref="MapChannelOptions.WriteCapacity"/> and
     /// <see cref="MapChannelOptions.MaxWriteBatch"/> it was created with, and the channel keeps its
-    /// <see cref="MapChannelOptions.TimeProvider"/>.
+    /// clock (<see cref="MapChannelOptions.WithTimeProvider"/>).
     /// </summary>
     /// <param name="options">The new options (copied).</param>
     /// <returns>Whether <paramref name="options"/> asks for a write capacity or batch size other than the ones in effect, which this channel cannot apply.</returns>

@@ -61,10 +61,21 @@ public sealed class MapChannelOptions
     public uint? NoticeTag { get; set; }
 
     /// <summary>
-    /// The clock the reconcile interval is measured on; <see langword="null"/> (the default) for <see cref="TimeProvider.System"/>.
-    /// Set when the channel is created (<see cref="MapChannel.Reconfigure"/> keeps the first one); tests pass a fake clock.
+    /// Sets the clock the reconcile interval is measured on (<see langword="null"/>, the default, for
+    /// <see cref="System.TimeProvider.System"/>); tests pass a fake clock. Read when the channel is created:
+    /// <see cref="MapChannel.Reconfigure"/> keeps the first one.
     /// </summary>
-    public TimeProvider? TimeProvider { get; set; }
+    /// <param name="timeProvider">The clock, or <see langword="null"/> for the system clock.</param>
+    /// <returns>These options.</returns>
+    /// <remarks>A method rather than a settable property, so that binding these options from configuration never meets a clock.</remarks>
+    public MapChannelOptions WithTimeProvider(TimeProvider? timeProvider)
+    {
+        TimeProvider = timeProvider;
+        return this;
+    }
+
+    /// <summary>The clock <see cref="WithTimeProvider"/> set, or <see langword="null"/>.</summary>
+    internal TimeProvider? TimeProvider { get; private set; }
 
     /// <summary>A copy of these options (the notifier and the time provider are shared, not copied).</summary>
     /// <returns>A new instance with the same values.</returns>

@@ -57,7 +57,7 @@ public sealed partial class NotifiedMapChannelTests
     {
         using var bpf = new NotifiedObject();
         var time = new FakeTimeProvider();
-        MapChannel<uint, ulong> channel = bpf.Channel(new MapChannelOptions { ReconcileInterval = TimeSpan.FromMinutes(10), TimeProvider = time });
+        MapChannel<uint, ulong> channel = bpf.Channel(new MapChannelOptions { ReconcileInterval = TimeSpan.FromMinutes(10) }.WithTimeProvider(time));
         using MapChangeReader<uint, ulong> reader = channel.OpenReader();
         CancellationToken ct = TestContext.Current.CancellationToken;
         Assert.Equal(1, channel.Polls); // the listing
