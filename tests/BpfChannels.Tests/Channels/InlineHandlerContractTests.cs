@@ -76,11 +76,7 @@ public abstract class InlineHandlerContractTests
     [Fact]
     public void Subscribe_UnchangedPoll_AllocatesNothing()
     {
-        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(1024);
-        for (uint i = 0; i < 1000; i++)
-        {
-            map.Update(i, i);
-        }
+        using BpfMap<uint, ulong> map = Filled(1000);
 
         MapChannel<uint, ulong> channel = Polled(map);
         using IDisposable subscription = channel.Subscribe(new CountingHandler(new Recorder()));
@@ -90,11 +86,7 @@ public abstract class InlineHandlerContractTests
     [Fact]
     public void Subscribe_ChangedPolls_AllocateNothingPerChange()
     {
-        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(1024);
-        for (uint i = 0; i < 1000; i++)
-        {
-            map.Update(i, i);
-        }
+        using BpfMap<uint, ulong> map = Filled(1000);
 
         MapChannel<uint, ulong> channel = Polled(map);
         var recorder = new Recorder();
@@ -188,6 +180,18 @@ public abstract class InlineHandlerContractTests
         Assert.Equal(2, result.Changes);
         Assert.Equal(1, channel.Relists);
         Assert.Equal([MapChangeKind.Added, MapChangeKind.Added, MapChangeKind.Updated], sink.Changes.Select(c => c.Kind).Order());
+    }
+
+    /// <summary>A hash of <paramref name="entries"/> entries, key i holding i.</summary>
+    private BpfMap<uint, ulong> Filled(uint entries)
+    {
+        BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>((int)entries + 24);
+        for (uint i = 0; i < entries; i++)
+        {
+            map.Update(i, i);
+        }
+
+        return map;
     }
 
     /// <summary>A channel that has read the map once, so a subscriber's listing is the map's contents.</summary>
