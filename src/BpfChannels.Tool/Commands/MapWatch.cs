@@ -125,7 +125,8 @@ internal sealed class MapWatch : IDisposable
         {
             bool listed = _listing > 0;
             _listing -= listed ? 1 : 0;
-            if (Record(change, listed))
+            // The listing goes to the first report only; a live table, which never asks for it, just records it.
+            if (Record(change, listed) && (initial || !listed))
             {
                 sink.OnChange(change.Kind, change.Key, change.Value, change.Previous);
                 reported++;
