@@ -53,6 +53,24 @@ public sealed partial class NotifiedMapChannelTests
     }
 
     [Fact]
+    public async Task Reconfigure_NewNoticeTag_NoticesOfTheNewTagRouted()
+    {
+        using var bpf = new NotifiedObject();
+        MapChannel<uint, ulong> channel = bpf.Channel();
+        using MapChangeReader<uint, ulong> reader = channel.OpenReader();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        Assert.Equal(MapChangeNotifier.Tag("watched"), channel.NoticeTag);
+
+        Assert.False(channel.Reconfigure(new MapChannelOptions { Mode = MapChannelMode.Notified, ChangeNotifier = bpf.Notifier, NoticeTag = 0x0badc0de }));
+        Assert.Equal(0x0badc0deu, channel.NoticeTag);
+        Assert.Equal(1, bpf.Run("put_tagged", key: 9, count: 1, value: 90));
+
+        Assert.Equal(new MapChange<uint, ulong>(MapChangeKind.Added, 9, 90, 0), (await Take(reader, 1, ct))[0]);
+        Assert.Equal(1, channel.Notices);
+        Assert.Equal(0, channel.ReconciledChanges);
+    }
+
+    [Fact]
     public async Task Reconcile_FakeClockReachesTheInterval_ReadsTheMapThenAndNotBefore()
     {
         using var bpf = new NotifiedObject();
