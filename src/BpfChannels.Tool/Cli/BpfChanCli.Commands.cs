@@ -23,7 +23,7 @@ internal static partial class BpfChanCli
     internal static readonly Option<uint?> BtfIdOption = new("--btf-id") { Description = "Read the record type from the kernel BTF object with this id (bpftool btf list)", HelpName = "ID" };
     internal static readonly Option<string> TypeOption = new("--type") { Description = "The record's BTF type name (struct event)", HelpName = "NAME" };
 
-    private static RootCommand Build(TextWriter stdout, TextWriter stderr, bool terminal)
+    internal static RootCommand Build(TextWriter stdout, TextWriter stderr, bool terminal)
     {
         var root = new RootCommand("bpfchan: BPF maps from the shell. bpftool's grammar (map dump id 5) and short forms (dump 5).\n"
             + "Exit codes: 0 success, 1 usage, 2 map/pin/key not found, 3 the kernel refused, 4 an update's condition failed.")
