@@ -97,7 +97,8 @@ internal static partial class BpfChanCli
             at = at.Parent;
         }
 
-        if (at is not OptionResult { Option: var option } result || result.Tokens.Count == 0)
+        if (at is not OptionResult { Option: var option } result || result.Tokens.Count == 0
+            || !error.Message.StartsWith("Cannot parse argument", StringComparison.Ordinal))
         {
             return null;
         }
