@@ -83,6 +83,49 @@ public sealed class HostingAttachTests
     }
 
     [Fact]
+    public async Task Reload_XdpLinkOnAnInterface_OldLinkGoesFirstAndTheNewObjectsProgramIsAttached()
+    {
+        BpfTestEnvironment.RequireBpf();
+        string objectName = "xdp-" + Guid.NewGuid().ToString("N")[..8];
+        string device = "bcx" + Guid.NewGuid().ToString("N")[..8]; // unique per run: other tests share the kernel
+        Ip("link", "add", device, "type", "veth", "peer", "name", device + "p");
+        try
+        {
+            HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+            builder.Services.AddBpfChannels().AddXdpPassBpf(bpf =>
+            {
+                bpf.ObjectName = objectName;
+                bpf.Attach(p => p.Pass, device);
+            });
+            using IHost host = builder.Build();
+            await host.StartAsync(TestContext.Current.CancellationToken);
+            try
+            {
+                BpfProgramLinks links = host.Services.GetRequiredService<BpfProgramLinks>();
+                BpfLink before = Assert.Single(links.Attached).Link;
+
+                // XDP takes one link per interface: attaching the new object's program first fails with EBUSY.
+                BpfObject reloaded = host.Services.GetRequiredService<BpfObjectHost>().Reload(objectName);
+
+                BpfAttachedProgram after = Assert.Single(links.Attached);
+                Assert.True(before.IsDisposed);
+                Assert.False(after.Link.IsDisposed);
+                Assert.Equal(device, after.Target);
+                uint programId = BpfProgramInfo.FromHandle(reloaded.GetProgram(XdpPassBpf.ProgramName.Pass).Handle).Id;
+                Assert.Contains(BpfLinkInfo.GetAll(), l => l.ProgramId == programId);
+            }
+            finally
+            {
+                await host.StopAsync(CancellationToken.None);
+            }
+        }
+        finally
+        {
+            Ip("link", "del", device); // and its peer
+        }
+    }
+
+    [Fact]
     public void Attach_SelectorReturningNoProgram_ThrowsNamingAProgram()
     {
         var services = new ServiceCollection();
@@ -91,5 +134,13 @@ public sealed class HostingAttachTests
         ArgumentException e = Assert.Throws<ArgumentException>(() => builder.AddHostedCounterBpf(bpf => bpf.Attach(_ => null!)));
 
         Assert.Contains("p => p.CountEnter", e.Message, StringComparison.Ordinal);
+    }
+
+    private static void Ip(params string[] arguments)
+    {
+        using var ip = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ip", arguments) { RedirectStandardError = true })!;
+        string error = ip.StandardError.ReadToEnd();
+        ip.WaitForExit();
+        Assert.True(ip.ExitCode == 0, $"ip {string.Join(' ', arguments)} failed: {error}");
     }
 }
