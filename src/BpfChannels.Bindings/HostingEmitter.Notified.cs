@@ -40,12 +40,12 @@ internal sealed partial class HostingEmitter
                             {
                                 if (map.ChangeRing == {{Naming.Literal(ChangeRing)}})
                                 {
-                                    map.ChangeRing = objectName + "/" + {{Naming.Literal(ChangeRing)}};
+                                    map.ChangeRing = objectName + {{Naming.Literal("/" + ChangeRing)}};
                                 }
 
                                 if (map.ChangeLostCounter == {{Naming.Literal(LostCounter)}})
                                 {
-                                    map.ChangeLostCounter = objectName + "/" + {{Naming.Literal(LostCounter)}};
+                                    map.ChangeLostCounter = objectName + {{Naming.Literal("/" + LostCounter)}};
                                 }
                             }
                         }
@@ -53,14 +53,14 @@ internal sealed partial class HostingEmitter
             """);
         }
 
-        Append("        }");
-        Append(string.Empty);
+        Append("    }");
         if (HasChangeRing)
         {
             return;
         }
 
         Append($$"""
+
                 /// <summary>Fails start-up for a notified channel of this object, which declares no change ring to notify it.</summary>
                 private sealed class NotifiedValidator : {{Opt}}IValidateOptions<{{H}}BpfChannelsOptions>
                 {
@@ -83,7 +83,6 @@ internal sealed partial class HostingEmitter
                         return failures.Count == 0 ? {{Opt}}ValidateOptionsResult.Success : {{Opt}}ValidateOptionsResult.Fail(failures);
                     }
                 }
-
             """);
     }
 }
