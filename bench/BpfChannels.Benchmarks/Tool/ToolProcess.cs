@@ -16,6 +16,14 @@ internal static class ToolProcess
     /// </summary>
     public static string Bpfchan => LazyBpfchan.Value;
 
+    /// <summary>
+    /// An empty Native AOT program (<c>return 0;</c>) built with bpfchan's start-up settings
+    /// (src/BpfChannels.Tool/AotStartup.props): what any Native AOT process costs before its own code runs, so the
+    /// benchmarks show how much of bpfchan's time is the runtime's and how much bpfchan's. Published once per run into
+    /// artifacts/aot/aot-floor from a project written to artifacts/bench-floor.
+    /// </summary>
+    public static string AotFloor => LazyAotFloor.Value;
+
     public static string Bpftool { get; } = File.Exists("/usr/sbin/bpftool") ? "/usr/sbin/bpftool" : "bpftool";
 
     /// <summary>Runs the program to completion; fails on a non-zero exit so a broken run is never timed as a fast one.</summary>
@@ -52,6 +60,8 @@ internal static class ToolProcess
 
     private static readonly Lazy<string> LazyBpfchan = new(FindOrPublishBpfchan);
 
+    private static readonly Lazy<string> LazyAotFloor = new(PublishAotFloor);
+
     private static string FindOrPublishBpfchan()
     {
         string? configured = Environment.GetEnvironmentVariable("BPFCHANNELS_BPFCHAN");
@@ -60,19 +70,58 @@ internal static class ToolProcess
             return File.Exists(configured) ? configured : throw new InvalidOperationException($"BPFCHANNELS_BPFCHAN names {configured}, which does not exist.");
         }
 
+        string root = RepositoryRoot("set BPFCHANNELS_BPFCHAN to an AOT bpfchan");
+        return Publish(Path.Combine(root, "src", "BpfChannels.Tool", "BpfChannels.Tool.csproj"), Path.Combine(root, "artifacts", "aot", "BpfChannels.Tool"), "bpfchan");
+    }
+
+    private static string PublishAotFloor()
+    {
+        string root = RepositoryRoot("the floor program is built from src/BpfChannels.Tool/AotStartup.props");
+        string project = Path.Combine(root, "artifacts", "bench-floor");
+        Directory.CreateDirectory(project);
+        string settings = Path.Combine(root, "src", "BpfChannels.Tool", "AotStartup.props");
+        WriteIfChanged(Path.Combine(project, "AotFloor.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <AssemblyName>aot-floor</AssemblyName>
+                <PublishAot>true</PublishAot>
+                <EnableDefaultCompileItems>false</EnableDefaultCompileItems>
+              </PropertyGroup>
+              <ItemGroup>
+                <!-- Named: the SDK leaves everything under the artifacts folder out of its default items. -->
+                <Compile Include="Program.cs" />
+              </ItemGroup>
+              <Import Project="{settings}" />
+            </Project>
+            """);
+        WriteIfChanged(Path.Combine(project, "Program.cs"), "return 0;\n");
+        return Publish(Path.Combine(project, "AotFloor.csproj"), Path.Combine(root, "artifacts", "aot", "aot-floor"), "aot-floor");
+    }
+
+    private static void WriteIfChanged(string path, string text)
+    {
+        // Unchanged files keep their time stamps, so the incremental publish has nothing to redo.
+        if (!File.Exists(path) || File.ReadAllText(path) != text)
+        {
+            File.WriteAllText(path, text);
+        }
+    }
+
+    private static string RepositoryRoot(string otherwise)
+    {
         string? root = AppContext.BaseDirectory;
         while (root is not null && !File.Exists(Path.Combine(root, "BpfChannels.sln")))
         {
             root = Path.GetDirectoryName(root);
         }
 
-        if (root is null)
-        {
-            throw new InvalidOperationException("No repository above the benchmarks to publish bpfchan from: set BPFCHANNELS_BPFCHAN to an AOT bpfchan.");
-        }
+        return root ?? throw new InvalidOperationException($"No repository above the benchmarks to publish from: {otherwise}.");
+    }
 
-        string output = Path.Combine(root, "artifacts", "aot", "BpfChannels.Tool");
-        string project = Path.Combine(root, "src", "BpfChannels.Tool", "BpfChannels.Tool.csproj");
+    /// <summary>dotnet publish for linux-x64 (incremental: an up-to-date build costs only the check); the executable's path.</summary>
+    private static string Publish(string project, string output, string executable)
+    {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in new[] { "publish", project, "-c", "Release", "-r", "linux-x64", "-o", output, "-v", "quiet", "-nologo" })
         {
@@ -83,10 +132,10 @@ internal static class ToolProcess
         Task<string> error = publish.StandardError.ReadToEndAsync();
         string log = publish.StandardOutput.ReadToEnd();
         publish.WaitForExit();
-        string bpfchan = Path.Combine(output, "bpfchan");
-        return publish.ExitCode == 0 && File.Exists(bpfchan)
-            ? bpfchan
-            : throw new InvalidOperationException($"Publishing the AOT bpfchan failed ({publish.ExitCode}): {log}{error.Result}");
+        string path = Path.Combine(output, executable);
+        return publish.ExitCode == 0 && File.Exists(path)
+            ? path
+            : throw new InvalidOperationException($"Publishing {Path.GetFileName(project)} with Native AOT failed ({publish.ExitCode}): {log}{error.Result}");
     }
 
     private sealed class CountingStream : Stream

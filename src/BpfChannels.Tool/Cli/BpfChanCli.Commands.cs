@@ -24,7 +24,7 @@ internal static partial class BpfChanCli
     internal static readonly Option<uint?> BtfIdOption = new("--btf-id") { Description = "Read the record type from the kernel BTF object with this id (bpftool btf list)", HelpName = "ID" };
     internal static readonly Option<string> TypeOption = new("--type") { Description = "The record's BTF type name (struct event)", HelpName = "NAME" };
 
-    private static RootCommand Build(TextWriter stdout, TextWriter stderr, bool terminal)
+    internal static RootCommand Build(TextWriter stdout, TextWriter stderr, bool terminal)
     {
         var root = new RootCommand("bpfchan: BPF maps from the shell. bpftool's grammar (map dump id 5) and short forms (dump 5).\n"
             + "Exit codes: 0 success, 1 usage, 2 map/pin/key not found, 3 the kernel refused, 4 an update's condition failed.")
@@ -51,10 +51,10 @@ internal static partial class BpfChanCli
         var link = new Command("link", "bpftool's link show: links attaching programs");
         link.Add(Alias(Leaf("show", "LINK (optional) — every link, or the one named: id N, pinned PATH", ObjectShowCommands.Links, false), "list"));
         root.Add(link);
-        root.Add(Leaf("progs", "Every loaded program (prog show)", ObjectShowCommands.Programs, true));
-        root.Add(Leaf("links", "Every link (link show)", ObjectShowCommands.Links, true));
+        root.Add(Leaf("progs", "PROG (optional) — every loaded program, or the one named (prog show)", ObjectShowCommands.Programs, true));
+        root.Add(Leaf("links", "LINK (optional) — every link, or the one named (link show)", ObjectShowCommands.Links, true));
 
-        root.Add(Leaf("maps", "Every map with its pin paths (map show -f)", MapShowCommand.RunWithPins, true));
+        root.Add(Leaf("maps", "MAP (optional) — every map with its pin paths, or the one(s) named (map show -f)", MapShowCommand.RunWithPins, true));
         root.Add(Leaf("dump", "MAP — every entry", MapDumpCommand.Run, true, SumOption));
         root.Add(Leaf("lookup", "MAP KEY — one entry", MapElementCommands.Lookup, true, SumOption));
         root.Add(Leaf("update", "MAP KEY VALUE — write one entry", MapElementCommands.Update, true, AnyOption, NoExistOption, ExistOption));
@@ -87,7 +87,7 @@ internal static partial class BpfChanCli
             command.SetAction((parse, cancellationToken) => CommandGuard.RunAsync(stderr, () =>
             {
                 string[] given = parse.GetValue(words) ?? [];
-                RejectUnknownOptions(given, command);
+                RejectUnknownOptions(given, parse.CommandResult);
                 bool pretty = parse.GetValue(PrettyOption);
                 string? key = parse.GetValue(KeyOption);
                 string? value = parse.GetValue(ValueOption);
@@ -134,8 +134,9 @@ internal static partial class BpfChanCli
         return command;
     }
 
-    private static void RejectUnknownOptions(string[] words, Command command)
+    private static void RejectUnknownOptions(string[] words, System.CommandLine.Parsing.CommandResult result)
     {
+        Command command = result.Command;
         foreach (string word in words)
         {
             if (word.Length > 1 && word[0] == '-' && !char.IsAsciiDigit(word[1]))
@@ -148,7 +149,7 @@ internal static partial class BpfChanCli
 
                 names.AddRange(["--json", "--pretty", "--key", "--value", "--bpffs", "--help"]);
                 string hint = Suggestions.Closest(word, names) is { } close ? $" Did you mean '{close}'?" : string.Empty;
-                throw new UsageException($"Unknown option '{word}' for '{command.Name}'.{hint}");
+                throw new UsageException($"Unknown option '{word}' for '{command.Name}'.{hint} (see 'bpfchan {CommandPath(result)} --help')");
             }
         }
     }

@@ -56,7 +56,11 @@ internal static partial class BpfChanCli
         Command command = parse.CommandResult.Command;
         string? token = parse.UnmatchedTokens.Count > 0 ? parse.UnmatchedTokens[0] : null;
         string message = CommandGuard.OneLine(parse.Errors[0].Message);
-        if (token is not null)
+        if (NumberOptionError(parse.Errors[0]) is { } numberError)
+        {
+            message = numberError;
+        }
+        else if (token is not null)
         {
             message = $"Unknown command or argument '{token}' for 'bpfchan{(command is RootCommand ? string.Empty : " " + CommandPath(parse.CommandResult))}'.";
             var candidates = new List<string>();
@@ -79,6 +83,29 @@ internal static partial class BpfChanCli
 
         string path = command is RootCommand ? string.Empty : " " + CommandPath(parse.CommandResult);
         return $"{message} (see 'bpfchan{path} --help')";
+    }
+
+    /// <summary>
+    /// A number option given something else: System.CommandLine's message names the .NET type
+    /// (<c>System.Nullable`1[System.UInt32]</c>), which means nothing on a command line.
+    /// </summary>
+    private static string? NumberOptionError(ParseError error)
+    {
+        SymbolResult? at = error.SymbolResult;
+        while (at is not null and not OptionResult)
+        {
+            at = at.Parent;
+        }
+
+        if (at is not OptionResult { Option: var option } result || result.Tokens.Count == 0
+            || !error.Message.StartsWith("Cannot parse argument", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        Type type = Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType;
+        string? kind = type == typeof(int) ? "a whole number" : type == typeof(uint) ? "a whole number from 0 to 4294967295" : null;
+        return kind is null ? null : $"'{result.Tokens[^1].Value}' is not a valid value for {option.Name}: it takes {kind}.";
     }
 
     private static string CommandPath(CommandResult result)

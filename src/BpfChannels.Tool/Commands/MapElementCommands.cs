@@ -9,6 +9,14 @@ internal static class MapElementCommands
     {
         using BpfMap map = MapTarget.Open(context.Words, BpfPinAccess.ReadOnly);
         EntryFormat format = context.FormatFor(map, out BpfMapInfo info);
+        if (info.Type is BpfMapType.Queue or BpfMapType.Stack)
+        {
+            // As bpftool does: a lookup without a key on a queue or a stack is a peek.
+            return context.Words.AtEnd
+                ? Take(context, map, format, info, remove: false)
+                : throw new UsageException($"{BpfMapTypeNames.GetName(info.Type)} map '{info.Name}' has no keys: lookup without a key (or peek) reads its next value.");
+        }
+
         List<string> keyWords = KeyWords(context);
         byte[] key = format.ParseKey(keyWords);
         context.Words.ExpectEnd(context.Name);
@@ -137,6 +145,11 @@ internal static class MapElementCommands
         context.Words.ExpectEnd(context.Name);
         EntryFormat format = context.FormatFor(map, out BpfMapInfo info);
         RequireQueue(info);
+        return Take(context, map, format, info, remove);
+    }
+
+    private static Task<int> Take(CommandContext context, BpfMap map, EntryFormat format, BpfMapInfo info, bool remove)
+    {
         byte[] value = new byte[map.ValueBufferSize];
         if (!(remove ? map.TryLookupAndDelete(default, value) : map.TryLookup(default, value)))
         {

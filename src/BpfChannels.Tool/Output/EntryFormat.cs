@@ -151,7 +151,8 @@ internal sealed class EntryFormat
         string valueText = ValueText(value, sum);
         if (Info.KeySize == 0)
         {
-            return valueText;
+            // A queue's or a stack's value, as bpftool prints it ("value: 01 02 03 04") unless it is typed.
+            return ValueFormatted ? valueText : "value: " + valueText;
         }
 
         // Untyped entries read as bpftool prints them: "key: 05 00 00 00  value: 06 00 00 00".

@@ -76,6 +76,8 @@ public sealed class BpftoolParityTests : IDisposable
         { "ringbuf", 0, 0, 4096, 0 },
         { "user_ringbuf", 0, 0, 4096, 0 },
         { "bloom_filter", 0, 8, 8, 0 },
+        { "cgroup_storage", 8, 8, 0, 0 }, // storage for the program attached to a cgroup: empty until then
+        { "percpu_cgroup_storage", 8, 8, 0, 0 },
     };
 
     [Theory]
@@ -96,6 +98,12 @@ public sealed class BpftoolParityTests : IDisposable
         if (type is "queue" or "stack")
         {
             AssertSameJson(BpftoolJson("map", "peek", "pinned", pin), await BpfChanJsonAsync("map", "peek", "pinned", pin, "--json"), $"map peek of {type}");
+
+            // bpftool's lookup without a key peeks; the text is bpftool's too.
+            AssertSameJson(BpftoolJson("map", "lookup", "pinned", pin), await BpfChanJsonAsync("map", "lookup", "pinned", pin, "-j"), $"map lookup of {type}");
+            string bpftoolText = BpfTestEnvironment.Run(BpfTestEnvironment.RequireTool("bpftool"), "map", "peek", "pinned", pin);
+            Assert.Equal(bpftoolText, (await BpfChanAsync("map", "peek", "pinned", pin)).Output);
+            Assert.Equal(bpftoolText, (await BpfChanAsync("map", "lookup", "pinned", pin)).Output);
             return;
         }
 

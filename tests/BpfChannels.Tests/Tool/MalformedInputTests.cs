@@ -50,6 +50,15 @@ public sealed class MalformedInputTests
         { ["map", "show", "id", "{hashid}", "extra"], ExitCodes.Usage, "does not take 'extra'" },
         { ["pin", "{hash}", "/sys/fs/bpf/bpfchan_no_dir/x"], ExitCodes.Usage, "does not exist" },
         { ["unpin", "/sys/fs/bpf/bpfchan_nothing_here"], ExitCodes.NotFound, "Nothing is pinned" },
+        { ["mpa", "show"], ExitCodes.Usage, "Did you mean 'map'?" },
+        { ["map", "lsit"], ExitCodes.Usage, "Did you mean 'list'?" },
+        { ["map"], ExitCodes.Usage, "(see 'bpfchan map --help')" },
+        { ["dump", "{hash}", "--hlep"], ExitCodes.Usage, "Did you mean '--help'? (see 'bpfchan dump --help')" },
+        { ["events", "{hash}", "--btf-id", "abc"], ExitCodes.Usage, "'abc' is not a valid value for --btf-id: it takes a whole number" },
+        { ["watch", "{hash}", "--count", "many"], ExitCodes.Usage, "'many' is not a valid value for --count" },
+        { ["map", "lookup", "id", "{queueid}"], ExitCodes.NotFound, "queue 'bad_queue' is empty" },
+        { ["map", "lookup", "id", "{queueid}", "key", "1"], ExitCodes.Usage, "queue map 'bad_queue' has no keys: lookup without a key (or peek)" },
+        { ["map", "dump", "pinned", "/sys/fs/bpf"], ExitCodes.NotFound, "/sys/fs/bpf is a directory, not a pin" },
     };
 
     [Theory]
@@ -66,7 +75,7 @@ public sealed class MalformedInputTests
         string[] line = [.. args.Select(a => a
             .Replace("{hashid}", Id(hash.Map), StringComparison.Ordinal).Replace("{hash}", "id:" + Id(hash.Map), StringComparison.Ordinal)
             .Replace("{arrayid}", Id(array.Map), StringComparison.Ordinal).Replace("{array}", "id:" + Id(array.Map), StringComparison.Ordinal)
-            .Replace("{queue}", "id:" + Id(queue), StringComparison.Ordinal))];
+            .Replace("{queueid}", Id(queue), StringComparison.Ordinal).Replace("{queue}", "id:" + Id(queue), StringComparison.Ordinal))];
 
         (int code, string output, string error) = await BpfChanAsync(line);
 
@@ -78,5 +87,7 @@ public sealed class MalformedInputTests
         Assert.Contains(message, lines[0]);
         Assert.DoesNotContain("Exception", lines[0]);
         Assert.DoesNotContain("   at ", lines[0]);
+        Assert.DoesNotContain("System.", lines[0]); // no .NET type names
+
     }
 }
