@@ -58,8 +58,10 @@ public sealed partial class BpfMapSnapshot : IDisposable
     /// 0 keeps none. Lowering it releases the oldest kept buffers at once.
     /// </summary>
     /// <remarks>
-    /// Thread-safe. At most 32 buffers are kept, oldest released first, and a kept buffer is reused only for a
-    /// snapshot that needs at least seven eighths of it, so a small snapshot never holds on to a large buffer.
+    /// Thread-safe. At most 32 buffers are kept (a snapshot's keys, its values, and the index a get_next_key read or
+    /// <see cref="IndexOf"/> builds), oldest released first; buffers under 4 KiB are left to the GC; and a kept buffer
+    /// is reused only for a snapshot that needs at least seven eighths of it, so a small snapshot never holds on to a
+    /// large buffer.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public static long MaxPooledBytes
@@ -158,6 +160,7 @@ public sealed partial class BpfMapSnapshot : IDisposable
         _capacity = 0;
         SnapshotBufferPool.Return(keys);
         SnapshotBufferPool.Return(values);
+        _index.Release();
     }
 
     /// <summary>Throws when the snapshot is disposed.</summary>
@@ -205,8 +208,8 @@ public sealed partial class BpfMapSnapshot : IDisposable
     private void Grow(int capacity, int keep)
     {
         ThrowIfDisposed();
-        byte[] keys = SnapshotBufferPool.Rent(capacity * KeySize);
-        byte[] values = SnapshotBufferPool.Rent(capacity * ValueSize);
+        byte[] keys = SnapshotBufferPool.Rent<byte>(capacity * KeySize);
+        byte[] values = SnapshotBufferPool.Rent<byte>(capacity * ValueSize);
         keep = Math.Min(keep, Capacity);
         _keys.AsSpan(0, keep * KeySize).CopyTo(keys);
         _values.AsSpan(0, keep * ValueSize).CopyTo(values);

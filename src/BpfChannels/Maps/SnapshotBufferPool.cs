@@ -7,14 +7,17 @@ namespace BpfChannels;
 /// </summary>
 /// <remarks>
 /// Thread-safe; a lock is taken once per buffer rented or returned, never per entry. A buffer is handed out only
-/// when it is at least the size asked for and at most an eighth larger, so a small snapshot never pins a large
-/// buffer. At most <see cref="MaxBuffers"/> buffers and <see cref="Limit"/> bytes are kept; the oldest go first.
+/// when it has the element type asked for and is at least the length asked for and at most an eighth longer, so a
+/// small snapshot never pins a large buffer. At most <see cref="MaxBuffers"/> buffers and <see cref="Limit"/> bytes
+/// are kept, the oldest going first; buffers under <see cref="MinBytes"/> are left to the GC, which is cheaper for
+/// them than a lock and has no page faults to save.
 /// </remarks>
 internal static class SnapshotBufferPool
 {
     internal const int MaxBuffers = 32;
+    internal const int MinBytes = 4096;
     private static readonly Lock Gate = new();
-    private static readonly List<byte[]> Buffers = new(MaxBuffers); // oldest first
+    private static readonly List<(Array Buffer, long Bytes)> Buffers = new(MaxBuffers); // oldest first
     private static long _limit = 256L << 20;
     private static long _pooledBytes;
 
@@ -45,65 +48,76 @@ internal static class SnapshotBufferPool
         }
     }
 
-    /// <summary>A buffer of at least <paramref name="length"/> bytes, not zeroed: a kept one if one fits, else a new one.</summary>
-    internal static byte[] Rent(int length)
+    /// <summary>
+    /// A buffer of at least <paramref name="length"/> elements (exactly that many when <paramref name="exact"/>), not
+    /// zeroed: a kept one if one fits, else a new one.
+    /// </summary>
+    internal static unsafe T[] Rent<T>(int length, bool exact = false)
+        where T : unmanaged
     {
         if (length == 0)
         {
             return [];
         }
 
-        lock (Gate)
+        if ((long)length * sizeof(T) >= MinBytes)
         {
-            int best = -1;
-            for (int i = 0; i < Buffers.Count; i++)
+            lock (Gate)
             {
-                int size = Buffers[i].Length;
-                if (size >= length && size - length <= length >> 3 && (best < 0 || size < Buffers[best].Length))
+                int best = -1;
+                for (int i = 0; i < Buffers.Count; i++)
                 {
-                    best = i;
+                    if (Buffers[i].Buffer is T[] candidate && Fits(candidate.Length, length, exact)
+                        && (best < 0 || candidate.Length < Buffers[best].Buffer.Length))
+                    {
+                        best = i;
+                    }
                 }
-            }
 
-            if (best >= 0)
-            {
-                byte[] buffer = Buffers[best];
-                Buffers.RemoveAt(best);
-                _pooledBytes -= buffer.Length;
-                return buffer;
+                if (best >= 0)
+                {
+                    (Array buffer, long bytes) = Buffers[best];
+                    Buffers.RemoveAt(best);
+                    _pooledBytes -= bytes;
+                    return (T[])buffer;
+                }
             }
         }
 
-        return GC.AllocateUninitializedArray<byte>(length);
+        return GC.AllocateUninitializedArray<T>(length);
     }
 
     /// <summary>Keeps <paramref name="buffer"/> for a later <see cref="Rent"/>; the caller must hold no reference to it any more.</summary>
-    internal static void Return(byte[] buffer)
+    internal static unsafe void Return<T>(T[] buffer)
+        where T : unmanaged
     {
-        if (buffer.Length == 0)
+        long bytes = (long)buffer.Length * sizeof(T);
+        if (bytes < MinBytes)
         {
             return;
         }
 
         lock (Gate)
         {
-            if (buffer.Length > _limit)
+            if (bytes > _limit)
             {
                 return;
             }
 
-            Trim(buffer.Length);
-            Buffers.Add(buffer);
-            _pooledBytes += buffer.Length;
+            Trim(bytes);
+            Buffers.Add((buffer, bytes));
+            _pooledBytes += bytes;
         }
     }
+
+    private static bool Fits(int size, int length, bool exact) => exact ? size == length : size >= length && size - length <= length >> 3;
 
     // Drops the oldest buffers until 'room' more bytes and one more buffer fit.
     private static void Trim(long room)
     {
         while (Buffers.Count > 0 && (_pooledBytes + room > _limit || (room > 0 && Buffers.Count >= MaxBuffers)))
         {
-            _pooledBytes -= Buffers[0].Length;
+            _pooledBytes -= Buffers[0].Bytes;
             Buffers.RemoveAt(0);
         }
     }
