@@ -16,8 +16,9 @@ namespace BpfChannels.Events;
 /// <item>At most one of <c>OnError</c> and <c>OnCompleted</c>, once, on the loop thread after its last
 /// <c>OnNext</c>; nothing follows it. A failed loop gives <c>OnError</c>, a disposed source <c>OnCompleted</c>.</item>
 /// <item>Disposing the subscription stops delivery at once, also from inside <c>OnNext</c> (the rest of the drain is
-/// consumed without being delivered); from another thread it waits for the loop thread, so nothing is delivered after
-/// <c>Dispose</c> returns. It never calls <c>OnCompleted</c>.</item>
+/// consumed without being delivered); from another thread it waits for the loop thread (also when called again after a
+/// first call from inside <c>OnNext</c>), so nothing is delivered after <c>Dispose</c> returns. It never calls
+/// <c>OnCompleted</c>.</item>
 /// <item>An exception thrown by <c>OnNext</c> detaches the observer (it receives nothing more, not even
 /// <c>OnError</c>) and stops the loop, as an auto-detaching observer does.</item>
 /// </list>
@@ -40,6 +41,7 @@ internal sealed class RecordObservable<T>(CancellationToken sourceDisposed, Acti
         private Thread? _thread;
         private volatile bool _stopped; // no more calls to the observer: disposed, terminated, or OnNext threw
         private int _disposed;
+        private int _released;
 
         internal void Start(Action<EventLoop, Action<T>> register)
         {
@@ -54,21 +56,30 @@ internal sealed class RecordObservable<T>(CancellationToken sourceDisposed, Acti
             }
         }
 
+        // Every call from another thread waits for the loop thread, also after a first Dispose from inside OnNext
+        // (which cannot wait for its own thread), so once any Dispose has returned there the loop's descriptors are closed.
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                return;
+                _stopped = true;
+                _stop.Cancel();
             }
 
-            _stopped = true;
-            _stop.Cancel();
-            if (_thread is { } thread && Thread.CurrentThread != thread)
+            if (_thread is { } thread)
             {
+                if (Thread.CurrentThread == thread)
+                {
+                    return; // the loop ends after this drain
+                }
+
                 thread.Join();
             }
 
-            _stop.Dispose();
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                _stop.Dispose();
+            }
         }
 
         // Called by the drain on the loop thread for every record.

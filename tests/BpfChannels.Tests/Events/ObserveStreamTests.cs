@@ -115,7 +115,7 @@ public sealed class ObserveStreamTests
         Assert.True(disposed.Wait(Polling.Deadline), "no record arrived");
         ring.Emit(1000, 100);
         Thread.Sleep(100);
-        subscription.Dispose();
+        subscription.Dispose(); // from this thread: waits for the loop thread, which closes its epoll and eventfd
 
         Assert.Equal(5, received);
         Assert.False(completed);
