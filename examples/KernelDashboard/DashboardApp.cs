@@ -7,8 +7,9 @@ using OpenTelemetry.Metrics;
 namespace KernelDashboard;
 
 /// <summary>
-/// Builds the KernelDashboard web app: the BPF object and its <c>watched</c> map channel from the hosting layer,
-/// the page, its server-sent event stream, the watch form's endpoint, <c>/healthz</c> and <c>/metrics</c>.
+/// Builds the KernelDashboard web app: the BPF object, its <c>watched</c> map channel and its attached program from the
+/// hosting layer, the page, its server-sent event stream, the watch form's endpoint, <c>/healthz</c> (channels and the
+/// program's link) and <c>/metrics</c>.
 /// </summary>
 public static class DashboardApp
 {
@@ -31,10 +32,11 @@ public static class DashboardApp
             {
                 bpf.ObjectName = ObjectName;
                 bpf.WithChannel(m => m.Watched); // system call number -> count, and the watch list written with NoExist
+                bpf.Attach(p => p.CountWatched);  // SEC("raw_tp/sys_enter"): attached at start, detached at stop
             });
-        builder.Services.AddHealthChecks().AddBpfChannels();
+        builder.Services.AddHealthChecks().AddBpfChannels().AddBpfProgramLinks();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(BpfChannelsMeter).AddPrometheusExporter());
-        builder.Services.AddHostedService<ProgramAttachment>();
+        builder.Services.AddHostedService<WatchListWriter>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DashboardJsonContext.Default));
         configure?.Invoke(builder);
 

@@ -58,7 +58,7 @@ internal sealed partial class BindingsEmitter
         Line($"    private void Bind({B}BpfObject obj)");
         Line("    {");
         Line("        _mapDefinitions = new MapDefinitionSet(obj);");
-        Line("        _programs = new ProgramSet(obj);");
+        Line("        _programs = new ProgramSet(obj.GetProgram);");
         foreach (var s in _sections)
         {
             Line($"        _{s.Property} = new {s.Class}(obj);");

@@ -8,7 +8,7 @@ internal sealed partial class BindingsEmitter
         Line($"    {Linux}");
         Line("    public sealed class ProgramSet");
         Line("    {");
-        Line($"        private readonly {B}BpfObject _obj;");
+        Line($"        private readonly global::System.Func<string, {B}BpfProgram> _resolve;");
         Line();
         foreach ((_, string member, string className) in _programs)
         {
@@ -16,12 +16,12 @@ internal sealed partial class BindingsEmitter
         }
 
         Line();
-        Line($"        internal ProgramSet({B}BpfObject obj) => _obj = obj;");
+        Line($"        internal ProgramSet(global::System.Func<string, {B}BpfProgram> resolve) => _resolve = resolve;");
         foreach ((ProgramModel program, string member, string className) in _programs)
         {
             Line();
             Line($"        /// <summary>C function <c>{Naming.Xml(program.Name)}</c> in <c>SEC(\"{Naming.Xml(program.Section)}\")</c>.</summary>");
-            Line($"        public {className} {member} => _{member} ??= new {className}(_obj.GetProgram({Naming.Literal(program.Name)}));");
+            Line($"        public {className} {member} => _{member} ??= new {className}(_resolve({Naming.Literal(program.Name)}));");
         }
 
         Line();

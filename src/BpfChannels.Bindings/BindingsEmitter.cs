@@ -26,8 +26,8 @@ internal sealed partial class BindingsEmitter
         _model = model;
         _options = options;
         var scope = new NameScope(
-            options.ClassName, "MapSet", "MapDefinitionSet", "ProgramSet", "BindingSupport", "LayoutManifest", "Registration", "LinkService", "NameProbe",
-            "HostingOptions", "OptionsValidator", "ChannelsValidator", "HostedChannels", "ProgramName", "ProgramNames", "Follow", "Bind", "CheckMaps", "Hosted",
+            options.ClassName, "MapSet", "MapDefinitionSet", "ProgramSet", "BindingSupport", "LayoutManifest", "Registration", "AttachValidator", "NameProbe",
+            "NotifiedChannels", "NotifiedValidator", "ChannelsValidator", "HostedChannels", "ProgramName", "ProgramNames", "Follow", "Bind", "CheckMaps", "Hosted",
             "Object", "Maps", "MapDefinitions", "Programs", "Open", "OpenAndLoad", "OpenObject", "FromObject", "Load", "Dispose", "IsLoaded",
             "CreateInMemoryMaps", "CreateTwin", "ObjectFileName", "MapNames", "MapName", "Equals", "GetHashCode", "GetType", "ToString");
         foreach (SectionModel section in model.Sections)

@@ -175,48 +175,53 @@ internal sealed partial class HostingEmitter
         string c = _c;
         string programs = string.Join(", ", _programs.Select(p => p.Name));
         Append($$"""
-                /// <summary>Finds which map a selector picks by running it over a set whose maps report their names instead of existing.</summary>
+                /// <summary>Finds which map or program a selector picks by running it over a set whose members report their names instead of existing.</summary>
                 private sealed class NameProbe : global::System.Exception
                 {
-                    private NameProbe(string name) : base(name) => MapName = name;
+                    private NameProbe(string name) : base(name) => Name = name;
 
-                    internal string MapName { get; }
+                    internal string Name { get; }
 
                     internal static string Of<T>(global::System.Func<MapSet, T> select)
+                        => Run(() => select(new MapSet(name => throw new NameProbe(name), ownsMaps: false)), "maps", "m => m.{{_exampleMap}}");
+
+                    internal static string Of(global::System.Func<ProgramSet, {{B}}BpfProgram> select)
+                        => Run(() => select(new ProgramSet(name => throw new NameProbe(name))), "programs", "p => p.{{_examplePrograms}}");
+
+                    private static string Run<T>(global::System.Func<T> select, string what, string example)
                     {
-                        var probe = new MapSet(name => throw new NameProbe(name), ownsMaps: false);
                         try
                         {
-                            _ = select(probe);
+                            _ = select();
                         }
                         catch (NameProbe found)
                         {
-                            return found.MapName;
+                            return found.Name;
                         }
 
-                        throw new global::System.ArgumentException("The selector must return one of the maps of {{c}}, such as m => m.{{_exampleMap}}.", nameof(select));
+                        throw new global::System.ArgumentException("The selector must return one of the " + what + " of {{c}}, such as " + example + ".", nameof(select));
                     }
                 }
 
-                /// <summary>Checks the attachments read from configuration against the object's programs, when the host starts.</summary>
-                private sealed class OptionsValidator : {{Opt}}IValidateOptions<HostingOptions>
+                /// <summary>Checks this object's attachments (from configuration and code) against its programs, when the host starts.</summary>
+                private sealed class AttachValidator : {{Opt}}IValidateOptions<{{H}}BpfProgramAttachOptions>
                 {
                     private readonly string _objectName;
 
-                    internal OptionsValidator(string objectName) => _objectName = objectName;
+                    internal AttachValidator(string objectName) => _objectName = objectName;
 
-                    public {{Opt}}ValidateOptionsResult Validate(string? name, HostingOptions options)
+                    public {{Opt}}ValidateOptionsResult Validate(string? name, {{H}}BpfProgramAttachOptions options)
                     {
-                        if (name != _objectName)
+                        if (!options.Objects.TryGetValue(_objectName, out {{H}}BpfObjectAttachOptions? mine))
                         {
                             return {{Opt}}ValidateOptionsResult.Skip;
                         }
 
                         var failures = new global::System.Collections.Generic.List<string>();
-                        for (int i = 0; i < options.Attach.Count; i++)
+                        for (int i = 0; i < mine.Attach.Count; i++)
                         {
-                            {{H}}BpfProgramAttachment attachment = options.Attach[i];
-                            string where = "Objects:" + _objectName + ":Attach:" + i.ToString(global::System.Globalization.CultureInfo.InvariantCulture);
+                            {{H}}BpfProgramAttachment attachment = mine.Attach[i];
+                            string where = attachment.ConfigurationPath ?? "Objects:" + _objectName + ":Attach (in code, entry " + i.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ")";
                             if (string.IsNullOrWhiteSpace(attachment.Program))
                             {
                                 failures.Add(where + " names no program; " + ObjectFileName + " has: {{programs}}.");
@@ -261,150 +266,5 @@ internal sealed partial class HostingEmitter
 
             """);
         }
-
-        EmitLinkService();
-    }
-
-    private void EmitLinkService()
-    {
-        string c = _c;
-        const string L = "global::Microsoft.Extensions.Logging.";
-        Append($$"""
-                /// <summary>
-                /// Attaches the programs chosen in code and in configuration when the host starts, again to the new object's programs
-                /// when the host reloads the object (the old links first, as an interface or cgroup takes one program at a time), and
-                /// detaches them when the host stops.
-                /// </summary>
-                {{Linux}}
-                private sealed class LinkService : global::Microsoft.Extensions.Hosting.IHostedService
-                {
-                    private readonly global::System.IServiceProvider _services;
-                    private readonly string _objectName;
-                    private readonly (global::System.Func<ProgramSet, {{B}}BpfProgram> Program, global::System.Func<{{B}}BpfProgram, {{B}}BpfLink>? Attach)[] _attachments;
-                    // The hosting layer's own attach messages (event ids 40 and 41), in its category, so both kinds read alike.
-                    private static readonly global::System.Action<{{L}}ILogger, string, string, string, global::System.Exception?> Attached =
-                        {{L}}LoggerMessage.Define<string, string, string>({{L}}LogLevel.Information, new {{L}}EventId(40, "Attached"), "Attached program '{Program}' of BPF object '{Object}': {Link}.");
-
-                    private static readonly global::System.Action<{{L}}ILogger, string, string, string, global::System.Exception?> Detached =
-                        {{L}}LoggerMessage.Define<string, string, string>({{L}}LogLevel.Information, new {{L}}EventId(41, "Detached"), "Detached program '{Program}' of BPF object '{Object}': {Link}.");
-
-                    private readonly object _gate = new();
-                    private global::System.Collections.Generic.List<(string Program, {{B}}BpfLink Link)> _links = new();
-                    private {{L}}ILogger _logger = {{L}}Abstractions.NullLogger.Instance;
-                    private {{H}}BpfObjectHost? _host;
-                    private {{c}}? _bindings;
-                    private HostingOptions? _options;
-
-                    internal LinkService(global::System.IServiceProvider services, string objectName, (global::System.Func<ProgramSet, {{B}}BpfProgram> Program, global::System.Func<{{B}}BpfProgram, {{B}}BpfLink>? Attach)[] attachments)
-                    {
-                        _services = services;
-                        _objectName = objectName;
-                        _attachments = attachments;
-                    }
-
-                    public global::System.Threading.Tasks.Task StartAsync(global::System.Threading.CancellationToken cancellationToken)
-                    {
-                        _host = {{DI}}ServiceProviderServiceExtensions.GetRequiredService<{{H}}BpfObjectHost>(_services);
-                        _bindings = {{DI}}ServiceProviderServiceExtensions.GetRequiredService<{{c}}>(_services);
-                        _options = {{DI}}ServiceProviderServiceExtensions.GetRequiredService<{{Opt}}IOptionsMonitor<HostingOptions>>(_services).Get(_objectName);
-                        if ({{DI}}ServiceProviderServiceExtensions.GetService<{{L}}ILoggerFactory>(_services) is { } loggers)
-                        {
-                            _logger = loggers.CreateLogger("BpfChannels.Hosting.BpfProgramLinks");
-                        }
-
-                        lock (_gate)
-                        {
-                            AttachAll();
-                        }
-
-                        _host.Reloaded += OnReloaded;
-                        return global::System.Threading.Tasks.Task.CompletedTask;
-                    }
-
-                    public global::System.Threading.Tasks.Task StopAsync(global::System.Threading.CancellationToken cancellationToken)
-                    {
-                        if (_host is not null)
-                        {
-                            _host.Reloaded -= OnReloaded;
-                        }
-
-                        lock (_gate)
-                        {
-                            Detach();
-                        }
-
-                        return global::System.Threading.Tasks.Task.CompletedTask;
-                    }
-
-                    // Runs inside BpfObjectHost.Reload, while the old object is still open; a failure leaves Reload.
-                    private void OnReloaded(object? sender, {{H}}BpfObjectReloadedEventArgs e)
-                    {
-                        if (e.Name != _objectName || _host is null || _bindings is null)
-                        {
-                            return;
-                        }
-
-                        lock (_gate)
-                        {
-                            _bindings.Follow(_host.GetObject(_objectName));
-                            Detach();
-                            AttachAll();
-                        }
-                    }
-
-                    private void AttachAll()
-                    {
-                        var links = new global::System.Collections.Generic.List<(string Program, {{B}}BpfLink Link)>();
-                        string what = "a program";
-                        try
-                        {
-                            foreach ((global::System.Func<ProgramSet, {{B}}BpfProgram> program, global::System.Func<{{B}}BpfProgram, {{B}}BpfLink>? attach) in _attachments)
-                            {
-                                {{B}}BpfProgram p = program(_bindings!.Programs);
-                                what = "program '" + p.Name + "'";
-                                links.Add((p.Name, attach is null ? p.Attach() : attach(p)));
-                            }
-
-                            foreach ({{H}}BpfProgramAttachment attachment in _options!.Attach)
-                            {
-                                what = "program '" + attachment.Program + "'" + (attachment.Target is null ? string.Empty : " to '" + attachment.Target + "'");
-                                {{B}}BpfProgram p = _bindings!.Object.GetProgram(attachment.Program);
-                                links.Add((p.Name, attachment.Target is null ? p.Attach() : p.Attach(attachment.Target)));
-                            }
-                        }
-                        catch (global::System.Exception e) when (e is {{B}}BpfException or global::System.InvalidOperationException or global::System.ArgumentException or global::System.Collections.Generic.KeyNotFoundException)
-                        {
-                            Release(links, null);
-                            throw new global::System.InvalidOperationException("Attaching " + what + " of BPF object '" + _objectName + "' (" + ObjectFileName + ") failed: " + e.Message, e);
-                        }
-
-                        foreach ((string program, {{B}}BpfLink link) in links)
-                        {
-                            Attached(_logger, program, _objectName, link.Description, null);
-                        }
-
-                        _links = links;
-                    }
-
-                    private void Detach()
-                    {
-                        Release(_links, this);
-                        _links = new();
-                    }
-
-                    // Last attached first; logged when they were (a failed start's partial links were never reported attached).
-                    private static void Release(global::System.Collections.Generic.List<(string Program, {{B}}BpfLink Link)> links, LinkService? log)
-                    {
-                        for (int i = links.Count - 1; i >= 0; i--)
-                        {
-                            links[i].Link.Dispose();
-                            if (log is not null)
-                            {
-                                Detached(log._logger, links[i].Program, log._objectName, links[i].Link.Description, null);
-                            }
-                        }
-                    }
-                }
-            """);
     }
 }

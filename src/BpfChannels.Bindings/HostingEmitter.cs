@@ -7,8 +7,9 @@ namespace BpfChannels.Bindings;
 /// <summary>
 /// Writes <c>Add&lt;Class&gt;()</c> on the BpfChannels builder, when the compilation references BpfChannels.Hosting:
 /// it registers the object (loaded at start), the bindings as a singleton that follows <c>BpfObjectHost.Reload</c>,
-/// typed map channels chosen in code or configuration (also as keyed services), and programs attached at start,
-/// again after each reload, and detached at stop; the configuration is validated at start.
+/// typed map channels chosen in code or configuration (also as keyed services), and programs attached through the
+/// hosting layer's <c>BpfProgramLinks</c> (at start, again after each reload, detached at stop, reported by the
+/// <c>AddBpfProgramLinks()</c> health check); the configuration is validated at start.
 /// </summary>
 internal sealed partial class HostingEmitter
 {
@@ -22,6 +23,7 @@ internal sealed partial class HostingEmitter
     private readonly List<MapBinding> _maps;
     private readonly List<(string Name, string Member)> _programs;
     private readonly string _exampleMap;
+    private readonly string _examplePrograms;
     private readonly string _c;
     private readonly StringBuilder _out = new StringBuilder();
 
@@ -31,6 +33,7 @@ internal sealed partial class HostingEmitter
         _maps = maps;
         _programs = programs.ToList();
         _exampleMap = maps.Count > 0 ? maps[0].Member : "Name";
+        _examplePrograms = _programs.Count > 0 ? _programs[0].Member : "Name";
         _c = options.ClassName;
     }
 
@@ -82,7 +85,7 @@ internal sealed partial class HostingEmitter
                 /// <param name="configure">Adds channels, attachments and before/after-load steps in code, or null.</param>
                 /// <returns>The builder.</returns>
                 /// <exception cref="global::System.ArgumentException">The object name or a channel name is already registered, or the object name is blank.</exception>
-                /// <remarks>The channels are chosen once, here; the attachments are read when the host starts. Entries that <c>AttachPrograms(configuration)</c> would also attach for this object are left to this registration, so each is attached once.</remarks>
+                /// <remarks>The channels are chosen once, here; the attachments are read when the host starts. An entry that <c>AttachPrograms(configuration)</c> also reads is attached once.</remarks>
                 public static {{H}}BpfChannelsBuilder Add{{c}}(this {{H}}BpfChannelsBuilder builder, {{Cfg}}IConfiguration configuration, global::System.Action<{{c}}.Registration>? configure = null)
                 {
                     global::System.ArgumentNullException.ThrowIfNull(builder);
@@ -97,21 +100,13 @@ internal sealed partial class HostingEmitter
 
             public sealed partial class {{c}}
             {
-                /// <summary>The programs a host attaches for this object from configuration (<c>Objects:&lt;ObjectName&gt;:Attach</c>), as named options per object name.</summary>
-                /// <remarks>Validated when the host starts: every entry names one of <see cref="ProgramNames"/>. Not thread-safe while configured.</remarks>
-                public sealed class HostingOptions
-                {
-                    /// <summary>The programs, by C function name, each with the target its section does not say (or null).</summary>
-                    public global::System.Collections.Generic.List<{{H}}BpfProgramAttachment> Attach { get; } = new();
-                }
-
                 /// <summary>What <c>Add{{c}}()</c> registers besides the object itself.</summary>
                 /// <remarks>Configure it inside the call; not thread-safe.</remarks>
                 {{Linux}}
                 public sealed class Registration
                 {
-                    private readonly global::System.Collections.Generic.List<(string Map, global::System.Action<{{H}}BpfChannelsBuilder> Add)> _channels = new();
-                    private readonly global::System.Collections.Generic.List<(global::System.Func<ProgramSet, {{B}}BpfProgram> Program, global::System.Func<{{B}}BpfProgram, {{B}}BpfLink>? Attach)> _attachments = new();
+                    private readonly global::System.Collections.Generic.List<(string Map, string Channel, global::System.Action<{{H}}BpfChannelsBuilder> Add)> _channels = new();
+                    private readonly global::System.Collections.Generic.List<(string Program, string? Target, global::System.Func<{{B}}BpfProgram, {{B}}BpfLink>? Attach)> _attachments = new();
                     private global::System.Action<{{c}}>? _beforeLoad;
                     private global::System.Action<{{c}}>? _afterLoad;
 
@@ -160,7 +155,7 @@ internal sealed partial class HostingEmitter
                         global::System.ArgumentNullException.ThrowIfNull(map);
                         string mapName = NameProbe.Of(map);
                         string channel = name ?? mapName;
-                        _channels.Add((mapName, builder =>
+                        _channels.Add((mapName, channel, builder =>
                         {
                             builder.AddMapChannel<TKey, TValue>(channel, sp => map(Bindings(sp).Maps), configure);
                             HostedChannels.AddKeyed<TKey, TValue>(builder, channel);
@@ -185,7 +180,7 @@ internal sealed partial class HostingEmitter
                         global::System.ArgumentNullException.ThrowIfNull(aggregate);
                         string mapName = NameProbe.Of(map);
                         string channel = name ?? mapName;
-                        _channels.Add((mapName, builder =>
+                        _channels.Add((mapName, channel, builder =>
                         {
                             builder.AddPerCpuMapChannel<TKey, TValue>(channel, aggregate, sp => map(Bindings(sp).Maps), configure);
                             HostedChannels.AddKeyed<TKey, TValue>(builder, channel);
@@ -193,14 +188,15 @@ internal sealed partial class HostingEmitter
                         return this;
                     }
 
-                    /// <summary>Attaches a program when the host starts (and again after each reload) and detaches it when the host stops.</summary>
-                    /// <param name="program">Picks the program: <c>p =&gt; p.Name</c>.</param>
-                    /// <param name="attach">Attaches it; null for <c>Attach()</c>, the attach point its section name gives.</param>
+                    /// <summary>Attaches a program when the host starts (and again, to the new object's program, after each reload) and detaches it when the host stops; <c>BpfProgramLinks</c> holds the link.</summary>
+                    /// <param name="program">Picks the program: <c>p =&gt; p.{{_examplePrograms}}</c>.</param>
+                    /// <param name="attach">Attaches it and returns the link; null for <c>Attach()</c>, the attach point its section name gives.</param>
                     /// <returns>This registration.</returns>
+                    /// <exception cref="global::System.ArgumentException"><paramref name="program"/> does not return one of the object's programs.</exception>
                     public Registration Attach(global::System.Func<ProgramSet, {{B}}BpfProgram> program, global::System.Func<{{B}}BpfProgram, {{B}}BpfLink>? attach = null)
                     {
                         global::System.ArgumentNullException.ThrowIfNull(program);
-                        _attachments.Add((program, attach));
+                        _attachments.Add((NameProbe.Of(program), null, attach));
                         return this;
                     }
 
@@ -208,12 +204,12 @@ internal sealed partial class HostingEmitter
                     /// <param name="program">Picks the program: <c>p =&gt; p.Name</c>.</param>
                     /// <param name="target">The target its section does not say, read as <c>BpfProgram.Attach(string)</c> reads it (an interface, <c>eth0:egress</c>, a cgroup path, <c>cpu-clock@99Hz</c>).</param>
                     /// <returns>This registration.</returns>
-                    /// <exception cref="global::System.ArgumentException"><paramref name="target"/> is blank.</exception>
+                    /// <exception cref="global::System.ArgumentException"><paramref name="target"/> is blank, or <paramref name="program"/> does not return one of the object's programs.</exception>
                     public Registration Attach(global::System.Func<ProgramSet, {{B}}BpfProgram> program, string target)
                     {
                         global::System.ArgumentNullException.ThrowIfNull(program);
                         global::System.ArgumentException.ThrowIfNullOrWhiteSpace(target);
-                        _attachments.Add((program, p => p.Attach(target)));
+                        _attachments.Add((NameProbe.Of(program), target, null));
                         return this;
                     }
 
@@ -231,33 +227,42 @@ internal sealed partial class HostingEmitter
                         {{DI}}IServiceCollection services = builder.Services;
                         {{DI}}ServiceCollectionServiceExtensions.AddSingleton(services, sp => Hosted(sp, objectName));
                         var coded = new global::System.Collections.Generic.HashSet<string>(global::System.StringComparer.Ordinal);
-                        foreach ((string map, global::System.Action<{{H}}BpfChannelsBuilder> add) in _channels)
+                        var channels = new global::System.Collections.Generic.List<string>();
+                        foreach ((string map, string channel, global::System.Action<{{H}}BpfChannelsBuilder> add) in _channels)
                         {
                             add(builder);
                             coded.Add(map);
+                            channels.Add(channel);
                         }
 
-                        {{Opt}}OptionsBuilder<HostingOptions> options = {{DI}}OptionsServiceCollectionExtensions.AddOptions<HostingOptions>(services, objectName);
+                        foreach ((string program, string? target, global::System.Func<{{B}}BpfProgram, {{B}}BpfLink>? attach) in _attachments)
+                        {
+                            _ = attach is null
+                                ? {{H}}BpfChannelsBuilderAttachExtensions.AttachProgram(builder, objectName, program, target)
+                                : {{H}}BpfChannelsBuilderAttachExtensions.AttachProgram(builder, objectName, program, attach);
+                        }
+
                         if (configuration is not null)
                         {
                             foreach ({{Cfg}}IConfigurationSection map in configuration.GetSection("Maps").GetChildren())
                             {
-                                if (!coded.Contains(map.Key))
+                                if (!coded.Contains(map.Key) && HostedChannels.TryAdd(builder, map.Key, sp => Bindings(sp).Maps))
                                 {
-                                    _ = HostedChannels.TryAdd(builder, map.Key, sp => Bindings(sp).Maps);
+                                    channels.Add(map.Key);
                                 }
                             }
 
-                            {{Cfg}}IConfigurationSection attach = configuration.GetSection("Objects").GetSection(objectName).GetSection("Attach");
-                            options.Configure(o => ReadAttachments(o.Attach, attach));
-                            {{DI}}OptionsServiceCollectionExtensions.PostConfigure<{{H}}BpfProgramAttachOptions>(services, o => TakeOver(o, objectName, attach));
+                            _ = {{H}}BpfChannelsBuilderAttachExtensions.AttachPrograms(builder, configuration, objectName);
                             {{ChannelsValidatorRegistration()}}
                         }
 
-                        {{DI}}OptionsBuilderExtensions.ValidateOnStart(options);
-                        {{DI}}ServiceCollectionServiceExtensions.AddSingleton<{{Opt}}IValidateOptions<HostingOptions>>(services, new OptionsValidator(objectName));
-                        var attachments = _attachments.ToArray();
-                        {{DI}}ServiceCollectionHostedServiceExtensions.AddHostedService(services, sp => new LinkService(sp, objectName, attachments));
+                        {{NotifiedRegistration()}}
+                        if (configuration is not null || _attachments.Count > 0)
+                        {
+                            {{DI}}OptionsBuilderExtensions.ValidateOnStart({{DI}}OptionsServiceCollectionExtensions.AddOptions<{{H}}BpfProgramAttachOptions>(services));
+                            {{DI}}ServiceCollectionServiceExtensions.AddSingleton<{{Opt}}IValidateOptions<{{H}}BpfProgramAttachOptions>>(services, new AttachValidator(objectName));
+                        }
+
                         return builder;
                     }
 
@@ -278,33 +283,12 @@ internal sealed partial class HostingEmitter
                         };
                         return bindings;
                     }
-
-                    // "Attach": [ "name" ] is the short form of [ { "Program": "name" } ], as in AttachPrograms.
-                    private static void ReadAttachments(global::System.Collections.Generic.List<{{H}}BpfProgramAttachment> into, {{Cfg}}IConfigurationSection attach)
-                    {
-                        foreach ({{Cfg}}IConfigurationSection entry in attach.GetChildren())
-                        {
-                            into.Add(new {{H}}BpfProgramAttachment { Program = entry.Value ?? entry["Program"] ?? string.Empty, Target = entry.Value is null ? entry["Target"] : null });
-                        }
-                    }
-
-                    // AttachPrograms(configuration) reads every object's entries; this object's entries from the same section are attached here.
-                    private static void TakeOver({{H}}BpfProgramAttachOptions options, string objectName, {{Cfg}}IConfigurationSection attach)
-                    {
-                        if (!options.Objects.TryGetValue(objectName, out {{H}}BpfObjectAttachOptions? global))
-                        {
-                            return;
-                        }
-
-                        var mine = new global::System.Collections.Generic.List<{{H}}BpfProgramAttachment>();
-                        ReadAttachments(mine, attach);
-                        global.Attach.RemoveAll(a => mine.Exists(m => m.Program == a.Program && m.Target == a.Target));
-                    }
             """);
         Append("    }");
         Append(string.Empty);
         EmitHostedChannels();
         EmitServices();
+        EmitNotified();
         Append("}");
         return _out.ToString();
     }

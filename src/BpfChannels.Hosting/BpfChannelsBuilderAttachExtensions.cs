@@ -39,6 +39,29 @@ public static class BpfChannelsBuilderAttachExtensions
     }
 
     /// <summary>
+    /// Attaches <paramref name="program"/> of the object registered as <paramref name="objectName"/> at start with
+    /// <paramref name="attach"/> (a typed attach method with arguments a target string cannot say), and again with the new
+    /// object's program after each reload.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="objectName">The object's registration name (<see cref="BpfChannelsBuilderObjectExtensions.AddObject"/>).</param>
+    /// <param name="program">The program's name.</param>
+    /// <param name="attach">Attaches the program and returns its link (the host disposes it at stop).</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">The object or program name is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="attach"/> is <see langword="null"/>.</exception>
+    public static BpfChannelsBuilder AttachProgram(this BpfChannelsBuilder builder, string objectName, string program, Func<BpfProgram, BpfLink> attach)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(objectName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(program);
+        ArgumentNullException.ThrowIfNull(attach);
+        AddServices(builder.Services);
+        builder.Services.Configure<BpfProgramAttachOptions>(o => ObjectOptions(o, objectName).Attach.Add(new BpfProgramAttachment { Program = program, AttachWith = attach }));
+        return builder;
+    }
+
+    /// <summary>
     /// Attaches the programs listed under <c>Objects:&lt;name&gt;:Attach</c> of <paramref name="configuration"/> (the
     /// BpfChannels section) at start: each entry a <c>Program</c> and, where the section does not say, a <c>Target</c>.
     /// </summary>
@@ -46,6 +69,7 @@ public static class BpfChannelsBuilderAttachExtensions
     /// <param name="configuration">The BpfChannels configuration section.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <remarks>An entry another registration also reads (the generated <c>Add&lt;Class&gt;(configuration)</c>) is attached once.</remarks>
     public static BpfChannelsBuilder AttachPrograms(this BpfChannelsBuilder builder, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -55,14 +79,31 @@ public static class BpfChannelsBuilderAttachExtensions
         {
             foreach (IConfigurationSection obj in configuration.GetSection("Objects").GetChildren())
             {
-                foreach (IConfigurationSection entry in obj.GetSection("Attach").GetChildren())
-                {
-                    // "Attach": [ "count_syscalls" ] is the short form of [ { "Program": "count_syscalls" } ].
-                    string? program = entry.Value ?? entry["Program"];
-                    ObjectOptions(o, obj.Key).Attach.Add(new BpfProgramAttachment { Program = program ?? string.Empty, Target = entry.Value is null ? entry["Target"] : null });
-                }
+                ReadAttachments(o, obj.Key, obj.GetSection("Attach"));
             }
         });
+        return builder;
+    }
+
+    /// <summary>
+    /// Attaches the programs listed under <c>Objects:&lt;<paramref name="objectName"/>&gt;:Attach</c> of
+    /// <paramref name="configuration"/> at start, as <see cref="AttachPrograms(BpfChannelsBuilder, IConfiguration)"/> does for
+    /// every object.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configuration">The BpfChannels configuration section.</param>
+    /// <param name="objectName">The object's registration name.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="objectName"/> is blank.</exception>
+    /// <remarks>An entry another registration also reads (<see cref="AttachPrograms(BpfChannelsBuilder, IConfiguration)"/>) is attached once.</remarks>
+    public static BpfChannelsBuilder AttachPrograms(this BpfChannelsBuilder builder, IConfiguration configuration, string objectName)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentException.ThrowIfNullOrWhiteSpace(objectName);
+        AddServices(builder.Services);
+        builder.Services.Configure<BpfProgramAttachOptions>(o => ReadAttachments(o, objectName, configuration.GetSection("Objects").GetSection(objectName).GetSection("Attach")));
         return builder;
     }
 
@@ -77,6 +118,22 @@ public static class BpfChannelsBuilderAttachExtensions
         ArgumentNullException.ThrowIfNull(builder);
         AddServices(builder.Services);
         return builder.Add(new HealthCheckRegistration(name, sp => new BpfProgramLinksHealthCheck(sp.GetRequiredService<BpfProgramLinks>()), failureStatus, tags));
+    }
+
+    private static void ReadAttachments(BpfProgramAttachOptions options, string objectName, IConfigurationSection attach)
+    {
+        List<BpfProgramAttachment> list = ObjectOptions(options, objectName).Attach;
+        foreach (IConfigurationSection entry in attach.GetChildren())
+        {
+            if (list.Exists(a => a.ConfigurationPath == entry.Path))
+            {
+                continue;
+            }
+
+            // "Attach": [ "count_syscalls" ] is the short form of [ { "Program": "count_syscalls" } ].
+            string? program = entry.Value ?? entry["Program"];
+            list.Add(new BpfProgramAttachment { Program = program ?? string.Empty, Target = entry.Value is null ? entry["Target"] : null, ConfigurationPath = entry.Path });
+        }
     }
 
     private static BpfObjectAttachOptions ObjectOptions(BpfProgramAttachOptions options, string objectName)

@@ -31,6 +31,25 @@ public sealed class BpfProgramAttachment
     /// </summary>
     public string? Target { get; set; }
 
+    /// <summary>
+    /// Attaches the program in code (a typed attach method with arguments a <see cref="Target"/> string cannot say), or
+    /// <see langword="null"/> to attach at <see cref="Target"/> or where the section says. Called at start and again with
+    /// the new object's program after each reload; it returns the link, which the host disposes.
+    /// </summary>
+    public Func<BpfProgram, BpfLink>? AttachWith { get; set; }
+
+    /// <summary>
+    /// The configuration key the entry was read from (<c>BpfChannels:Objects:counter:Attach:0</c>), or <see langword="null"/>
+    /// for an entry made in code. An entry whose key is already listed is not added again, so two registrations that read
+    /// the same configuration attach each entry once.
+    /// </summary>
+    public string? ConfigurationPath { get; init; }
+
     /// <inheritdoc/>
-    public override string ToString() => Target is null ? Program : $"{Program} -> {Target}";
+    public override string ToString() => (Target, AttachWith) switch
+    {
+        (not null, _) => $"{Program} -> {Target}",
+        (null, not null) => $"{Program} (attached in code)",
+        _ => Program,
+    };
 }

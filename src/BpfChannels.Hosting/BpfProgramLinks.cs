@@ -110,8 +110,9 @@ public sealed class BpfProgramLinks : IDisposable
     }
 
     // Attaches each of the reloaded object's programs from the new object, then disposes the old link (the
-    // program's events are counted once more at most while both are attached, never missed). A program that
-    // cannot be attached again is detached and reported through Reload's exception; the others still move.
+    // program's events are counted once more at most while both are attached, never missed); where the point is
+    // busy with the old link, the old one goes first. A program that cannot be attached again is detached and
+    // reported through Reload's exception; the others still move.
     private void OnReloaded(object? sender, BpfObjectReloadedEventArgs e)
     {
         List<Exception> failures = [];
@@ -131,16 +132,31 @@ public sealed class BpfProgramLinks : IDisposable
                     continue;
                 }
 
+                BpfProgramAttachment attachment = old.Attachment ?? new BpfProgramAttachment { Program = old.ProgramName, Target = old.Target };
                 try
                 {
-                    moved.Add(AttachOne(e.Name, new BpfProgramAttachment { Program = old.ProgramName, Target = old.Target }, e.Current));
+                    moved.Add(AttachOne(e.Name, attachment, e.Current));
+                    Release([old]);
+                }
+                catch (InvalidOperationException busy) when (busy.InnerException is BpfException { Error: BpfError.Busy or BpfError.AlreadyExists })
+                {
+                    // The attach point takes one program at a time (an XDP interface, a tc handle): the old link goes
+                    // first, and the point runs nothing between the two.
+                    Release([old]);
+                    try
+                    {
+                        moved.Add(AttachOne(e.Name, attachment, e.Current));
+                    }
+                    catch (InvalidOperationException failure)
+                    {
+                        failures.Add(failure);
+                    }
                 }
                 catch (InvalidOperationException failure)
                 {
                     failures.Add(failure);
+                    Release([old]);
                 }
-
-                Release([old]);
             }
 
             _attached = moved;
@@ -155,7 +171,7 @@ public sealed class BpfProgramLinks : IDisposable
     private BpfAttachedProgram AttachOne(string objectName, BpfProgramAttachment attachment, BpfObject? reloaded = null)
     {
         string when = reloaded is null ? "at start-up" : "after its object was reloaded";
-        string what = $"program '{attachment.Program}' of BPF object '{objectName}'{(attachment.Target is null ? string.Empty : $" to '{attachment.Target}'")}";
+        string what = $"program '{attachment.Program}' of BPF object '{objectName}'{(attachment.Target is null ? string.Empty : $" to '{attachment.Target}'")}{(attachment.ConfigurationPath is null ? string.Empty : $" ({attachment.ConfigurationPath})")}";
         if (string.IsNullOrWhiteSpace(attachment.Program))
         {
             throw new InvalidOperationException($"An attachment of BPF object '{objectName}' names no program (set Objects:{objectName}:Attach:N:Program).");
@@ -177,19 +193,27 @@ public sealed class BpfProgramLinks : IDisposable
             throw new InvalidOperationException($"Attaching {what} {when} failed: the object has no such program (it has {string.Join(", ", obj.Programs.Select(p => p.Name))}).");
         }
 
+        if (attachment.Target is not null && attachment.AttachWith is not null)
+        {
+            throw new InvalidOperationException($"Attaching {what} {when} failed: the attachment sets both Target and AttachWith; set one.");
+        }
+
         program = obj.GetProgram(attachment.Program);
         BpfLink link;
         try
         {
-            link = attachment.Target is null ? program.Attach() : program.Attach(attachment.Target);
+            link = attachment.AttachWith is { } attach
+                ? attach(program) ?? throw new InvalidOperationException("its attach delegate returned no link.")
+                : attachment.Target is null ? program.Attach() : program.Attach(attachment.Target);
         }
-        catch (Exception e) when (e is BpfException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
+            // A delegate given in code can throw anything; the start-up failure still names the program and the cause.
             throw new InvalidOperationException($"Attaching {what} {when} failed: {e.Message}", e);
         }
 
         AttachLog.Attached(_logger, attachment.Program, objectName, link.Description);
-        return new BpfAttachedProgram(objectName, attachment.Program, attachment.Target, link);
+        return new BpfAttachedProgram(objectName, attachment.Program, attachment.Target, link) { Attachment = attachment };
     }
 
     private void Release(List<BpfAttachedProgram> attached)

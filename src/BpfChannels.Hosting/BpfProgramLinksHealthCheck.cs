@@ -13,8 +13,13 @@ internal sealed class BpfProgramLinksHealthCheck(BpfProgramLinks links) : IHealt
         int missing = 0;
         foreach ((string objectName, BpfProgramAttachment attachment) in links.Configured)
         {
-            BpfAttachedProgram? link = attached.FirstOrDefault(a => a.ObjectName == objectName && a.ProgramName == attachment.Program && a.Target == attachment.Target);
+            BpfAttachedProgram? link = attached.FirstOrDefault(a => ReferenceEquals(a.Attachment, attachment));
             string key = $"{objectName}/{attachment}";
+            for (int n = 2; data.ContainsKey(key); n++)
+            {
+                key = $"{objectName}/{attachment} #{n}"; // the same program attached twice (in code, with two delegates)
+            }
+
             if (link is null || link.Link.IsDisposed)
             {
                 missing++;

@@ -1,26 +1,20 @@
 using BpfChannels;
-using BpfChannels.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace KernelDashboard;
 
 /// <summary>
-/// Attaches the counting program to the <c>sys_enter</c> raw tracepoint when the host starts (the object is
-/// loaded by then), writes the configured watch list with NoExist, and detaches when the host stops.
+/// Writes the configured watch list with NoExist when the host starts (the object is loaded and its program attached
+/// by then: <c>AddKernelDashboardBpf</c> attaches it), logging each write's outcome.
 /// </summary>
-internal sealed partial class ProgramAttachment(
-    KernelDashboardBpf bpf,
+internal sealed partial class WatchListWriter(
     [FromKeyedServices(KernelDashboardBpf.MapName.Watched)] MapChannel<uint, ulong> watched,
     IOptions<DashboardOptions> options,
-    ILogger<ProgramAttachment> logger) : IHostedService, IDisposable
+    ILogger<WatchListWriter> logger) : IHostedService
 {
-    private BpfLink? _link;
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _link = bpf.Programs.CountWatched.Attach(); // SEC("raw_tp/sys_enter")
-        LogAttached(logger, bpf.Programs.CountWatched.Program.Name);
         foreach (string entry in options.Value.Watch)
         {
             _ = SyscallTable.TryParse(entry, out uint number); // the options validator has checked every entry
@@ -29,19 +23,7 @@ internal sealed partial class ProgramAttachment(
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        Dispose();
-        return Task.CompletedTask;
-    }
-
-    public void Dispose()
-    {
-        Interlocked.Exchange(ref _link, null)?.Dispose();
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Attached {Program} to the sys_enter raw tracepoint.")]
-    private static partial void LogAttached(ILogger logger, string program);
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Watch {Entry} ({Number}): {Outcome}.")]
     private static partial void LogWatch(ILogger logger, string entry, uint number, string outcome);
