@@ -7,9 +7,12 @@ namespace BpfChannels.Benchmarks.Maps;
 /// A batch read of a whole u32 -> 64-byte hash (100,000 and 1,000,000 entries) into a new snapshot, as every
 /// <c>foreach</c> over a <see cref="BpfMap{TKey, TValue}"/> and a channel's first polls do, against a re-read
 /// into a snapshot whose buffers are warm (the baseline), and the C batch loop both ways: into buffers kept from
-/// one read to the next, and into buffers malloc'ed for the read (whose pages the kernel's copy must fault in,
-/// as the managed fresh read's). The Allocated column of the fresh read is to be compared with the data's size:
-/// entries x 68 bytes.
+/// one read to the next, and into buffers malloc'ed for the read (whose pages the kernel's copy must fault in).
+/// Two kinds of new snapshot, shown apart: the steady state (a new snapshot, disposed after its read, as a
+/// <c>foreach</c> does: its buffers are the previous one's, from the snapshot pool), and a first read into new
+/// memory (the pool emptied before it, so the buffers are new and the kernel's copy faults in every page). Each
+/// process prints, for the method it ran, the managed bytes allocated per read over the data's size (entries x 68
+/// bytes) and the minor page faults per read.
 /// </summary>
 [Config(typeof(SyscallBenchmarkConfig))]
 public class SnapshotFreshBenchmarks
@@ -17,6 +20,7 @@ public class SnapshotFreshBenchmarks
     private BpfMap<uint, Value64> _map = null!;
     private BpfMapSnapshot _warm = null!;
     private SnapshotBuffers _buffers = null!;
+    private readonly FreshReadStats _stats = new();
 
     /// <summary>The entries of the map (it is full).</summary>
     [Params(100_000, 1_000_000)]
@@ -45,6 +49,7 @@ public class SnapshotFreshBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
+        _stats.Print($"{Entries:N0} entries", Entries * (sizeof(uint) + ValueSize));
         _map.Dispose();
         _buffers.Dispose();
     }
@@ -54,10 +59,40 @@ public class SnapshotFreshBenchmarks
     [Benchmark(Baseline = true, Description = "ReadSnapshot, re-read")]
     public int ReRead() => Expect(_map.ReadSnapshot(_warm, BpfMapReadStrategy.Batch), "re-read");
 
-    /// <summary>A read into a new snapshot.</summary>
+    /// <summary>A read into a new snapshot, disposed after: the steady state of repeated fresh reads (buffers from the pool).</summary>
     /// <returns>The entries read.</returns>
-    [Benchmark(Description = "ReadSnapshot, new snapshot")]
-    public int Fresh() => Expect(_map.ReadSnapshot(_map.CreateSnapshot(), BpfMapReadStrategy.Batch), "fresh read");
+    [Benchmark(Description = "ReadSnapshot, new snapshot (pooled, steady state)")]
+    public int Fresh()
+    {
+        long faults = MinorFaults.Read();
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        using BpfMapSnapshot snapshot = _map.CreateSnapshot();
+        int read = Expect(_map.ReadSnapshot(snapshot, BpfMapReadStrategy.Batch), "fresh read");
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        _stats.Add(allocated, MinorFaults.Read() - faults);
+        return read;
+    }
+
+    /// <summary>A first read into a new snapshot in new memory: the pool is emptied first, so nothing is reused.</summary>
+    /// <returns>The entries read.</returns>
+    [Benchmark(Description = "ReadSnapshot, new snapshot (first read, new memory)")]
+    public int FreshFirst()
+    {
+        long limit = BpfMapSnapshot.MaxPooledBytes;
+        BpfMapSnapshot.MaxPooledBytes = 0;
+        long faults = MinorFaults.Read();
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        int read;
+        using (BpfMapSnapshot snapshot = _map.CreateSnapshot())
+        {
+            read = Expect(_map.ReadSnapshot(snapshot, BpfMapReadStrategy.Batch), "first read");
+        }
+
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        _stats.Add(allocated, MinorFaults.Read() - faults);
+        BpfMapSnapshot.MaxPooledBytes = limit;
+        return read;
+    }
 
     /// <summary>C: BPF_MAP_LOOKUP_BATCH of the whole map into new malloc'ed buffers, freed after.</summary>
     /// <returns>The entries read.</returns>

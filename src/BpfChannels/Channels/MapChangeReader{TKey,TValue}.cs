@@ -176,6 +176,9 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
             }
 
             Volatile.Write(ref _listing, null);
+
+            // Only this lock reads the listing, so its buffers can serve the next reader's listing (the snapshot pool).
+            listing?.Dispose();
         }
 
         item = default;

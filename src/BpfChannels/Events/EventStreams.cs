@@ -1,4 +1,3 @@
-using System.Reactive.Disposables;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
@@ -12,31 +11,7 @@ namespace BpfChannels.Events;
 internal static class EventStreams
 {
     public static IObservable<T> Observable<T>(CancellationToken sourceDisposed, Action<EventLoop, Action<T>> register) =>
-        System.Reactive.Linq.Observable.Create<T>(observer =>
-        {
-            var stop = CancellationTokenSource.CreateLinkedTokenSource(sourceDisposed);
-            Thread thread = Start(register, observer.OnNext, stop.Token, error =>
-            {
-                if (error is not null)
-                {
-                    observer.OnError(error);
-                }
-                else if (sourceDisposed.IsCancellationRequested)
-                {
-                    observer.OnCompleted();
-                }
-            });
-            return Disposable.Create(() =>
-            {
-                stop.Cancel();
-                if (Thread.CurrentThread != thread)
-                {
-                    thread.Join();
-                }
-
-                stop.Dispose();
-            });
-        });
+        new RecordObservable<T>(sourceDisposed, register);
 
     public static ChannelReader<T> Channel<T>(CancellationToken sourceDisposed, Action<EventLoop, Action<T>> register, int capacity, CancellationToken cancellationToken)
     {
@@ -85,7 +60,8 @@ internal static class EventStreams
         }
     }
 
-    private static Thread Start<T>(Action<EventLoop, Action<T>> register, Action<T> onNext, CancellationToken stop, Action<Exception?> completed)
+    /// <summary>Registers the sources with a new loop and runs it on a new thread until <paramref name="stop"/>; then calls <paramref name="completed"/> on that thread.</summary>
+    internal static Thread Start<T>(Action<EventLoop, Action<T>> register, Action<T> onNext, CancellationToken stop, Action<Exception?> completed)
     {
         var loop = new EventLoop();
         try

@@ -34,7 +34,7 @@ public abstract partial class BpfMap
     /// kernel side may change the map while it is read.</remarks>
     /// <exception cref="ArgumentException">The snapshot's sizes do not match, or the strategy does not fit the map.</exception>
     /// <exception cref="NotSupportedException">The map has no keys (queue, stack, ring buffer).</exception>
-    /// <exception cref="ObjectDisposedException">The map is disposed.</exception>
+    /// <exception cref="ObjectDisposedException">The map or the snapshot is disposed.</exception>
     /// <exception cref="BpfException">The kernel reported an error.</exception>
     public int ReadSnapshot(BpfMapSnapshot snapshot, BpfMapReadStrategy strategy = BpfMapReadStrategy.Auto)
     {
@@ -50,6 +50,7 @@ public abstract partial class BpfMap
         }
 
         ThrowIfDisposed();
+        snapshot.ThrowIfDisposed();
         bool mmapable = Type == BpfMapType.Array && (Flags & BpfMapFlags.Mmapable) != 0;
         if (strategy == BpfMapReadStrategy.MemoryMapped && !mmapable)
         {
@@ -342,7 +343,8 @@ public abstract partial class BpfMap
         public IEnumerator<byte[]> GetEnumerator()
         {
             map.ThrowIfDisposed();
-            var snapshot = new BpfMapSnapshot(map.KeySize, Math.Max(map.ValueBufferSize, 1));
+            // Keys only: the snapshot holds no values, and its key buffer goes back to the pool when the enumeration ends.
+            using var snapshot = new BpfMapSnapshot(map.KeySize, valueSize: 0);
             var walk = new KeyWalk(map, snapshot, withValues: false);
             int entry;
             while ((entry = walk.Next()) >= 0)

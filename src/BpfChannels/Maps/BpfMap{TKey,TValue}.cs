@@ -212,7 +212,7 @@ public sealed class BpfMap<TKey, TValue> : IDisposable, IEnumerable<KeyValuePair
     public int DeleteBatch(ReadOnlySpan<TKey> keys) => Map.DeleteBatch(MemoryMarshal.AsBytes(keys));
 
     /// <summary>Creates a snapshot buffer sized for this map.</summary>
-    /// <returns>An empty snapshot.</returns>
+    /// <returns>An empty snapshot; dispose it to give its buffers to the next new snapshot.</returns>
     public BpfMapSnapshot CreateSnapshot() => new(Map.KeySize, Map.ValueBufferSize);
 
     /// <summary>Reads every entry into <paramref name="snapshot"/> (see <see cref="BpfMap.ReadSnapshot"/>).</summary>
@@ -223,9 +223,14 @@ public sealed class BpfMap<TKey, TValue> : IDisposable, IEnumerable<KeyValuePair
 
     /// <summary>Enumerates the entries (a whole-map snapshot, taken when enumeration starts).</summary>
     /// <returns>The entries.</returns>
+    /// <remarks>
+    /// The snapshot's buffers come from, and go back to, the pool of disposed snapshots (see
+    /// <see cref="BpfMapSnapshot.MaxPooledBytes"/>) when the enumeration ends, so enumerating the same map again and
+    /// again allocates only the enumerator. Entries are copied out, so nothing refers to a buffer after it is returned.
+    /// </remarks>
     public IEnumerator<KeyValuePair<TKey, TValue>> GetEnumerator()
     {
-        BpfMapSnapshot snapshot = CreateSnapshot();
+        using BpfMapSnapshot snapshot = CreateSnapshot();
         int count = Map.ReadSnapshot(snapshot);
         for (int i = 0; i < count; i++)
         {

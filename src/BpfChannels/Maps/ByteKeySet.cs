@@ -31,7 +31,8 @@ internal sealed partial class ByteKeySet
 
         if (_slots.Length < capacity)
         {
-            _slots = new ulong[capacity];
+            SnapshotBufferPool.Return(_slots);
+            _slots = RentCleared(capacity);
         }
         else
         {
@@ -139,7 +140,7 @@ internal sealed partial class ByteKeySet
     private void Grow()
     {
         ulong[] old = _slots;
-        _slots = new ulong[old.Length * 2];
+        _slots = RentCleared(old.Length * 2);
         _shift--;
         foreach (ulong stored in old)
         {
@@ -148,5 +149,28 @@ internal sealed partial class ByteKeySet
                 Place(stored);
             }
         }
+
+        SnapshotBufferPool.Return(old);
+    }
+
+    /// <summary>Gives the table to the snapshot pool (for a disposed snapshot) and keeps a minimal empty one.</summary>
+    internal void Release()
+    {
+        if (_slots.Length > 16)
+        {
+            SnapshotBufferPool.Return(_slots);
+            _slots = new ulong[16];
+            _shift = 28;
+        }
+
+        _count = 0;
+    }
+
+    // The table's size is a power of two (the probe masks with it), so only an exact length is reused.
+    private static ulong[] RentCleared(int capacity)
+    {
+        ulong[] slots = SnapshotBufferPool.Rent<ulong>(capacity, exact: true);
+        Array.Clear(slots);
+        return slots;
     }
 }

@@ -60,6 +60,74 @@ public sealed class ObserveStreamTests
         Assert.Equal(0, received);
     }
 
+    [Fact]
+    public void Observe_OnNextThrows_ObserverIsDetachedAndGetsNoError()
+    {
+        using var ring = new RingEmitter();
+        ring.Emit(0, 100);
+        int received = 0;
+        int errors = 0;
+        using var threw = new ManualResetEventSlim();
+        using (ring.Reader.Observe<RingRecord>().Subscribe(
+            r =>
+            {
+                if (++received == 10)
+                {
+                    threw.Set();
+                    throw new InvalidOperationException("handler failure");
+                }
+            },
+            _ => errors++))
+        {
+            Assert.True(threw.Wait(Polling.Deadline), "no record arrived");
+
+            // More records: a detached observer must not see them.
+            ring.Emit(100, 100);
+            Thread.Sleep(100);
+        }
+
+        Assert.Equal(10, received);
+        Assert.Equal(0, errors);
+    }
+
+    [Fact]
+    public void Observe_DisposedInsideOnNext_NothingMoreIsDelivered()
+    {
+        using var ring = new RingEmitter();
+        ring.Emit(0, 1000);
+        int received = 0;
+        bool completed = false;
+        using var disposed = new ManualResetEventSlim();
+        IDisposable? subscription = null;
+        subscription = ring.Reader.Observe<RingRecord>().Subscribe(
+            r =>
+            {
+                if (++received == 5)
+                {
+                    // The first Subscribe may not have returned yet; wait for it, as a real subscriber would.
+                    SpinWait.SpinUntil(() => Volatile.Read(ref subscription) is not null);
+                    subscription!.Dispose();
+                    disposed.Set();
+                }
+            },
+            () => completed = true);
+
+        Assert.True(disposed.Wait(Polling.Deadline), "no record arrived");
+        ring.Emit(1000, 100);
+        Thread.Sleep(100);
+        subscription.Dispose(); // from this thread: waits for the loop thread, which closes its epoll and eventfd
+
+        Assert.Equal(5, received);
+        Assert.False(completed);
+    }
+
+    [Fact]
+    public void Observe_NullObserver_ThrowsBeforeStarting()
+    {
+        using var ring = new RingEmitter();
+        Assert.Throws<ArgumentNullException>(() => ring.Reader.Observe<RingRecord>().Subscribe((IObserver<RingRecord>)null!));
+    }
+
     private unsafe struct TooLarge
     {
         public fixed byte Bytes[4096];

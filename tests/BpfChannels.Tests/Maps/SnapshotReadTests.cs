@@ -12,36 +12,6 @@ public sealed class SnapshotReadTests
 {
     public SnapshotReadTests() => BpfTestEnvironment.RequireBpf();
 
-    [Theory]
-    [InlineData(BpfMapReadStrategy.Batch)]
-    [InlineData(BpfMapReadStrategy.GetNextKey)]
-    public void ReadSnapshot_FreshSnapshotOfFullHash_AllocatesAtMostTenPercentOverTheData(BpfMapReadStrategy strategy)
-    {
-        const int Entries = 20_000;
-        using BpfMap<uint, ulong> map = BpfMapFactory.Kernel.CreateHash<uint, ulong>(Entries);
-        for (uint key = 0; key < Entries; key++)
-        {
-            map.Update(key, key * 7UL);
-        }
-
-        map.ReadSnapshot(map.CreateSnapshot(), strategy); // JIT and the batch-support probe, outside the measurement
-        long allocated = GC.GetAllocatedBytesForCurrentThread();
-        BpfMapSnapshot snapshot = map.CreateSnapshot();
-        int read = map.ReadSnapshot(snapshot, strategy);
-        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
-
-        Assert.Equal(Entries, read);
-        for (int i = 0; i < read; i++)
-        {
-            Assert.Equal(MemoryMarshal.Read<uint>(snapshot.KeyAt(i)) * 7UL, MemoryMarshal.Read<ulong>(snapshot.ValueAt(i)));
-        }
-
-        // The walk also keeps an index of the keys it has yielded (16 bytes a key), to notice a restarted walk.
-        long data = Entries * (sizeof(uint) + sizeof(ulong));
-        long index = strategy == BpfMapReadStrategy.GetNextKey ? 2L * 32_768 * sizeof(ulong) : 0;
-        Assert.InRange(allocated, data, (data * 11 / 10) + index);
-    }
-
     [Fact]
     public void ReadSnapshot_NoPreallocHashLargerThanFirstGuess_ReadsEveryEntry()
     {
