@@ -35,7 +35,7 @@ public sealed class BpfChannelRegistry : IAsyncDisposable, IDisposable
             {
                 BpfChannelsOptions current = options.CurrentValue;
                 // Polled until its map and change ring are found (a notified channel's notifier comes with them).
-                MapChannel channel = registration.CreateChannel(registration.Name, current.GetMap(registration.Name).Effective(notifier: null));
+                MapChannel channel = registration.CreateChannel(registration.Name, current.GetMap(registration.Name).Effective(notifier: null, time));
                 var hosted = new HostedMapChannel(registration, channel, locator, time, metrics, _logger, _notifiers);
                 try
                 {

@@ -50,22 +50,38 @@ public sealed class BpfMapChannelOptions
 
     /// <summary>
     /// The options the channel runs with: <see cref="Channel"/>, notified through <paramref name="notifier"/> when this
-    /// channel is notified and the notifier exists, polled otherwise (before the ring is found, or when it cannot be).
+    /// channel is notified and the notifier exists, polled otherwise (before the ring is found, or when it cannot be),
+    /// on the host's clock (the registered <see cref="TimeProvider"/>) when <paramref name="time"/> is given.
     /// </summary>
-    internal MapChannelOptions Effective(object? notifier)
+    /// <remarks>
+    /// A hosted notified channel is reconciled by the hosting poll loop at the reconcile interval (with its logging,
+    /// retries and health), and every full read restarts the channel's own reconcile timer. That timer is set to twice
+    /// the interval, so it fires only if the loop falls behind, and one interval never reads the map twice.
+    /// </remarks>
+    internal MapChannelOptions Effective(object? notifier, TimeProvider? time = null)
     {
         MapChannelOptions channel = Channel ?? new MapChannelOptions();
         MapChannelOptions effective = channel.Clone();
-        effective.ReconcileInterval = ReconcileInterval ?? channel.ReconcileInterval;
+        TimeSpan reconcile = ReconcileInterval ?? channel.ReconcileInterval;
+        effective.ReconcileInterval = reconcile;
         effective.Mode = IsNotified && notifier is not null ? MapChannelMode.Notified : MapChannelMode.Polled;
         effective.ChangeNotifier = null;
         if (effective.Mode == MapChannelMode.Notified && OperatingSystem.IsLinux())
         {
             effective.ChangeNotifier = (MapChangeNotifier)notifier!;
+            effective.ReconcileInterval = reconcile < MaxFallbackInterval / 2 ? reconcile * 2 : MaxFallbackInterval;
+        }
+
+        if (time is not null)
+        {
+            _ = effective.WithTimeProvider(time);
         }
 
         return effective;
     }
+
+    // The longest due time a timer takes (0xFFFFFFFE ms is about 49.7 days).
+    private static readonly TimeSpan MaxFallbackInterval = TimeSpan.FromDays(49);
 }
 
 /// <summary>The default change ring names, readable without Linux (the notifier itself is Linux-only).</summary>

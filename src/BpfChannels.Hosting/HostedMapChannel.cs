@@ -119,7 +119,7 @@ internal sealed class HostedMapChannel
     /// <summary>Applies reloaded options to the channel itself (what the next steps read comes from the options they are given).</summary>
     public void Reconfigure(BpfChannelsOptions options)
     {
-        if (Channel.Reconfigure(options.GetMap(Name).Effective(Volatile.Read(ref _notifier))))
+        if (Channel.Reconfigure(options.GetMap(Name).Effective(Volatile.Read(ref _notifier), _time)))
         {
             Log.WriteOptionsNeedRestart(_logger, Name);
         }
@@ -312,7 +312,7 @@ internal sealed class HostedMapChannel
         }
 
         Volatile.Write(ref _notifier, notifier);
-        _ = Channel.Reconfigure(map.Effective(notifier));
+        _ = Channel.Reconfigure(map.Effective(notifier, _time));
     }
 
     /// <summary>Reopens the pin and compares map ids: a pin that names another map is followed (the channel re-lists).</summary>

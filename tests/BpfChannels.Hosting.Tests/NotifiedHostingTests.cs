@@ -56,6 +56,47 @@ public sealed class NotifiedHostingTests
     }
 
     [Fact]
+    public async Task Configuration_NotifiedReconcile_RunsOnTheHostsClockOncePerInterval()
+    {
+        BpfTestEnvironment.RequireBpf();
+        await using var fixture = new HostFixture(configuration: new Dictionary<string, string?>
+        {
+            ["BpfChannels:Maps:counts:Mode"] = "Notified",
+            ["BpfChannels:Maps:counts:ReconcileInterval"] = "00:00:00.200",
+        });
+        fixture.Channels.AddObject("notified", "hosted_notified.bpf.o").AddMapChannel<uint, ulong>("counts");
+        await fixture.StartAsync();
+        MapChannel<uint, ulong> channel = fixture.Registry.GetChannel<uint, ulong>("counts");
+        using IDisposable subscription = channel.Observe().Subscribe(_ => { });
+        Assert.Equal(MapChannelMode.Notified, channel.Mode);
+
+        // A write from user space publishes no notice: only a reconciliation can find it.
+        var counts = new BpfMap<uint, ulong>(fixture.Services.GetRequiredService<BpfObjectHost>().GetObject("notified").GetMap("counts"));
+        counts.Update(7, 70);
+
+        // Four intervals of real time, none of the host's virtual clock: nothing reconciles, neither the hosted loop
+        // nor the channel's own timer (which would, were it on the system clock).
+        await Task.Delay(TimeSpan.FromMilliseconds(800), TestContext.Current.CancellationToken);
+        Assert.False(channel.TryGet(7, out _));
+        Assert.Equal(0, channel.ReconciledChanges);
+        long polls = channel.Polls;
+
+        // One interval of the host's clock: one full read finds the write.
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(200));
+        long deadline = Environment.TickCount64 + 10_000;
+        while (!channel.TryGet(7, out _) && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(channel.TryGet(7, out ulong value));
+        Assert.Equal(70ul, value);
+        Assert.Equal(1, channel.ReconciledChanges);
+        await Task.Delay(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);
+        Assert.Equal(polls + 1, channel.Polls);
+    }
+
+    [Fact]
     public async Task Configuration_NotifiedButRingMissing_RunsPolledAndSaysWhy()
     {
         BpfTestEnvironment.RequireBpf();
