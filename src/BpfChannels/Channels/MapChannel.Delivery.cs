@@ -150,9 +150,10 @@ public abstract partial class MapChannel
                 Interlocked.Increment(ref _polls);
                 Interlocked.Add(ref _changes, changes);
                 result = new MapPollResult(true, _current.Count, changes, _current.Strategy);
-            }
 
-            AfterFullRead(result.Changes, _relistPending);
+                // Inside the state lock, so whoever sees the new state also sees what reconciliation counted in it.
+                AfterFullRead(result.Changes, _relistPending);
+            }
 
             if (_relistPending)
             {
