@@ -130,7 +130,7 @@ public class RingBufferDrainBenchmarks
         public RateConfig()
         {
             Add(new SyscallBenchmarkConfig());
-            AddColumn(new RateColumn());
+            AddColumn(MedianRatioColumn.Rate);
         }
     }
 

@@ -69,7 +69,7 @@ public class ToolBenchmarks
         public ToolBenchmarkConfig()
         {
             AddJob(Job.Default.WithId("Processes").WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(30).WithUnrollFactor(1).WithToolchain(InProcessEmitToolchain.Instance).WithInvocationCount(16));
-            AddColumn(BenchmarkDotNet.Columns.StatisticColumn.Median, MedianRatioColumn.Instance);
+            AddColumn(BenchmarkDotNet.Columns.StatisticColumn.Median, MedianRatioColumn.Time);
             SummaryStyle = BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(BenchmarkDotNet.Columns.RatioStyle.Value);
         }
     }

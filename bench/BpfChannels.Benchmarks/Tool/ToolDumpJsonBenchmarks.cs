@@ -48,7 +48,7 @@ public class ToolDumpJsonBenchmarks
         public DumpJsonConfig()
         {
             AddJob(Job.Default.WithId("Processes").WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(10).WithUnrollFactor(1).WithToolchain(InProcessEmitToolchain.Instance).WithInvocationCount(1));
-            AddColumn(BenchmarkDotNet.Columns.StatisticColumn.Median, MedianRatioColumn.Instance);
+            AddColumn(BenchmarkDotNet.Columns.StatisticColumn.Median, MedianRatioColumn.Time);
             SummaryStyle = BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(BenchmarkDotNet.Columns.RatioStyle.Value);
         }
     }
