@@ -55,7 +55,14 @@ internal sealed class BpfChannelsOptionsValidator(IEnumerable<MapChannelRegistra
             {
                 // The notifier is the host's to create, so the channel options are checked as the host will apply them.
                 _ = channel.Channel ?? throw new ArgumentNullException(nameof(channel.Channel));
-                channel.Effective(notifier: null).Validate();
+                MapChannelOptions effective = channel.Effective(notifier: null);
+                if (channel.ReconcileInterval is { } own && own <= TimeSpan.Zero)
+                {
+                    // Reported once, under its own key, below; the channel's own value is still checked here.
+                    effective.ReconcileInterval = channel.Channel.ReconcileInterval;
+                }
+
+                effective.Validate();
             }
             catch (ArgumentException e)
             {

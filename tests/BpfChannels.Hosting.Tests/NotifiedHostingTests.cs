@@ -128,6 +128,7 @@ public sealed class NotifiedHostingTests
         OptionsValidationException e = await Assert.ThrowsAsync<OptionsValidationException>(fixture.StartAsync);
 
         Assert.Contains("Maps:counts:ReconcileInterval must be positive", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Maps:counts:Channel", e.Message, StringComparison.Ordinal);
         Assert.Contains("Maps:counts is Notified, so ChangeRing", e.Message, StringComparison.Ordinal);
     }
 }
