@@ -22,6 +22,7 @@ internal sealed class MapWatch : IDisposable
     private readonly SemaphoreSlim _arrived = new(0);
     private readonly IDisposable _subscription;
     private readonly BpfMapSnapshot _state;
+    private bool _stateStale = true;
     private int _listing;
 
     /// <summary>Starts watching: reads the map (the listing), then follows it polled, or notified through <paramref name="notifier"/>.</summary>
@@ -57,7 +58,6 @@ internal sealed class MapWatch : IDisposable
         LastPollDuration = Stopwatch.GetElapsedTime(start);
         Polls = 1;
         _listing = _changes.Count; // delivered during SubscribeBytes, before any change
-        _channel.CopyStateTo(_state);
     }
 
     public EntryFormat Format => _format;
@@ -67,8 +67,20 @@ internal sealed class MapWatch : IDisposable
     /// <summary>Whether the map's programs notify the watch of their changes (<see cref="MapChannelMode.Notified"/>).</summary>
     public bool IsNotified => _notifier is not null;
 
-    /// <summary>The state as of the last report.</summary>
-    public BpfMapSnapshot Current => _state;
+    /// <summary>The state as of the last report, copied from the channel when first asked for after it (only the live table asks).</summary>
+    public BpfMapSnapshot Current
+    {
+        get
+        {
+            if (_stateStale)
+            {
+                _channel.CopyStateTo(_state);
+                _stateStale = false;
+            }
+
+            return _state;
+        }
+    }
 
     /// <summary>Changes reported so far (after the initial listing), counting only those the filter lets through.</summary>
     public long Changes { get; private set; }
@@ -84,9 +96,10 @@ internal sealed class MapWatch : IDisposable
     public int Matching()
     {
         int matching = 0;
-        for (int i = 0; i < _state.Count; i++)
+        BpfMapSnapshot state = Current;
+        for (int i = 0; i < state.Count; i++)
         {
-            matching += Matches(_state.KeyAt(i), _state.ValueAt(i)) ? 1 : 0;
+            matching += Matches(state.KeyAt(i), state.ValueAt(i)) ? 1 : 0;
         }
 
         return matching;
@@ -133,7 +146,8 @@ internal sealed class MapWatch : IDisposable
             }
         }
 
-        _channel.CopyStateTo(_state);
+        // A copy of the whole map costs O(entries) under the channel's lock: only the live table reads it, once a redraw.
+        _stateStale = true;
         return reported;
     }
 
