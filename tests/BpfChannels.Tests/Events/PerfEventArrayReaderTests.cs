@@ -72,6 +72,9 @@ public sealed class PerfEventArrayReaderTests
         using BpfObject obj = EventPrograms.Load("perf_emit");
         using var reader = new PerfEventArrayReader(obj.GetMap("samples"), pagesPerCpu: 1);
 
+        // Every run on one CPU, so the loss and the sample that carries its report share one ring.
+        using var pin = CpuPin.Current();
+
         // One page holds about 50 samples of 80 bytes: most of the 1,000 are refused by the kernel.
         long emitted = 1000;
         long refused = Emit(obj, 0, 1000);
@@ -79,7 +82,7 @@ public sealed class PerfEventArrayReaderTests
         long received = reader.Consume(_ => { });
 
         // The kernel reports the loss in a PERF_RECORD_LOST written before the next sample that fits on that
-        // CPU's ring; the test thread may run the program on another CPU, so emit until the report arrives.
+        // CPU's ring, so emit (on the same CPU) until the report arrives.
         for (int attempt = 0; attempt < 1000 && reader.LostSamples == 0; attempt++)
         {
             refused += Emit(obj, (ulong)emitted, 1);
