@@ -263,6 +263,12 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
 
                 Guard(channel, lostMore ? static c => c.OnNoticesLost() : static c => c.Reconcile());
             }
+
+            // Notices drained just before a reconciliation count as any others: the lost counter is re-checked after them.
+            if (drained && _drainedBytes > 0 && recheckAt == long.MaxValue)
+            {
+                recheckAt = Stopwatch.GetTimestamp() + RecheckTicks;
+            }
         }
     }
 

@@ -39,6 +39,7 @@ internal sealed class RecordObservable<T>(CancellationToken sourceDisposed, Acti
     {
         private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(sourceDisposed);
         private Thread? _thread;
+        private Thread? _loopThread; // set by the first call from the loop, which can come before Start has returned
         private volatile bool _stopped; // no more calls to the observer: disposed, terminated, or OnNext threw
         private int _disposed;
         private int _released;
@@ -47,7 +48,7 @@ internal sealed class RecordObservable<T>(CancellationToken sourceDisposed, Acti
         {
             try
             {
-                _thread = EventStreams.Start(register, OnNext, _stop.Token, Completed);
+                Volatile.Write(ref _thread, EventStreams.Start(register, OnNext, _stop.Token, Completed));
             }
             catch
             {
@@ -66,7 +67,7 @@ internal sealed class RecordObservable<T>(CancellationToken sourceDisposed, Acti
                 _stop.Cancel();
             }
 
-            if (_thread is { } thread)
+            if ((Volatile.Read(ref _thread) ?? Volatile.Read(ref _loopThread)) is { } thread)
             {
                 if (Thread.CurrentThread == thread)
                 {
@@ -90,6 +91,8 @@ internal sealed class RecordObservable<T>(CancellationToken sourceDisposed, Acti
                 return;
             }
 
+            _loopThread ??= Thread.CurrentThread;
+
             bool delivered = false;
             try
             {
@@ -109,6 +112,7 @@ internal sealed class RecordObservable<T>(CancellationToken sourceDisposed, Acti
         // Called once on the loop thread when the loop has ended.
         private void Completed(Exception? error)
         {
+            _loopThread ??= Thread.CurrentThread;
             if (_stopped)
             {
                 return;
