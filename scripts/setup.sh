@@ -21,6 +21,8 @@ command -v bpftool >/dev/null 2>&1 || [[ -x /usr/sbin/bpftool ]] || need+=(bpfto
 /sbin/ldconfig -p 2>/dev/null | grep -q 'libbpf.so.1 ' || need+=(libbpf1)
 compgen -c clang | grep -qE '^clang(-[0-9]+)?$' || need+=(clang)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
+# libc.a: bpfchan's Native AOT build links glibc statically (src/BpfChannels.Tool/AotStartup.props).
+compgen -G '/usr/lib/*/libc.a' >/dev/null || need+=(libc6-dev)
 [[ -f /usr/include/linux/bpf.h ]] || need+=(linux-libc-dev)
 # sys/sdt.h: the USDT probe tests build a small C program with STAP_PROBE notes.
 [[ -f /usr/include/sys/sdt.h || -f /usr/include/$(gcc -print-multiarch 2>/dev/null)/sys/sdt.h ]] || need+=(systemtap-sdt-dev)
