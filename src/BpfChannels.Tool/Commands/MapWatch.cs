@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 
 namespace BpfChannels.Tool;
 
@@ -28,6 +29,7 @@ internal sealed class MapWatch : IDisposable
     private readonly bool _subscribing; // true only while the constructor subscribes (the listing)
     private bool _stateStale = true;
     private int _listing;
+    private ExceptionDispatchInfo? _outputFailure;
 
     /// <summary>Starts watching: reads the map (the listing), then follows it polled, or notified through <paramref name="notifier"/>.</summary>
     /// <param name="map">The map; the caller disposes it after the watch.</param>
@@ -68,6 +70,12 @@ internal sealed class MapWatch : IDisposable
         _subscribing = true;
         _subscription = _channel.SubscribeBytes(new Handler(this));
         _subscribing = false;
+        if (_outputFailure is { } failure)
+        {
+            Dispose();
+            failure.Throw();
+        }
+
         LastPollDuration = Stopwatch.GetElapsedTime(start);
         Polls = 1;
         _listing = _changes.Count; // delivered during SubscribeBytes, before any change
@@ -138,6 +146,7 @@ internal sealed class MapWatch : IDisposable
     {
         long start = Stopwatch.GetTimestamp();
         _ = _channel.Poll();
+        _outputFailure?.Throw();
         LastPollDuration = Stopwatch.GetElapsedTime(start);
         Polls++;
     }
@@ -217,11 +226,20 @@ internal sealed class MapWatch : IDisposable
     {
         if (_output is { } output)
         {
-            // Polled: inside SubscribeBytes (the listing) or Poll, both on the watch's own thread.
-            if (Matches(key, value.IsEmpty ? previous : value))
+            // Polled: inside SubscribeBytes (the listing) or Poll, both on the watch's own thread. The channel ends a
+            // subscription whose handler throws without telling anyone, so a failed write is kept and rethrown by the
+            // caller of SubscribeBytes or Poll, and nothing more is written after it.
+            if (_outputFailure is null && Matches(key, value.IsEmpty ? previous : value))
             {
-                Changes += _subscribing ? 0 : 1;
-                output.OnChange(kind, key, value, previous);
+                try
+                {
+                    output.OnChange(kind, key, value, previous);
+                    Changes += _subscribing ? 0 : 1;
+                }
+                catch (Exception e)
+                {
+                    _outputFailure = ExceptionDispatchInfo.Capture(e);
+                }
             }
 
             return;
