@@ -260,7 +260,7 @@ internal sealed partial class HostingEmitter
                         if (configuration is not null || _attachments.Count > 0)
                         {
                             {{DI}}OptionsBuilderExtensions.ValidateOnStart({{DI}}OptionsServiceCollectionExtensions.AddOptions<{{H}}BpfProgramAttachOptions>(services));
-                            {{DI}}ServiceCollectionServiceExtensions.AddSingleton<{{Opt}}IValidateOptions<{{H}}BpfProgramAttachOptions>>(services, new AttachValidator(objectName));
+                            {{DI}}ServiceCollectionServiceExtensions.AddSingleton<{{Opt}}IValidateOptions<{{H}}BpfProgramAttachOptions>>(services, new {{H}}BpfProgramAttachValidator(objectName, ObjectFileName, ProgramNames));
                         }
 
                         return builder;
@@ -275,10 +275,10 @@ internal sealed partial class HostingEmitter
                         {{c}} bindings = FromObject(host.GetObject(objectName));
                         host.Reloaded += (_, e) =>
                         {
+                            // The host reports one object's reloads one at a time, in order: e.Current is the object now.
                             if (e.Name == objectName)
                             {
-                                // The host's current object rather than e.Current: of two reloads racing, the later one wins.
-                                bindings.Follow(host.GetObject(objectName));
+                                bindings.Follow(e.Current);
                             }
                         };
                         return bindings;
