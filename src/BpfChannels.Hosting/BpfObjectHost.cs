@@ -46,7 +46,8 @@ public sealed class BpfObjectHost : IDisposable
     /// <summary>
     /// Loads the object registered as <paramref name="name"/> again (open, before-load step, load, after-load step) and
     /// then disposes the old one, with its maps, programs and links. Map channels that read one of its maps find their
-    /// map gone and reopen it from this host: they re-list the new object's map (<see cref="MapChannel.Relisted"/>).
+    /// map gone and reopen it from this host: they re-list the new object's map (<see cref="MapChannel.Relisted"/>). Ring
+    /// buffers of the object (<see cref="BpfRingBufferHost"/>) go on with the new object's ring, for the same subscribers.
     /// </summary>
     /// <param name="name">The registration name.</param>
     /// <returns>The newly loaded object.</returns>

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using BpfChannels.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,14 +12,6 @@ namespace BpfChannels.Hosting.Tests;
 [Collection(FdSensitiveCollection.Name)]
 public sealed class ChangeRingHostingTests
 {
-    [StructLayout(LayoutKind.Sequential)]
-    private struct SetArgs
-    {
-        public uint Key;
-        public uint Pad;
-        public ulong Value;
-    }
-
     [Fact]
     public async Task Reload_ChannelsMoveOneByOne_OldNotifierRunsUntilTheLastMovesAndNoDescriptorStays()
     {
