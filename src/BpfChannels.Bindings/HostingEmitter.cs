@@ -272,16 +272,27 @@ internal sealed partial class HostingEmitter
                     private static {{c}} Hosted(global::System.IServiceProvider sp, string objectName)
                     {
                         {{H}}BpfObjectHost host = {{DI}}ServiceProviderServiceExtensions.GetRequiredService<{{H}}BpfObjectHost>(sp);
-                        {{c}} bindings = FromObject(host.GetObject(objectName));
+
+                        // Subscribed before the object is read, and both under one lock: a reload that replaced the object
+                        // between the read and the subscription would leave the bindings on the disposed one. The host reports
+                        // one object's reloads one at a time, in order, so e.Current is the object now.
+                        object gate = new object();
+                        {{c}}? bindings = null;
                         host.Reloaded += (_, e) =>
                         {
-                            // The host reports one object's reloads one at a time, in order: e.Current is the object now.
                             if (e.Name == objectName)
                             {
-                                bindings.Follow(e.Current);
+                                lock (gate)
+                                {
+                                    bindings?.Follow(e.Current);
+                                }
                             }
                         };
-                        return bindings;
+                        lock (gate)
+                        {
+                            bindings = FromObject(host.GetObject(objectName));
+                            return bindings;
+                        }
                     }
             """);
         Append("    }");
