@@ -271,7 +271,7 @@ internal sealed partial class HostingEmitter
 
                     private static {{c}} Bindings(global::System.IServiceProvider sp, string objectName) => {{DI}}ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<{{c}}>(sp, objectName);
 
-                    // The singleton over the host's object; before the host disposes a reloaded object, it moves to the new one.
+                    // The bindings over the host's object of that name; before the host disposes a reloaded object, they move to the new one.
                     private static {{c}} Hosted(global::System.IServiceProvider sp, string objectName)
                     {
                         {{H}}BpfObjectHost host = {{DI}}ServiceProviderServiceExtensions.GetRequiredService<{{H}}BpfObjectHost>(sp);

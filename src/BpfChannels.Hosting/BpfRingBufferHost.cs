@@ -9,13 +9,18 @@ namespace BpfChannels.Hosting;
 /// moment the host starts by epoll loops (no polling), published to every subscriber, completed when the host stops.
 /// </summary>
 /// <remarks>
-/// Thread-safe. A ring buffer of a hosted BPF object follows <see cref="BpfObjectHost.Reload"/>: its subscribers go on
-/// with the new object's ring (read from its start once the old ring's reader has stopped), and a new object without
-/// the ring ends them with the reason. One epoll loop reads each ring buffer, in order; every subscriber has its own bounded buffer, so a
+/// <para>
+/// Thread-safe. One epoll loop reads each ring buffer, in order; every subscriber has its own bounded buffer, so a
 /// subscriber that throws or falls behind hurts only itself: an observer whose <c>OnNext</c> throws is detached and
 /// receives nothing more, and a slow observer loses its own oldest records. A reader opened with
 /// <see cref="BoundedChannelFullMode.Wait"/> is the exception by design: it holds the loop back, so the kernel drops
 /// records at reservation instead (the producer sees a full ring).
+/// </para>
+/// <para>
+/// A ring buffer of a hosted BPF object follows <see cref="BpfObjectHost.Reload"/>: its subscribers go on with the new
+/// object's ring (read from its start once the old ring's reader has stopped, which a full <c>Wait</c> reader holds
+/// back until it is read), and a new object without the ring ends them with the reason.
+/// </para>
 /// </remarks>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class BpfRingBufferHost : IHostedService, IDisposable
