@@ -7,8 +7,6 @@ namespace BpfChannels.Tool;
 /// <summary><c>map show</c> / <c>maps</c>: what bpftool map show prints, in its text and JSON shapes.</summary>
 internal static class MapShowCommand
 {
-    private static readonly string[] FdInfoFields = ["memlock", "owner_prog_type", "owner_jited"];
-
     public static Task<int> Run(CommandContext context, CancellationToken cancellationToken) => Show(context, context.ShowPins);
 
     public static Task<int> RunWithPins(CommandContext context, CancellationToken cancellationToken) => Show(context, pins: true);
@@ -77,13 +75,18 @@ internal static class MapShowCommand
 
     private static void Write(CommandContext context, JsonOutput? output, BpfMap map, Dictionary<uint, List<string>>? pins)
     {
+        // One fdinfo read gives frozen and memlock with the info; only a program array's owner needs another.
         BpfMapInfo info = map.GetInfo();
-        Dictionary<string, string> fdinfo = FdInfo.Read(map.Handle, FdInfoFields);
         List<string>? paths = pins is null || pins.Count == 0 ? null : pins.GetValueOrDefault(info.Id) ?? [];
         string? type = BpfMapTypeNames.GetName(info.Type);
-        long? memlock = FdInfo.Number(fdinfo, "memlock");
-        long? owner = info.Type == BpfMapType.ProgramArray ? FdInfo.Number(fdinfo, "owner_prog_type") : null;
-        long? jited = info.Type == BpfMapType.ProgramArray ? FdInfo.Number(fdinfo, "owner_jited") : null;
+        long? memlock = info.MemoryLockedBytes;
+        long? owner = null, jited = null;
+        if (info.Type == BpfMapType.ProgramArray)
+        {
+            BpfFdInfo fdinfo = BpfFdInfo.Read(map.Handle);
+            owner = fdinfo.TryGetNumber("owner_prog_type", out long ownerType) ? ownerType : null;
+            jited = fdinfo.TryGetNumber("owner_jited", out long ownerJited) ? ownerJited : null;
+        }
         if (output is not null)
         {
             Utf8JsonWriter json = output.Writer;

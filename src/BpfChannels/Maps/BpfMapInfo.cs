@@ -1,8 +1,14 @@
+using System.Runtime.CompilerServices;
+
 namespace BpfChannels;
 
 /// <summary>What the kernel reports about a map (BPF_OBJ_GET_INFO_BY_FD), or the same facts of an in-memory twin.</summary>
 public sealed record BpfMapInfo
 {
+    // Per descriptor object (never per number, which the process reuses): what OBJ_GET_INFO_BY_FD gave for it first.
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static readonly ConditionalWeakTable<BpfHandle, BpfMapInfo> Immutable = new();
+
     /// <summary>The map id (system-wide for kernel maps; process-wide for twins).</summary>
     public required uint Id { get; init; }
 
@@ -26,6 +32,10 @@ public sealed record BpfMapInfo
 
     /// <summary>Whether user space can no longer write the map (BPF_MAP_FREEZE).</summary>
     public required bool IsFrozen { get; init; }
+
+    /// <summary>The memory the kernel charges to the map, in bytes (fdinfo <c>memlock</c>, as bpftool shows it), or null where it is not shown (twins).</summary>
+    /// <remarks>It grows and shrinks with a map that allocates per entry; read at the time of the info.</remarks>
+    public long? MemoryLockedBytes { get; init; }
 
     /// <summary>The map's BTF object id, or 0.</summary>
     public uint BtfId { get; init; }
@@ -60,17 +70,30 @@ public sealed record BpfMapInfo
     /// <summary>Reads the info of the map behind <paramref name="handle"/>.</summary>
     /// <param name="handle">A map descriptor.</param>
     /// <returns>The info.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="handle"/> is null.</exception>
     /// <exception cref="ObjectDisposedException">The handle is closed.</exception>
-    /// <remarks>Requires Linux 4.13 or later.</remarks>
     /// <exception cref="BpfException">EBADF/EINVAL: the descriptor is not a BPF map.</exception>
+    /// <exception cref="IOException">/proc/self/fdinfo cannot be read.</exception>
+    /// <remarks>
+    /// Requires Linux 4.13 or later. What cannot change while a descriptor is open (id, type, name, sizes, flags, BTF
+    /// ids) is read from the kernel once per <see cref="BpfHandle"/> and kept with it; <see cref="IsFrozen"/> and
+    /// <see cref="MemoryLockedBytes"/> are read again at every call. Thread-safe.
+    /// </remarks>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static BpfMapInfo FromHandle(BpfHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
         ObjectDisposedException.ThrowIf(handle.IsClosed, handle);
-        // One read of fdinfo for both fields: a listing of every map pays for each read.
-        (string? mapType, string? frozen) = ReadFdInfo(handle, "map_type", "frozen");
-        if (mapType is null)
+        // One read of fdinfo for every field it gives: a listing of every map pays for each read.
+        BpfFdInfo fdinfo = BpfFdInfo.Read(handle);
+        bool frozen = fdinfo.TryGetNumber("frozen", out long frozenValue) && frozenValue == 1;
+        long? memlock = fdinfo.TryGetNumber("memlock", out long bytes) ? bytes : null;
+        if (Immutable.TryGetValue(handle, out BpfMapInfo? known))
+        {
+            return known with { IsFrozen = frozen, MemoryLockedBytes = memlock };
+        }
+
+        if (fdinfo.GetValue("map_type") is null)
         {
             // OBJ_GET_INFO_BY_FD would fill a program's or link's info into the map struct without complaint.
             throw BpfErrors.Create(Interop.Errno.EINVAL, BpfCommand.ObjGetInfoByFd, $"fd {handle.FileDescriptor} (not a BPF map)");
@@ -82,7 +105,7 @@ public sealed record BpfMapInfo
             throw BpfErrors.Create(errno, BpfCommand.ObjGetInfoByFd, $"fd {handle.FileDescriptor}");
         }
 
-        return new BpfMapInfo
+        var read = new BpfMapInfo
         {
             Id = info.id,
             Type = (BpfMapType)info.type,
@@ -91,13 +114,22 @@ public sealed record BpfMapInfo
             ValueSize = (int)info.value_size,
             MaxEntries = (int)info.max_entries,
             Flags = (BpfMapFlags)info.map_flags,
-            IsFrozen = frozen == "1",
+            IsFrozen = frozen,
+            MemoryLockedBytes = memlock,
             BtfId = info.btf_id,
             BtfKeyTypeId = info.btf_key_type_id,
             BtfValueTypeId = info.btf_value_type_id,
             MapExtra = info.map_extra,
             InterfaceIndex = (int)info.ifindex,
         };
+
+        // An offloaded map's ifindex becomes 0 when its device goes away, so only maps on the host are kept.
+        if (read.InterfaceIndex == 0)
+        {
+            _ = Immutable.TryAdd(handle, read);
+        }
+
+        return read;
     }
 
     /// <summary>The ids of every map on the system (BPF_MAP_GET_NEXT_ID).</summary>
@@ -122,42 +154,13 @@ public sealed record BpfMapInfo
 
     /// <summary>Reads one field of /proc/self/fdinfo for any BPF descriptor (a map's <c>frozen</c>, a program's <c>prog_type</c>, a BTF object's <c>btf_id</c>), or null.</summary>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    internal static string? ReadFdInfo(BpfHandle handle, string field)
-    {
-        // Held open while it is read: a concurrent close and reuse of the number would describe another file.
-        using var lease = new HandleLease(handle);
-        foreach (string line in File.ReadLines($"/proc/self/fdinfo/{handle.FileDescriptor}"))
-        {
-            if (FieldValue(line, field) is { } value)
-            {
-                return value;
-            }
-        }
-
-        return null;
-    }
+    internal static string? ReadFdInfo(BpfHandle handle, string field) => BpfFdInfo.Read(handle).GetValue(field);
 
     /// <summary>Reads two fields of /proc/self/fdinfo in one pass; a missing field is null.</summary>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     internal static (string? First, string? Second) ReadFdInfo(BpfHandle handle, string first, string second)
     {
-        using var lease = new HandleLease(handle);
-        string? a = null, b = null;
-        foreach (string line in File.ReadLines($"/proc/self/fdinfo/{handle.FileDescriptor}"))
-        {
-            if (a is null && FieldValue(line, first) is { } valueA)
-            {
-                a = valueA;
-            }
-            else if (b is null && FieldValue(line, second) is { } valueB)
-            {
-                b = valueB;
-            }
-        }
-
-        return (a, b);
+        BpfFdInfo fdinfo = BpfFdInfo.Read(handle);
+        return (fdinfo.GetValue(first), fdinfo.GetValue(second));
     }
-
-    private static string? FieldValue(string line, string field) =>
-        line.Length > field.Length && line[field.Length] == ':' && line.StartsWith(field, StringComparison.Ordinal) ? line.AsSpan(field.Length + 1).Trim().ToString() : null;
 }

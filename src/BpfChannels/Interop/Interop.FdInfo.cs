@@ -1,0 +1,120 @@
+using System.Runtime.InteropServices;
+
+namespace BpfChannels;
+
+internal static partial class Interop
+{
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    internal static unsafe partial class Libc
+    {
+        private const int O_RDONLY_CLOEXEC = 0x80000; // O_RDONLY (0) | O_CLOEXEC
+
+        /// <summary>What one read(2) asks for first: a map's or program's fdinfo is 200 to 400 bytes, so one read and the end-of-file read take all of it.</summary>
+        internal const int FdInfoFirstRead = 1024;
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "open", SetLastError = true)]
+        private static partial int OpenForText(byte* path, int flags);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "read", SetLastError = true)]
+        private static partial nint ReadForText(int fd, byte* buffer, nuint count);
+
+        /// <summary>
+        /// Reads /proc/self/fdinfo/N of the descriptor behind <paramref name="handle"/> whole, with open(2) and read(2)
+        /// into a stack buffer (no FileStream: its first use costs a short command more than the read): 0 and the
+        /// file's bytes, or the errno.
+        /// </summary>
+        internal static int ReadFdInfo(SafeHandle handle, out byte[] text)
+        {
+            // Held while it is read: a concurrent close and reuse of the number would describe another file.
+            using var lease = new HandleLease(handle);
+            ReadOnlySpan<byte> prefix = "/proc/self/fdinfo/"u8;
+            byte* path = stackalloc byte[prefix.Length + 12];
+            prefix.CopyTo(new Span<byte>(path, prefix.Length));
+            int end = prefix.Length + WriteDecimal((uint)lease.FileDescriptor, new Span<byte>(path + prefix.Length, 11));
+            path[end] = 0;
+            return ReadSmallFile(path, out text);
+        }
+
+        /// <summary>Reads the NUL-terminated <paramref name="path"/> whole (a file of /proc or another small one): 0 and its bytes, or the errno.</summary>
+        internal static int ReadSmallFile(byte* path, out byte[] text)
+        {
+            text = [];
+            int fd;
+            while ((fd = OpenForText(path, O_RDONLY_CLOEXEC)) < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != Errno.EINTR)
+                {
+                    return errno;
+                }
+            }
+
+            byte[]? grown = null;
+            try
+            {
+                byte* first = stackalloc byte[FdInfoFirstRead];
+                int length = 0;
+                while (true)
+                {
+                    int capacity = grown?.Length ?? FdInfoFirstRead;
+                    if (length == capacity)
+                    {
+                        // Longer than the stack buffer (a link's fdinfo can list many addresses): continue in a larger array.
+                        byte[] larger = new byte[capacity * 2];
+                        (grown is null ? new ReadOnlySpan<byte>(first, length) : grown.AsSpan(0, length)).CopyTo(larger);
+                        grown = larger;
+                        capacity = larger.Length;
+                    }
+
+                    nint read;
+                    fixed (byte* array = grown)
+                    {
+                        byte* target = (grown is null ? first : array) + length;
+                        read = ReadForText(fd, target, (nuint)(capacity - length));
+                    }
+
+                    if (read < 0)
+                    {
+                        int errno = Marshal.GetLastPInvokeError();
+                        if (errno == Errno.EINTR)
+                        {
+                            continue;
+                        }
+
+                        return errno;
+                    }
+
+                    if (read == 0)
+                    {
+                        text = (grown is null ? new ReadOnlySpan<byte>(first, length) : grown.AsSpan(0, length)).ToArray();
+                        return 0;
+                    }
+
+                    length += (int)read;
+                }
+            }
+            finally
+            {
+                _ = Close(fd);
+            }
+        }
+
+        /// <summary>Writes <paramref name="value"/> in decimal ASCII (no culture data is touched); the number of bytes.</summary>
+        private static int WriteDecimal(uint value, Span<byte> destination)
+        {
+            int digits = 1;
+            for (uint rest = value / 10; rest != 0; rest /= 10)
+            {
+                digits++;
+            }
+
+            for (int i = digits - 1; i >= 0; i--)
+            {
+                destination[i] = (byte)('0' + (value % 10));
+                value /= 10;
+            }
+
+            return digits;
+        }
+    }
+}
