@@ -95,14 +95,14 @@ internal static class MapTarget
 
     private static BpfMap OpenPinned(string path, BpfPinAccess access)
     {
-        if (!File.Exists(path))
-        {
-            throw new NotFoundException(Directory.Exists(path) ? $"{path} is a directory, not a pin." : $"Nothing is pinned at {path}.");
-        }
-
         try
         {
             return BpfMap.OpenPinned(path, access);
+        }
+        catch (Exception e) when (e is BpfException or ArgumentException && !File.Exists(path))
+        {
+            // Looked at only when the open failed: a pin that opens costs no stat of its own (bpftool's order too).
+            throw new NotFoundException(Directory.Exists(path) ? $"{path} is a directory, not a pin." : $"Nothing is pinned at {path}.");
         }
         catch (BpfException e) when (e.Error == BpfError.InvalidArgument)
         {
