@@ -145,6 +145,7 @@ public abstract partial class MapChannel
                 _projection.Project(_raw!, _next);
             }
 
+            IChangeSubscriber[] delivered;
             lock (_gate)
             {
                 var sink = new PublishingSink(this);
@@ -154,8 +155,10 @@ public abstract partial class MapChannel
                 Interlocked.Add(ref _changes, changes);
                 result = new MapPollResult(true, _current.Count, changes, _current.Strategy);
                 CountReconciled(result.Changes, _relistPending);
+                delivered = changes > 0 ? _subscribers : [];
             }
 
+            Flush(delivered);
             AfterFullRead();
 
             if (_relistPending)
@@ -190,6 +193,18 @@ public abstract partial class MapChannel
                 Unsubscribe(subscriber);
                 subscriber.Complete(ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// After a delivery, outside the state lock: the subscribers wake their consumers once for all its changes, and the
+    /// woken thread (an <c>Observe</c> pump) finds no lock of the channel's held.
+    /// </summary>
+    private static void Flush(IChangeSubscriber[] subscribers)
+    {
+        foreach (IChangeSubscriber subscriber in subscribers)
+        {
+            subscriber.Flush();
         }
     }
 

@@ -255,6 +255,7 @@ public abstract partial class MapChannel : INotifiedChannel
             }
 
             int changes = 0;
+            IChangeSubscriber[] delivered;
             lock (_gate)
             {
                 for (int i = 0; i < count; i++)
@@ -263,7 +264,10 @@ public abstract partial class MapChannel : INotifiedChannel
                 }
 
                 Interlocked.Add(ref _changes, changes);
+                delivered = changes > 0 ? _subscribers : [];
             }
+
+            Flush(delivered);
         }
         finally
         {

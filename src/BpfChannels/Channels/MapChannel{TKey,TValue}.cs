@@ -165,7 +165,17 @@ public sealed partial class MapChannel<TKey, TValue> : MapChannel
     public IObservable<MapChange<TKey, TValue>> Observe(Func<TKey, bool>? keyFilter = null)
         => Observable.Create<MapChange<TKey, TValue>>(observer =>
         {
-            MapChangeReader<TKey, TValue> reader = OpenReader(keyFilter);
+            var reader = new MapChangeReader<TKey, TValue>(this, Options, keyFilter, pumped: true);
+            try
+            {
+                _ = AddSubscriber(reader);
+            }
+            catch
+            {
+                reader.ReleaseWakeup(); // the listing failed: no pump will run
+                throw;
+            }
+
             var pump = new MapChangePump<TKey, TValue>(reader, observer, Name);
             return Disposable.Create(pump.Dispose);
         });
