@@ -160,7 +160,9 @@ public sealed partial class MapChannel<TKey, TValue> : MapChannel
     /// <c>OnNext</c> delays only itself: never the poller, never another subscriber, and it needs no free thread-pool
     /// thread. <c>OnNext</c> calls for one subscription never overlap and never run on the polling thread. A subscriber
     /// whose <c>OnNext</c> throws is unsubscribed (the exception goes nowhere else); the poller and the other subscribers
-    /// go on. <c>OnCompleted</c> (or <c>OnError</c>) follows when the channel completes, and nothing after it.
+    /// go on. <c>OnCompleted</c> (or <c>OnError</c>) follows when the channel completes, and nothing after it. On Linux
+    /// each subscription's thread waits on an eventfd in an epoll instance of its own (two descriptors, closed when
+    /// the subscription ends), woken once per delivery and only while it waits.
     /// </remarks>
     public IObservable<MapChange<TKey, TValue>> Observe(Func<TKey, bool>? keyFilter = null)
         => Observable.Create<MapChange<TKey, TValue>>(observer =>

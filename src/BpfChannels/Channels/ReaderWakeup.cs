@@ -14,7 +14,8 @@ namespace BpfChannels;
 /// <see cref="ManualResetEventSlim"/> does) wakes its waiter while holding the monitor the waiter must take back, so
 /// on a machine where the waiter runs at once the two threads hand the lock back and forth, a context switch and a
 /// futex call each, for every change. Elsewhere (the in-memory twin on another system) it is a
-/// <see cref="ManualResetEventSlim"/>. Created by the waiting thread on its first wait; thread-safe.
+/// <see cref="ManualResetEventSlim"/>. Created with the reader, before it subscribes, and disposed by the pump when it
+/// ends; thread-safe.
 /// </remarks>
 internal sealed class ReaderWakeup : IDisposable
 {

@@ -29,6 +29,34 @@ public sealed class ObserveWakeupTests
         Assert.Equal(1, calls);
     }
 
+    [Fact]
+    public async Task Observe_OneChangePerPollRacingThePump_NoChangeWaitsForALaterOne()
+    {
+        using BpfMap<uint, ulong> map = BpfMapFactory.InMemory.CreateHash<uint, ulong>(16);
+        var channel = new MapChannel<uint, ulong>(map, new MapChannelOptions { SubscriberCapacity = 1 << 16 });
+        long seen = 0;
+        using IDisposable subscription = channel.Observe().Subscribe(_ => Interlocked.Increment(ref seen));
+
+        // Bursts of polls of one change each, then nothing until the burst is delivered: the burst's last change lands
+        // while the pump is still busy with the ones before it, at every point of its way back to waiting. A wake-up
+        // lost between the pump's last look and its wait would leave that change undelivered, with no poll to follow.
+        ulong value = 0;
+        for (int burst = 0; burst < 400; burst++)
+        {
+            for (int i = 0; i <= burst % 16; i++)
+            {
+                map.Update(1, ++value);
+                Assert.Equal(1, channel.Poll().Changes);
+            }
+
+            long expected = (long)value;
+            Assert.True(SpinWait.SpinUntil(() => Interlocked.Read(ref seen) >= expected, Patience), $"change {expected} was not delivered without a later poll");
+        }
+
+        Assert.Equal((long)value, Interlocked.Read(ref seen));
+        await channel.CompleteAsync();
+    }
+
     /// <summary>Three observers, three polls of 1,000 changes each, then every subscription disposed.</summary>
     private static (int[] Seen, ulong[] Last) ManyChanges()
     {
