@@ -17,13 +17,9 @@ namespace BpfChannels.Benchmarks.Channels;
 [Config(typeof(Config))]
 public class MapChannelKeyedPollPairedBenchmarks
 {
-    private static readonly int[][] Orders = PairedBlock.Rotations(3);
-
     private MapChannelKeyedPollBenchmarks _polls = null!;
-    private Action[] _paths = null!;
+    private PairedRounds _rounds = null!;
     private string _key = null!;
-    private int _invocations;
-    private int _round;
 
     /// <summary>The entries of the map.</summary>
     [Params(10_000, 100_000, 1_000_000)]
@@ -45,9 +41,13 @@ public class MapChannelKeyedPollPairedBenchmarks
     {
         _polls = new MapChannelKeyedPollBenchmarks { Entries = Entries, ChangedPercent = ChangedPercent, Writer = Writer };
         _polls.Setup();
-        _paths = [() => _polls.C(), () => _polls.Poll(), () => _polls.PollInline()];
         _key = PairedRatios.Key(typeof(MapChannelKeyedPollPairedBenchmarks), (nameof(Entries), Entries), (nameof(ChangedPercent), ChangedPercent), (nameof(Writer), Writer));
         PairedRatios.Reset(_key, "Poll (reader) / C (thread CPU time)", "Poll (inline handler) / C (thread CPU time)", "Poll (reader) / C (wall clock)", "Poll (inline handler) / C (wall clock)");
+        Action[] paths = [() => _polls.C(), () => _polls.Poll(), () => _polls.PollInline()];
+        _rounds = new PairedRounds(_key, paths, b => [b[1].CpuRatio(b[0]), b[2].CpuRatio(b[0]), b[1].WallRatio(b[0]), b[2].WallRatio(b[0])])
+        {
+            BeforeRound = _polls.Change,
+        };
     }
 
     [GlobalCleanup]
@@ -58,28 +58,7 @@ public class MapChannelKeyedPollPairedBenchmarks
     }
 
     [Benchmark(Description = "rounds of one change, then C, Poll and inline Poll")]
-    public double PairedRounds()
-    {
-        bool measured = ++_invocations > PairedConfig.UnmeasuredInvocations;
-        Span<PairedBlock> blocks = stackalloc PairedBlock[3];
-        double last = 0;
-        for (int r = 0; r < Rounds; r++)
-        {
-            _polls.Change();
-            foreach (int path in Orders[_round++ % Orders.Length])
-            {
-                blocks[path] = PairedBlock.Time(_paths[path]);
-            }
-
-            last = blocks[1].CpuRatio(blocks[0]);
-            if (measured)
-            {
-                PairedRatios.Add(_key, last, blocks[2].CpuRatio(blocks[0]), blocks[1].WallRatio(blocks[0]), blocks[2].WallRatio(blocks[0]));
-            }
-        }
-
-        return last;
-    }
+    public double PairedRounds() => _rounds.Run(Rounds);
 
     private sealed class Config : PairedConfig
     {

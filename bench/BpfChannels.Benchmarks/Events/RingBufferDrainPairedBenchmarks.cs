@@ -17,19 +17,20 @@ namespace BpfChannels.Benchmarks.Events;
 public class RingBufferDrainPairedBenchmarks
 {
     private const int Paths = 6; // libbpf, C, span, struct, typed, observable
-    private static readonly int[][] Orders = PairedBlock.Rotations(Paths);
     private static readonly string Key = PairedRatios.Key(typeof(RingBufferDrainPairedBenchmarks));
 
     private readonly RingBufferDrainBenchmarks _drains = new();
-    private Action[] _paths = null!;
-    private int _invocations;
-    private int _round;
+    private PairedRounds _rounds = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _drains.Setup();
-        _paths = [() => _drains.Libbpf(), () => _drains.C(), () => _drains.Span(), () => _drains.StructHandler(), () => _drains.Typed(), () => _drains.Observable()];
+        Action[] paths = [() => _drains.Libbpf(), () => _drains.C(), () => _drains.Span(), () => _drains.StructHandler(), () => _drains.Typed(), () => _drains.Observable()];
+        _rounds = new PairedRounds(Key, paths, b => [b[0].CpuRatio(b[2]), b[0].CpuRatio(b[3]), b[0].CpuRatio(b[4]), b[0].WallRatio(b[5]), b[0].WallRatio(b[2]), b[0].CpuRatio(b[1])])
+        {
+            BeforeBlock = _drains.Fill,
+        };
         PairedRatios.Reset(
             Key,
             "span callback rate / libbpf (thread CPU time)",
@@ -49,29 +50,7 @@ public class RingBufferDrainPairedBenchmarks
 
     /// <summary>One round of each rotation: every consumer drains in every position once.</summary>
     [Benchmark(Description = "rounds of libbpf, C, span, struct, typed and IObservable drains")]
-    public double PairedRounds()
-    {
-        bool measured = ++_invocations > PairedConfig.UnmeasuredInvocations;
-        Span<PairedBlock> blocks = stackalloc PairedBlock[Paths];
-        double last = 0;
-        for (int r = 0; r < Orders.Length; r++)
-        {
-            foreach (int path in Orders[_round++ % Orders.Length])
-            {
-                _drains.Fill();
-                blocks[path] = PairedBlock.Time(_paths[path]);
-            }
-
-            PairedBlock libbpf = blocks[0];
-            last = libbpf.CpuRatio(blocks[2]);
-            if (measured)
-            {
-                PairedRatios.Add(Key, last, libbpf.CpuRatio(blocks[3]), libbpf.CpuRatio(blocks[4]), libbpf.WallRatio(blocks[5]), libbpf.WallRatio(blocks[2]), libbpf.CpuRatio(blocks[1]));
-            }
-        }
-
-        return last;
-    }
+    public double PairedRounds() => _rounds.Run(Paths);
 
     private sealed class Config : PairedConfig
     {

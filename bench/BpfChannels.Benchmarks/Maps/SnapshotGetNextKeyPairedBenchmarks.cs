@@ -17,15 +17,12 @@ public class SnapshotGetNextKeyPairedBenchmarks
     /// <summary>Rounds per invocation: each round is one walk of each side (about 0.1 to 0.3 s each).</summary>
     internal const int Rounds = 4;
 
-    private static readonly int[][] Orders = PairedBlock.Rotations(2);
     private static readonly string Key = PairedRatios.Key(typeof(SnapshotGetNextKeyPairedBenchmarks));
 
     private BpfMap<uint, Value64> _map = null!;
     private BpfMapSnapshot _snapshot = null!;
     private SnapshotBuffers _buffers = null!;
-    private Action[] _paths = null!;
-    private int _invocations;
-    private int _round;
+    private PairedRounds _rounds = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -38,7 +35,7 @@ public class SnapshotGetNextKeyPairedBenchmarks
 
         _snapshot = _map.CreateSnapshot();
         _buffers = new SnapshotBuffers(MapWorkload.Keys, sizeof(uint), Unsafe.SizeOf<Value64>());
-        _paths = [WalkC, WalkManaged];
+        _rounds = new PairedRounds(Key, [WalkC, WalkManaged], b => [b[1].CpuRatio(b[0]), b[1].WallRatio(b[0])]);
         PairedRatios.Reset(Key, "managed/C (thread CPU time)", "managed/C (wall clock)");
     }
 
@@ -52,27 +49,7 @@ public class SnapshotGetNextKeyPairedBenchmarks
     }
 
     [Benchmark(Description = "rounds of C walk and ReadSnapshot(GetNextKey)")]
-    public double PairedRounds()
-    {
-        bool measured = ++_invocations > PairedConfig.UnmeasuredInvocations;
-        Span<PairedBlock> blocks = stackalloc PairedBlock[2];
-        double last = 0;
-        for (int r = 0; r < Rounds; r++)
-        {
-            foreach (int path in Orders[_round++ % Orders.Length])
-            {
-                blocks[path] = PairedBlock.Time(_paths[path]);
-            }
-
-            last = blocks[1].CpuRatio(blocks[0]);
-            if (measured)
-            {
-                PairedRatios.Add(Key, last, blocks[1].WallRatio(blocks[0]));
-            }
-        }
-
-        return last;
-    }
+    public double PairedRounds() => _rounds.Run(Rounds);
 
     private unsafe void WalkC() => Expect(MapsNative.Check(
         MapsNative.SnapshotGetNextKey(_map.Map.Handle.FileDescriptor, _buffers.Keys, _buffers.Values, sizeof(uint), (uint)Unsafe.SizeOf<Value64>(), _buffers.Capacity),
