@@ -127,10 +127,16 @@ public abstract partial class BpfMap
 
     private bool ReadBatch(BpfMapSnapshot snapshot, out int read)
     {
-        snapshot.Reset(FirstReadCapacity(snapshot.Count, BatchSlack));
         BpfMapBatchCursor cursor = snapshot.Cursor;
         cursor.Reset();
-        int total = 0;
+        int total = ProbeFirstRead(snapshot, cursor);
+        if (total < 0)
+        {
+            snapshot.Reset(FirstReadCapacity(snapshot.Count, BatchSlack));
+            cursor.Reset();
+            total = 0;
+        }
+
         while (!cursor.IsComplete)
         {
             // Each call asks for all the room there is, so a read sized from max_entries or from the last read
@@ -166,25 +172,18 @@ public abstract partial class BpfMap
             total += n;
         }
 
+        if (!IsArrayLike(Type) && !IsHashFamily(Type))
+        {
+            // The kernel's generic batch (a trie, among others) walks with get_next_key and restarts from the first key
+            // when its cursor was deleted meanwhile, so it can return a key twice: the later copy goes.
+            total = snapshot.WalkIndex.BuildUnique(snapshot.KeyRange(0, snapshot.Capacity), KeySize, snapshot.ValueRange(0, snapshot.Capacity), ValueBufferSize, total);
+            snapshot.MarkIndexed();
+        }
+
         snapshot.SetCount(total);
         snapshot.Strategy = BpfMapReadStrategy.Batch;
         read = total;
         return true;
-    }
-
-    /// <summary>
-    /// The entries a whole-map read makes room for before it starts: an eighth more than the last read found, or,
-    /// for a first read, max_entries where the kernel preallocates the map (so the map's own memory bounds it) and
-    /// a modest guess where it does not (a trie, a hash created with NoPrealloc), plus <paramref name="slack"/>.
-    /// </summary>
-    private int FirstReadCapacity(int lastCount, int slack)
-    {
-        long expected = lastCount > 0
-            ? lastCount + (lastCount >> 3)
-            : (Flags & BpfMapFlags.NoPrealloc) != 0 || Type == BpfMapType.LpmTrie ? Math.Min(MaxEntries, 4096) : MaxEntries;
-        long wanted = Math.Min(expected, MaxEntries) + slack;
-        long perEntry = Math.Max(KeySize, Math.Max(ValueBufferSize, 1));
-        return (int)Math.Min(wanted, Array.MaxLength / perEntry);
     }
 
     private int ReadWalk(BpfMapSnapshot snapshot)
