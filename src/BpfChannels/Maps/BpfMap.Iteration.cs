@@ -30,8 +30,10 @@ public abstract partial class BpfMap
     /// <param name="strategy">How to read.</param>
     /// <returns>The number of entries read.</returns>
     /// <remarks>Batch reads grow their buffer on ENOSPC and fall back to get_next_key where the map type has no
-    /// batch support. A get_next_key read has the guarantee documented on <see cref="Keys"/>. Not atomic: the
-    /// kernel side may change the map while it is read.</remarks>
+    /// batch support. A read into a snapshot is sized from its last read; a hash's first read, from its first chunk
+    /// (so a large hash holding few entries gets buffers for those, not for max_entries). A get_next_key read has the
+    /// guarantee documented on <see cref="Keys"/>, and no read holds a key twice. Not atomic: the kernel side may
+    /// change the map while it is read.</remarks>
     /// <exception cref="ArgumentException">The snapshot's sizes do not match, or the strategy does not fit the map.</exception>
     /// <exception cref="NotSupportedException">The map has no keys (queue, stack, ring buffer).</exception>
     /// <exception cref="ObjectDisposedException">The map or the snapshot is disposed.</exception>
