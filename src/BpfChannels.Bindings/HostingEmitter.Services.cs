@@ -173,7 +173,6 @@ internal sealed partial class HostingEmitter
     private void EmitServices()
     {
         string c = _c;
-        string programs = string.Join(", ", _programs.Select(p => p.Name));
         Append($$"""
                 /// <summary>Finds which map or program a selector picks by running it over a set whose members report their names instead of existing.</summary>
                 private sealed class NameProbe : global::System.Exception
@@ -200,44 +199,6 @@ internal sealed partial class HostingEmitter
                         }
 
                         throw new global::System.ArgumentException("The selector must return one of the " + what + " of {{c}}, such as " + example + ".", nameof(select));
-                    }
-                }
-
-                /// <summary>Checks this object's attachments (from configuration and code) against its programs, when the host starts.</summary>
-                private sealed class AttachValidator : {{Opt}}IValidateOptions<{{H}}BpfProgramAttachOptions>
-                {
-                    private readonly string _objectName;
-
-                    internal AttachValidator(string objectName) => _objectName = objectName;
-
-                    public {{Opt}}ValidateOptionsResult Validate(string? name, {{H}}BpfProgramAttachOptions options)
-                    {
-                        if (!options.Objects.TryGetValue(_objectName, out {{H}}BpfObjectAttachOptions? mine))
-                        {
-                            return {{Opt}}ValidateOptionsResult.Skip;
-                        }
-
-                        var failures = new global::System.Collections.Generic.List<string>();
-                        for (int i = 0; i < mine.Attach.Count; i++)
-                        {
-                            {{H}}BpfProgramAttachment attachment = mine.Attach[i];
-                            string where = attachment.ConfigurationPath ?? "Objects:" + _objectName + ":Attach (in code, entry " + i.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ")";
-                            if (string.IsNullOrWhiteSpace(attachment.Program))
-                            {
-                                failures.Add(where + " names no program; " + ObjectFileName + " has: {{programs}}.");
-                            }
-                            else if (!global::System.Linq.Enumerable.Contains(ProgramNames, attachment.Program))
-                            {
-                                failures.Add(where + ": " + ObjectFileName + " has no program '" + attachment.Program + "'; it has: {{programs}}.");
-                            }
-
-                            if (attachment.Target is not null && string.IsNullOrWhiteSpace(attachment.Target))
-                            {
-                                failures.Add(where + ":Target is blank; leave it out to attach where the program's section says.");
-                            }
-                        }
-
-                        return failures.Count == 0 ? {{Opt}}ValidateOptionsResult.Success : {{Opt}}ValidateOptionsResult.Fail(failures);
                     }
                 }
 

@@ -105,7 +105,7 @@ internal sealed partial class HostingEmitter
                 {{Linux}}
                 public sealed class Registration
                 {
-                    private readonly global::System.Collections.Generic.List<(string Map, string Channel, global::System.Action<{{H}}BpfChannelsBuilder> Add)> _channels = new();
+                    private readonly global::System.Collections.Generic.List<(string Map, string Channel, global::System.Action<{{H}}BpfChannelsBuilder, string> Add)> _channels = new();
                     private readonly global::System.Collections.Generic.List<(string Program, string? Target, global::System.Func<{{B}}BpfProgram, {{B}}BpfLink>? Attach)> _attachments = new();
                     private global::System.Action<{{c}}>? _beforeLoad;
                     private global::System.Action<{{c}}>? _afterLoad;
@@ -155,9 +155,9 @@ internal sealed partial class HostingEmitter
                         global::System.ArgumentNullException.ThrowIfNull(map);
                         string mapName = NameProbe.Of(map);
                         string channel = name ?? mapName;
-                        _channels.Add((mapName, channel, builder =>
+                        _channels.Add((mapName, channel, (builder, objectName) =>
                         {
-                            builder.AddMapChannel<TKey, TValue>(channel, sp => map(Bindings(sp).Maps), configure);
+                            builder.AddMapChannel<TKey, TValue>(channel, sp => map(Bindings(sp, objectName).Maps), configure);
                             HostedChannels.AddKeyed<TKey, TValue>(builder, channel);
                         }));
                         return this;
@@ -180,9 +180,9 @@ internal sealed partial class HostingEmitter
                         global::System.ArgumentNullException.ThrowIfNull(aggregate);
                         string mapName = NameProbe.Of(map);
                         string channel = name ?? mapName;
-                        _channels.Add((mapName, channel, builder =>
+                        _channels.Add((mapName, channel, (builder, objectName) =>
                         {
-                            builder.AddPerCpuMapChannel<TKey, TValue>(channel, aggregate, sp => map(Bindings(sp).Maps), configure);
+                            builder.AddPerCpuMapChannel<TKey, TValue>(channel, aggregate, sp => map(Bindings(sp, objectName).Maps), configure);
                             HostedChannels.AddKeyed<TKey, TValue>(builder, channel);
                         }));
                         return this;
@@ -225,12 +225,15 @@ internal sealed partial class HostingEmitter
                         };
                         {{addObject}}
                         {{DI}}IServiceCollection services = builder.Services;
-                        {{DI}}ServiceCollectionServiceExtensions.AddSingleton(services, sp => Hosted(sp, objectName));
+                        // Keyed by the object's name, so the channels of each registration read their own object (a class
+                        // may be registered twice, under two names); unkeyed, the last registration's.
+                        {{DI}}ServiceCollectionServiceExtensions.AddKeyedSingleton(services, objectName, (sp, _) => Hosted(sp, objectName));
+                        {{DI}}ServiceCollectionServiceExtensions.AddSingleton(services, sp => Bindings(sp, objectName));
                         var coded = new global::System.Collections.Generic.HashSet<string>(global::System.StringComparer.Ordinal);
                         var channels = new global::System.Collections.Generic.List<string>();
-                        foreach ((string map, string channel, global::System.Action<{{H}}BpfChannelsBuilder> add) in _channels)
+                        foreach ((string map, string channel, global::System.Action<{{H}}BpfChannelsBuilder, string> add) in _channels)
                         {
-                            add(builder);
+                            add(builder, objectName);
                             coded.Add(map);
                             channels.Add(channel);
                         }
@@ -246,7 +249,7 @@ internal sealed partial class HostingEmitter
                         {
                             foreach ({{Cfg}}IConfigurationSection map in configuration.GetSection("Maps").GetChildren())
                             {
-                                if (!coded.Contains(map.Key) && HostedChannels.TryAdd(builder, map.Key, sp => Bindings(sp).Maps))
+                                if (!coded.Contains(map.Key) && HostedChannels.TryAdd(builder, map.Key, sp => Bindings(sp, objectName).Maps))
                                 {
                                     channels.Add(map.Key);
                                 }
@@ -260,28 +263,39 @@ internal sealed partial class HostingEmitter
                         if (configuration is not null || _attachments.Count > 0)
                         {
                             {{DI}}OptionsBuilderExtensions.ValidateOnStart({{DI}}OptionsServiceCollectionExtensions.AddOptions<{{H}}BpfProgramAttachOptions>(services));
-                            {{DI}}ServiceCollectionServiceExtensions.AddSingleton<{{Opt}}IValidateOptions<{{H}}BpfProgramAttachOptions>>(services, new AttachValidator(objectName));
+                            {{DI}}ServiceCollectionServiceExtensions.AddSingleton<{{Opt}}IValidateOptions<{{H}}BpfProgramAttachOptions>>(services, new {{H}}BpfProgramAttachValidator(objectName, ObjectFileName, ProgramNames));
                         }
 
                         return builder;
                     }
 
-                    private static {{c}} Bindings(global::System.IServiceProvider sp) => {{DI}}ServiceProviderServiceExtensions.GetRequiredService<{{c}}>(sp);
+                    private static {{c}} Bindings(global::System.IServiceProvider sp, string objectName) => {{DI}}ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<{{c}}>(sp, objectName);
 
-                    // The singleton over the host's object; before the host disposes a reloaded object, it moves to the new one.
+                    // The bindings over the host's object of that name; before the host disposes a reloaded object, they move to the new one.
                     private static {{c}} Hosted(global::System.IServiceProvider sp, string objectName)
                     {
                         {{H}}BpfObjectHost host = {{DI}}ServiceProviderServiceExtensions.GetRequiredService<{{H}}BpfObjectHost>(sp);
-                        {{c}} bindings = FromObject(host.GetObject(objectName));
+
+                        // Subscribed before the object is read, and both under one lock: a reload that replaced the object
+                        // between the read and the subscription would leave the bindings on the disposed one. The host reports
+                        // one object's reloads one at a time, in order, so e.Current is the object now.
+                        object gate = new object();
+                        {{c}}? bindings = null;
                         host.Reloaded += (_, e) =>
                         {
                             if (e.Name == objectName)
                             {
-                                // The host's current object rather than e.Current: of two reloads racing, the later one wins.
-                                bindings.Follow(host.GetObject(objectName));
+                                lock (gate)
+                                {
+                                    bindings?.Follow(e.Current);
+                                }
                             }
                         };
-                        return bindings;
+                        lock (gate)
+                        {
+                            bindings = FromObject(host.GetObject(objectName));
+                            return bindings;
+                        }
                     }
             """);
         Append("    }");

@@ -89,6 +89,9 @@ public sealed class BpfChannelRegistry : IAsyncDisposable, IDisposable
 
     internal Task CompleteAllAsync() => Task.WhenAll(Array.ConvertAll(Opened, s => s.Channel.CompleteAsync()));
 
+    /// <summary>The change notifiers of the notified channels.</summary>
+    internal HostedChangeNotifiers Notifiers => _notifiers;
+
     /// <summary>The channels opened so far (none before <see cref="Open"/> succeeds); never opens.</summary>
     internal HostedMapChannel[] Opened => _entries.Opened;
 

@@ -24,7 +24,7 @@ public static class BpfChannelsBuilderRingBufferExtensions
         HostedRegistration.Add<BpfRingBufferRegistration>(services, new BpfRingBufferRegistration<T>(name, mapFactory), BpfRingBufferRegistration.Kind);
         if (!services.Any(d => d.ServiceType == typeof(BpfRingBufferHost)))
         {
-            services.AddSingleton(sp => new BpfRingBufferHost(sp.GetServices<BpfRingBufferRegistration>(), sp.GetRequiredService<MapLocator>(), sp.GetRequiredService<IMeterFactory>()));
+            services.AddSingleton(sp => new BpfRingBufferHost(sp.GetServices<BpfRingBufferRegistration>(), sp.GetRequiredService<MapLocator>(), sp.GetRequiredService<IMeterFactory>(), sp.GetService<BpfObjectHost>()));
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<BpfRingBufferHost>());
         }
 

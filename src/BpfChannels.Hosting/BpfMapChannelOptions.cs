@@ -36,17 +36,29 @@ public sealed class BpfMapChannelOptions
     /// </summary>
     public MapChannelMode? Mode { get; set; }
 
-    /// <summary>The name of the change ring a notified channel reads, looked up like a map. Default <c>bpfchan_changes</c> (what <c>BPFCHAN_CHANGES</c> declares).</summary>
-    public string ChangeRing { get; set; } = MapChangeNotifierNames.Ring;
+    /// <summary>The name <c>BPFCHAN_CHANGES</c> gives the change ring: <see cref="ChangeRing"/> by default.</summary>
+    public const string DefaultChangeRing = "bpfchan_changes";
 
-    /// <summary>The name of the ring's lost-notice counter, looked up like a map. Default <c>bpfchan_lost</c>.</summary>
-    public string ChangeLostCounter { get; set; } = MapChangeNotifierNames.LostCounter;
+    /// <summary>The name <c>BPFCHAN_CHANGES</c> gives the lost-notice counter: <see cref="ChangeLostCounter"/> by default.</summary>
+    public const string DefaultChangeLostCounter = "bpfchan_lost";
+
+    /// <summary>
+    /// The name of the change ring a notified channel reads. Default <see cref="DefaultChangeRing"/> (what
+    /// <c>BPFCHAN_CHANGES</c> declares). A plain name is looked for first in the hosted BPF object that holds the
+    /// channel's map (of several objects that declare a ring, the map's own is read), then like a map (map sources, in
+    /// registration order); <c>object/map</c> names the object.
+    /// </summary>
+    public string ChangeRing { get; set; } = DefaultChangeRing;
+
+    /// <summary>The name of the ring's lost-notice counter, looked up as <see cref="ChangeRing"/> is. Default <see cref="DefaultChangeLostCounter"/>.</summary>
+    public string ChangeLostCounter { get; set; } = DefaultChangeLostCounter;
 
     /// <summary>A notified channel's reconcile interval; <see langword="null"/> uses <see cref="MapChannelOptions.ReconcileInterval"/> of <see cref="Channel"/> (30 seconds).</summary>
     public TimeSpan? ReconcileInterval { get; set; }
 
-    /// <summary>Whether the channel is notified: <see cref="Mode"/>, else the channel options' mode.</summary>
-    internal bool IsNotified => (Mode ?? Channel?.Mode) == MapChannelMode.Notified;
+    /// <summary>Whether the channel is notified: <see cref="Mode"/>, else the <see cref="MapChannelOptions.Mode"/> of <see cref="Channel"/>.</summary>
+    /// <remarks>Read, never bound: it follows the two settings it is made of.</remarks>
+    public bool IsNotified => (Mode ?? Channel?.Mode) == MapChannelMode.Notified;
 
     /// <summary>
     /// The options the channel runs with: <see cref="Channel"/>, notified through <paramref name="notifier"/> when this
@@ -82,12 +94,4 @@ public sealed class BpfMapChannelOptions
 
     // The longest due time a timer takes (0xFFFFFFFE ms is about 49.7 days).
     private static readonly TimeSpan MaxFallbackInterval = TimeSpan.FromDays(49);
-}
-
-/// <summary>The default change ring names, readable without Linux (the notifier itself is Linux-only).</summary>
-internal static class MapChangeNotifierNames
-{
-    public const string Ring = "bpfchan_changes";
-
-    public const string LostCounter = "bpfchan_lost";
 }

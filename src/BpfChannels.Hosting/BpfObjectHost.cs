@@ -46,7 +46,8 @@ public sealed class BpfObjectHost : IDisposable
     /// <summary>
     /// Loads the object registered as <paramref name="name"/> again (open, before-load step, load, after-load step) and
     /// then disposes the old one, with its maps, programs and links. Map channels that read one of its maps find their
-    /// map gone and reopen it from this host: they re-list the new object's map (<see cref="MapChannel.Relisted"/>).
+    /// map gone and reopen it from this host: they re-list the new object's map (<see cref="MapChannel.Relisted"/>). Ring
+    /// buffers of the object (<see cref="BpfRingBufferHost"/>) go on with the new object's ring, for the same subscribers.
     /// </summary>
     /// <param name="name">The registration name.</param>
     /// <returns>The newly loaded object.</returns>
@@ -55,9 +56,20 @@ public sealed class BpfObjectHost : IDisposable
     /// <exception cref="ObjectDisposedException">The host is disposed.</exception>
     /// <remarks>
     /// Thread-safe. Unpinned maps start empty in the new object; pinned ones (<see cref="BpfObjectRegistration.PinMaps"/>)
-    /// keep their state. <see cref="Reloaded"/> runs between the two, while the old object is still open.
+    /// keep their state. <see cref="Reloaded"/> runs between the two, while the old object is still open. Reloads of one
+    /// object run one at a time, from the load to the disposal of the object it replaces: a reload that finds another of
+    /// the same object in progress waits for it, so <see cref="Reloaded"/> reports the replacements in the order they
+    /// happened. Reloads of different objects do not wait for each other.
     /// </remarks>
+    /// <exception cref="InvalidOperationException">Called from a <see cref="Reloaded"/> handler of the same object's reload.</exception>
     public BpfObject Reload(string name) => _objects.Reopen(name, (old, loaded) => RaiseReloaded(new BpfObjectReloadedEventArgs(name, old, loaded)));
+
+    /// <summary>Raised when a <see cref="Reload"/> waits for another reload of the same object to finish.</summary>
+    internal event Action<string>? ReloadQueued
+    {
+        add => _objects.ReopenQueued += value;
+        remove => _objects.ReopenQueued -= value;
+    }
 
     /// <summary>
     /// Raised by <see cref="Reload"/> once <see cref="GetObject"/> returns the new object and before the old one is
@@ -67,7 +79,10 @@ public sealed class BpfObjectHost : IDisposable
     /// <remarks>
     /// Every handler runs, even when one before it throws; the old object is disposed after them, and then the
     /// exception (an <see cref="AggregateException"/> when several threw) leaves <see cref="Reload"/> (the new object
-    /// stays loaded). A handler must not call <see cref="Reload"/>.
+    /// stays loaded). Raised once per reload, in the order of the reloads: for one object, each event's
+    /// <see cref="BpfObjectReloadedEventArgs.Previous"/> is the previous event's <see cref="BpfObjectReloadedEventArgs.Current"/>.
+    /// A handler may call <see cref="GetObject"/>, <see cref="FindMap"/> and the host's other lookups, from any thread; it
+    /// must not reload the same object (on its own thread that throws; waiting for another thread that does would never end).
     /// </remarks>
     public event EventHandler<BpfObjectReloadedEventArgs>? Reloaded;
 
@@ -124,6 +139,47 @@ public sealed class BpfObjectHost : IDisposable
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// The map <paramref name="name"/> of the loaded object that holds <paramref name="sibling"/> (the same instance, or
+    /// the same kernel map opened another way, such as its pin), or <see langword="null"/> when no loaded object holds
+    /// <paramref name="sibling"/> or that object has no such map.
+    /// </summary>
+    internal BpfMap? FindMapBeside(BpfMap sibling, string name)
+    {
+        BpfObject[] objects = Load();
+        BpfObject? owner = Array.Find(objects, obj => Holds(obj, m => ReferenceEquals(m, sibling)));
+        if (owner is null && !sibling.IsDisposed && !sibling.IsInMemory)
+        {
+            uint id = sibling.Id;
+            owner = Array.Find(objects, obj => Holds(obj, m => !m.IsDisposed && !m.IsInMemory && m.Id == id));
+        }
+
+        return owner is not null && owner.TryGetMapDefinition(name, out BpfObjectMap? map) ? map.Map : null;
+
+        static bool Holds(BpfObject obj, Func<BpfMap, bool> match)
+        {
+            foreach (BpfObjectMap definition in obj.Maps)
+            {
+                BpfMap loaded;
+                try
+                {
+                    loaded = definition.Map;
+                }
+                catch (InvalidOperationException)
+                {
+                    continue; // a map the object did not create, or an object a reload has just disposed
+                }
+
+                if (match(loaded))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <inheritdoc/>

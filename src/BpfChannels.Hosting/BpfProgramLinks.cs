@@ -172,11 +172,6 @@ public sealed class BpfProgramLinks : IDisposable
     {
         string when = reloaded is null ? "at start-up" : "after its object was reloaded";
         string what = $"program '{attachment.Program}' of BPF object '{objectName}'{(attachment.Target is null ? string.Empty : $" to '{attachment.Target}'")}{(attachment.ConfigurationPath is null ? string.Empty : $" ({attachment.ConfigurationPath})")}";
-        if (string.IsNullOrWhiteSpace(attachment.Program))
-        {
-            throw new InvalidOperationException($"An attachment of BPF object '{objectName}' names no program (set Objects:{objectName}:Attach:N:Program).");
-        }
-
         BpfObject obj;
         BpfProgram program;
         try
@@ -188,14 +183,11 @@ public sealed class BpfProgramLinks : IDisposable
             throw new InvalidOperationException($"Attaching {what} {when} failed: {e.Message}", e);
         }
 
-        if (!obj.Programs.Any(p => p.Name == attachment.Program))
+        // The checks the generated bindings run at start from what they know of the object, here against the loaded one.
+        string[] problems = [.. BpfProgramAttachValidator.Problems(attachment, attachment.ConfigurationPath ?? $"Objects:{objectName}:Attach", $"BPF object '{objectName}'", [.. obj.Programs.Select(p => p.Name)])];
+        if (problems.Length > 0)
         {
-            throw new InvalidOperationException($"Attaching {what} {when} failed: the object has no such program (it has {string.Join(", ", obj.Programs.Select(p => p.Name))}).");
-        }
-
-        if (attachment.Target is not null && attachment.AttachWith is not null)
-        {
-            throw new InvalidOperationException($"Attaching {what} {when} failed: the attachment sets both Target and AttachWith; set one.");
+            throw new InvalidOperationException($"Attaching {what} {when} failed: {string.Join(" ", problems)}");
         }
 
         program = obj.GetProgram(attachment.Program);

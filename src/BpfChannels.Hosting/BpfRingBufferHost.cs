@@ -9,20 +9,29 @@ namespace BpfChannels.Hosting;
 /// moment the host starts by epoll loops (no polling), published to every subscriber, completed when the host stops.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Thread-safe. One epoll loop reads each ring buffer, in order; every subscriber has its own bounded buffer, so a
 /// subscriber that throws or falls behind hurts only itself: an observer whose <c>OnNext</c> throws is detached and
 /// receives nothing more, and a slow observer loses its own oldest records. A reader opened with
 /// <see cref="BoundedChannelFullMode.Wait"/> is the exception by design: it holds the loop back, so the kernel drops
 /// records at reservation instead (the producer sees a full ring).
+/// </para>
+/// <para>
+/// A ring buffer of a hosted BPF object follows <see cref="BpfObjectHost.Reload"/>: its subscribers go on with the new
+/// object's ring (read from its start once the old ring's reader has stopped, which a full <c>Wait</c> reader holds
+/// back until it is read), and a new object without the ring ends them with the reason.
+/// </para>
 /// </remarks>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class BpfRingBufferHost : IHostedService, IDisposable
 {
     private readonly HostedEntries<BpfRingBufferRegistration, BpfRingBufferStream> _streams;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly BpfObjectHost? _objects;
 
-    internal BpfRingBufferHost(IEnumerable<BpfRingBufferRegistration> registrations, MapLocator locator, IMeterFactory? meters)
+    internal BpfRingBufferHost(IEnumerable<BpfRingBufferRegistration> registrations, MapLocator locator, IMeterFactory? meters, BpfObjectHost? objects = null)
     {
+        _objects = objects;
         _streams = new HostedEntries<BpfRingBufferRegistration, BpfRingBufferStream>(
             BpfRingBufferRegistration.Kind,
             registrations,
@@ -34,6 +43,10 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
                 return registration.Start(map, meters);
             },
             stream => stream.Dispose());
+        if (objects is not null)
+        {
+            objects.Reloaded += OnReloaded;
+        }
     }
 
     /// <summary>The records of the ring buffer registered as <paramref name="name"/>.</summary>
@@ -133,8 +146,63 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        if (_objects is not null)
+        {
+            _objects.Reloaded -= OnReloaded;
+        }
+
         _stopping.Cancel();
         _streams.Close();
+    }
+
+    // A ring of the reloaded object is read in the new object from now on, for the same subscribers (the old object's
+    // programs are gone, so its ring would stay silent); a ring the new object lacks ends its stream with the reason.
+    private void OnReloaded(object? sender, BpfObjectReloadedEventArgs e)
+    {
+        List<Exception>? failures = null;
+        foreach (BpfRingBufferStream stream in _streams.Opened)
+        {
+            if (Definition(e.Previous, stream.Map) is not { } definition)
+            {
+                continue;
+            }
+
+            try
+            {
+                stream.Follow(e.Current.GetMap(definition.Name));
+            }
+            catch (Exception failure) when (failure is KeyNotFoundException or InvalidOperationException or BpfException or ArgumentException)
+            {
+                var error = new InvalidOperationException($"Ring buffer '{stream.Name}' cannot follow the reload of BPF object '{e.Name}': {failure.Message}", failure);
+                stream.Fail(error);
+                (failures ??= []).Add(error);
+            }
+        }
+
+        if (failures is not null)
+        {
+            throw failures.Count == 1 ? failures[0] : new AggregateException($"Ring buffers of reloaded BPF object '{e.Name}' cannot follow it.", failures);
+        }
+    }
+
+    private static BpfObjectMap? Definition(BpfObject obj, BpfMap map)
+    {
+        foreach (BpfObjectMap definition in obj.Maps)
+        {
+            try
+            {
+                if (ReferenceEquals(definition.Map, map))
+                {
+                    return definition;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // a map the object did not create
+            }
+        }
+
+        return null;
     }
 
     private BpfRingBufferStream<T> Stream<T>(string name)

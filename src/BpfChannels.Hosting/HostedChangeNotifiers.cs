@@ -4,21 +4,38 @@ namespace BpfChannels.Hosting;
 
 /// <summary>
 /// The host's change notifiers, one per change ring: every notified channel whose map's object has that ring shares
-/// its notifier (a ring has one consumer). Created when a channel first finds its ring, disposed with the registry.
+/// its notifier (a ring has one consumer). A channel acquires the notifier when it finds its ring and releases it once
+/// it no longer uses it (it moved to another ring, or it closed); the last release disposes the notifier, so a ring
+/// of a reloaded object is read until the last of its channels has moved to the new object's ring, and no longer.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
 internal sealed class HostedChangeNotifiers(IMeterFactory? meterFactory) : IDisposable
 {
-    private readonly Dictionary<BpfMap, IDisposable> _byRing = new(ReferenceEqualityComparer.Instance);
+    // By the ring's kernel id: a reloaded object that reuses a pinned ring gets the notifier already reading it (a
+    // second one would take notices from the first). A running notifier holds the ring open, so its id stays its own.
+    private readonly Dictionary<uint, Shared> _byRing = [];
     private readonly Lock _lock = new();
     private bool _disposed;
 
-    /// <summary>The notifier of <paramref name="ring"/>, created on first use (a ring of a disposed map gets a fresh one).</summary>
+    /// <summary>How many notifiers are running (acquired and not yet released by all their channels).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _byRing.Count;
+            }
+        }
+    }
+
+    /// <summary>The notifier of <paramref name="ring"/> (of the kernel map it is), created on first use; each call must be matched by one <see cref="Release"/>.</summary>
     /// <returns>The notifier (a <see cref="MapChangeNotifier"/>).</returns>
     /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
     /// <exception cref="ArgumentException">The maps are not a change ring and its lost counter.</exception>
+    /// <exception cref="ObjectDisposedException">A map is disposed, or the notifiers are (the host has stopped).</exception>
     /// <exception cref="BpfException">Mapping the ring failed.</exception>
-    public object Get(BpfMap ring, BpfMap lostCounter)
+    public object Acquire(BpfMap ring, BpfMap lostCounter)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -28,30 +45,52 @@ internal sealed class HostedChangeNotifiers(IMeterFactory? meterFactory) : IDisp
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            foreach (BpfMap gone in _byRing.Keys.Where(m => m.IsDisposed).ToList())
+            uint id = ring.Id;
+            if (!_byRing.TryGetValue(id, out Shared? shared))
             {
-                // The object that declared it was unloaded; its channels have moved on to the new object's ring.
-                _byRing.Remove(gone, out IDisposable? stale);
-                stale!.Dispose();
+                shared = new Shared(new MapChangeNotifier(ring, lostCounter, meterFactory));
+                _byRing[id] = shared;
             }
 
-            if (!_byRing.TryGetValue(ring, out IDisposable? notifier))
-            {
-                notifier = new MapChangeNotifier(ring, lostCounter, meterFactory);
-                _byRing[ring] = notifier;
-            }
-
-            return notifier;
+            shared.Users++;
+            return shared.Notifier;
         }
     }
 
+    /// <summary>Gives back one <see cref="Acquire"/> of <paramref name="notifier"/>; the last one disposes it.</summary>
+    /// <remarks>The channel must no longer use the notifier (its options name another one, or it is completed).</remarks>
+    public void Release(object notifier)
+    {
+        IDisposable? last = null;
+        lock (_lock)
+        {
+            foreach ((uint ring, Shared shared) in _byRing)
+            {
+                if (ReferenceEquals(shared.Notifier, notifier))
+                {
+                    if (--shared.Users == 0)
+                    {
+                        _byRing.Remove(ring);
+                        last = shared.Notifier;
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        // Outside the lock: disposing joins the notifier's thread, which may be finishing a call into a channel.
+        last?.Dispose();
+    }
+
+    /// <summary>Disposes every notifier still running (the host stops after every channel completed).</summary>
     public void Dispose()
     {
         IDisposable[] notifiers;
         lock (_lock)
         {
             _disposed = true;
-            notifiers = [.. _byRing.Values];
+            notifiers = [.. _byRing.Values.Select(s => s.Notifier)];
             _byRing.Clear();
         }
 
@@ -59,5 +98,12 @@ internal sealed class HostedChangeNotifiers(IMeterFactory? meterFactory) : IDisp
         {
             notifier.Dispose();
         }
+    }
+
+    private sealed class Shared(IDisposable notifier)
+    {
+        public IDisposable Notifier { get; } = notifier;
+
+        public int Users { get; set; }
     }
 }

@@ -6,7 +6,10 @@ namespace BpfChannels.Hosting;
 /// </summary>
 /// <typeparam name="TRegistration">The registration type.</typeparam>
 /// <typeparam name="TEntry">What opening a registration gives.</typeparam>
-/// <remarks>Thread-safe: opening and closing take a lock; <see cref="Opened"/> does not.</remarks>
+/// <remarks>
+/// Thread-safe: opening and closing take a lock; <see cref="Opened"/> does not. Reopens of one registration are
+/// serialized (see <see cref="Reopen"/>), without holding the lock that lookups take.
+/// </remarks>
 internal sealed class HostedEntries<TRegistration, TEntry>
     where TRegistration : class, IHostedRegistration
     where TEntry : class
@@ -16,6 +19,7 @@ internal sealed class HostedEntries<TRegistration, TEntry>
     private readonly Action<TEntry> _close;
     private readonly Lock _lock = new();
     private Dictionary<string, TEntry>? _byName;
+    private readonly Lock[] _reopening;
     private TEntry[] _entries = [];
     private bool _closed;
 
@@ -27,6 +31,7 @@ internal sealed class HostedEntries<TRegistration, TEntry>
     {
         _kind = kind;
         Registrations = [.. registrations];
+        _reopening = Array.ConvertAll(Registrations, _ => new Lock());
         _open = open;
         _close = close;
     }
@@ -104,58 +109,108 @@ internal sealed class HostedEntries<TRegistration, TEntry>
     /// <returns>The new entry.</returns>
     /// <exception cref="KeyNotFoundException">Nothing of this kind has that name.</exception>
     /// <exception cref="ObjectDisposedException">The entries are closed.</exception>
+    /// <exception cref="InvalidOperationException">Called from <paramref name="replacing"/> of a reopen of the same name.</exception>
+    /// <remarks>
+    /// Reopens of one name run one after another, each from its open to its close, so <paramref name="replacing"/> sees
+    /// the replacements in the order they happened: a reopen that finds another in progress waits for it
+    /// (<see cref="ReopenQueued"/>). Only reopens of that name wait: the entries lock is not held while the new entry
+    /// opens or <paramref name="replacing"/> runs, so a handler may look entries up, from any thread.
+    /// </remarks>
     public TEntry Reopen(string name, Action<TEntry, TEntry>? replacing = null)
     {
         ArgumentNullException.ThrowIfNull(name);
-        TEntry old;
-        TEntry entry;
-        lock (_lock)
+        int i = Array.FindIndex(Registrations, r => r.Name == name);
+        if (i < 0)
         {
-            TEntry[] entries = Open();
-            int i = Array.FindIndex(Registrations, r => r.Name == name);
-            if (i < 0)
-            {
-                _ = Get(name); // throws, naming the registered ones
-            }
+            _ = GetRegistration(name); // throws, naming the registered ones
+        }
 
-            entry = _open(Registrations[i]);
-            old = entries[i];
-            TEntry[] replaced = [.. entries];
-            replaced[i] = entry;
-            _byName![name] = entry;
-            Volatile.Write(ref _entries, replaced);
+        Lock gate = _reopening[i];
+        if (gate.IsHeldByCurrentThread)
+        {
+            throw new InvalidOperationException($"The {_kind} '{name}' is being replaced on this thread already: a handler of its replacement must not replace it again.");
+        }
+
+        if (!gate.TryEnter())
+        {
+            ReopenQueued?.Invoke(name);
+            gate.Enter();
         }
 
         try
         {
-            replacing?.Invoke(old, entry);
+            TEntry old = Open()[i];
+            TEntry entry = _open(Registrations[i]);
+            lock (_lock)
+            {
+                if (_closed)
+                {
+                    _close(entry);
+                    throw new ObjectDisposedException($"{_kind}s", $"The host's {_kind}s are closed: the host has stopped.");
+                }
+
+                TEntry[] replaced = [.. _entries];
+                replaced[i] = entry;
+                _byName![name] = entry;
+                Volatile.Write(ref _entries, replaced);
+            }
+
+            try
+            {
+                replacing?.Invoke(old, entry);
+            }
+            finally
+            {
+                _close(old);
+            }
+
+            return entry;
         }
         finally
         {
-            _close(old);
+            gate.Exit();
         }
-
-        return entry;
     }
+
+    /// <summary>Raised (with the name) when a <see cref="Reopen"/> has to wait for another reopen of the same name to finish.</summary>
+    internal event Action<string>? ReopenQueued;
 
     /// <summary>The registration named <paramref name="name"/>, without opening anything.</summary>
     /// <exception cref="KeyNotFoundException">Nothing of this kind has that name.</exception>
     public TRegistration GetRegistration(string name)
         => Array.Find(Registrations, r => r.Name == name) ?? throw new KeyNotFoundException($"No {_kind} named '{name}' is registered.");
 
-    /// <summary>Closes every opened entry, in reverse order, once; later <see cref="Open"/> calls throw.</summary>
+    /// <summary>
+    /// Closes every opened entry, in reverse order, once; later <see cref="Open"/> calls throw. A reopen in progress
+    /// finishes first (its new entry is among those closed), and one that had not yet opened its entry throws.
+    /// </summary>
     public void Close()
     {
         TEntry[] entries;
-        lock (_lock)
+        foreach (Lock gate in _reopening)
         {
-            if (_closed)
-            {
-                return;
-            }
+            gate.Enter();
+        }
 
-            _closed = true;
-            entries = _entries;
+        try
+        {
+            lock (_lock)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+
+                _closed = true;
+                entries = _entries;
+            }
+        }
+        finally
+        {
+            foreach (Lock gate in _reopening)
+            {
+                gate.Exit();
+            }
         }
 
         for (int i = entries.Length - 1; i >= 0; i--)

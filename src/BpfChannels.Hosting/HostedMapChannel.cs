@@ -32,6 +32,7 @@ internal sealed class HostedMapChannel
     private BpfMap? _owned;
     private uint _mapId;
     private readonly HostedChangeNotifiers _notifiers;
+    private readonly Lock _notifierLock = new();
     private object? _notifier;
 
     public HostedMapChannel(MapChannelRegistration registration, MapChannel channel, MapLocator locator, TimeProvider time, BpfChannelsMetrics? metrics, ILogger logger, HostedChangeNotifiers notifiers)
@@ -117,17 +118,25 @@ internal sealed class HostedMapChannel
         => Read().Phase == HostedMapChannelPhase.Polling ? _lastStep + options.GetPollInterval(Name) : due;
 
     /// <summary>Applies reloaded options to the channel itself (what the next steps read comes from the options they are given).</summary>
+    /// <remarks>Runs on the thread that reloaded the options, serialized with the polling thread's change of notifier.</remarks>
     public void Reconfigure(BpfChannelsOptions options)
     {
-        if (Channel.Reconfigure(options.GetMap(Name).Effective(Volatile.Read(ref _notifier), _time)))
+        bool restart;
+        lock (_notifierLock)
+        {
+            restart = Channel.Reconfigure(options.GetMap(Name).Effective(_notifier, _time));
+        }
+
+        if (restart)
         {
             Log.WriteOptionsNeedRestart(_logger, Name);
         }
     }
 
-    /// <summary>Disposes the map this channel opened from a pin (maps from factories and sources stay their owners').</summary>
+    /// <summary>Disposes the map this channel opened from a pin and gives back its change notifier (the channel is completed).</summary>
     public void DisposeOwnedMap()
     {
+        UseNotifier(null, options: null);
         BpfMap? owned;
         lock (_lock)
         {
@@ -145,6 +154,8 @@ internal sealed class HostedMapChannel
         HostedMapChannelPhase phase = Read().Phase;
         if (phase == HostedMapChannelPhase.Stopped || Channel.IsCompleted)
         {
+            // A completed channel reads no notices any more: its ring's notifier may go once its other channels let go.
+            UseNotifier(null, options: null);
             SetPhase(HostedMapChannelPhase.Stopped, null, null, 0);
             return DateTimeOffset.MaxValue;
         }
@@ -293,15 +304,15 @@ internal sealed class HostedMapChannel
         {
             try
             {
-                MapLookup ring = _locator.Find(map.ChangeRing, null, null);
-                MapLookup lost = _locator.Find(map.ChangeLostCounter, null, null);
+                MapLookup ring = _locator.FindBeside(Channel.Map, map.ChangeRing);
+                MapLookup lost = _locator.FindBeside(Channel.Map, map.ChangeLostCounter);
                 if (ring.Map is null || lost.Map is null)
                 {
                     Log.NotifiedFallback(_logger, Name, ring.Missing ?? lost.Missing ?? "the change ring is missing", null);
                 }
                 else
                 {
-                    notifier = _notifiers.Get(ring.Map, lost.Map);
+                    notifier = _notifiers.Acquire(ring.Map, lost.Map);
                     Log.ChannelNotified(_logger, Name, map.ChangeRing, options.GetPollInterval(Name));
                 }
             }
@@ -311,8 +322,45 @@ internal sealed class HostedMapChannel
             }
         }
 
-        Volatile.Write(ref _notifier, notifier);
-        _ = Channel.Reconfigure(map.Effective(notifier, _time));
+        UseNotifier(notifier, map);
+    }
+
+    /// <summary>
+    /// Switches the channel to <paramref name="notifier"/> (acquired for it; <see langword="null"/> for none) with
+    /// <paramref name="options"/> (none: the channel is completed and only lets go), then releases the one it used: only
+    /// once the channel no longer calls into it, so no channel ever uses a disposed notifier.
+    /// </summary>
+    private void UseNotifier(object? notifier, BpfMapChannelOptions? options)
+    {
+        object? previous;
+        lock (_notifierLock)
+        {
+            previous = _notifier;
+            try
+            {
+                if (options is not null)
+                {
+                    _ = Channel.Reconfigure(options.Effective(notifier, _time));
+                }
+            }
+            catch
+            {
+                // Nothing was applied: the channel goes on with the notifier it had.
+                if (notifier is not null)
+                {
+                    _notifiers.Release(notifier);
+                }
+
+                throw;
+            }
+
+            _notifier = notifier;
+        }
+
+        if (previous is not null)
+        {
+            _notifiers.Release(previous);
+        }
     }
 
     /// <summary>Reopens the pin and compares map ids: a pin that names another map is followed (the channel re-lists).</summary>

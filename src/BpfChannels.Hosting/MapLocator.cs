@@ -69,6 +69,26 @@ internal sealed class MapLocator(IServiceProvider services, IEnumerable<BpfMapSo
                 $"'{name}' has no map: pass a map factory, register a map source (AddObject, AddMapSource) that supplies '{name}', or set BpfChannels:Maps:{name}:PinPath.");
     }
 
+    /// <summary>
+    /// Looks for the map <paramref name="name"/> that goes with <paramref name="sibling"/>, such as the change ring of a
+    /// notified channel's map: an unqualified name is looked for in the hosted BPF object that holds
+    /// <paramref name="sibling"/> first, so of two objects that each declare one, a map's own is found; a name the map's
+    /// object does not have, an <c>object/map</c> name and a map no hosted object holds are looked up as
+    /// <see cref="Find"/> does (map sources, in registration order).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The name is not the map's object's and no map source is registered, or several objects have it.</exception>
+    public MapLookup FindBeside(BpfMap sibling, string name)
+    {
+        if (OperatingSystem.IsLinux() && !name.Contains('/', StringComparison.Ordinal)
+            && services.GetService(typeof(BpfObjectHost)) is BpfObjectHost objects
+            && objects.FindMapBeside(sibling, name) is { IsDisposed: false } own)
+        {
+            return new MapLookup(own, "the map's own BPF object", Owned: false, Missing: null);
+        }
+
+        return Find(name, factory: null, pinPath: null);
+    }
+
     private static MapLookup Usable(BpfMap map, string source, bool owned)
         => map.IsDisposed ? MapLookup.NotFound($"{source} returned a disposed map") : new MapLookup(map, source, owned, Missing: null);
 }

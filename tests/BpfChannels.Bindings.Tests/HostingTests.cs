@@ -41,6 +41,37 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public void AddHostedCounterBpf_RegisteredTwiceUnderTwoNames_EachRegistrationsChannelReadsItsOwnObject()
+    {
+        BpfTestEnvironment.RequireBpf();
+        string first = "first-" + Guid.NewGuid().ToString("N")[..8];
+        string second = "second-" + Guid.NewGuid().ToString("N")[..8];
+        var services = new ServiceCollection();
+        services.AddBpfChannels()
+            .AddHostedCounterBpf(bpf =>
+            {
+                bpf.ObjectName = first;
+                bpf.WithChannel(m => m.Counts, name: "first-counts");
+            })
+            .AddHostedCounterBpf(bpf =>
+            {
+                bpf.ObjectName = second;
+                bpf.WithChannel(m => m.Counts, name: "second-counts");
+            });
+        using ServiceProvider provider = services.BuildServiceProvider();
+        var registry = provider.GetRequiredService<BpfChannelRegistry>();
+        var objects = provider.GetRequiredService<BpfObjectHost>();
+
+        Assert.Equal(objects.GetObject(first).GetMap("counts").Id, registry.GetChannel<uint, ulong>("first-counts").Map.Id);
+        Assert.Equal(objects.GetObject(second).GetMap("counts").Id, registry.GetChannel<uint, ulong>("second-counts").Map.Id);
+        Assert.Same(objects.GetObject(first), provider.GetRequiredKeyedService<HostedCounterBpf>(first).Object);
+        Assert.Same(objects.GetObject(second), provider.GetRequiredKeyedService<HostedCounterBpf>(second).Object);
+
+        // Unkeyed, the bindings are the last registration's, as with any service registered twice.
+        Assert.Same(provider.GetRequiredKeyedService<HostedCounterBpf>(second), provider.GetRequiredService<HostedCounterBpf>());
+    }
+
+    [Fact]
     public void WithChannel_SelectorReturningNoMap_ThrowsNamingAMap()
     {
         var services = new ServiceCollection();

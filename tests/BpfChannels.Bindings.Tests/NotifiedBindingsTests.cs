@@ -35,9 +35,33 @@ public sealed class NotifiedBindingsTests
 
         await AssertProgramsUpdatesArrive(host, host.Services.GetRequiredKeyedService<MapChannel<uint, ulong>>(HostedNotifiedBpf.MapName.Counts));
 
+        // The registration leaves the ring's name alone: the host finds it in the object that holds the channel's map.
         BpfMapChannelOptions options = host.Services.GetRequiredService<IOptions<BpfChannelsOptions>>().Value.Maps["counts"];
-        Assert.Equal($"{objectName}/bpfchan_changes", options.ChangeRing);
-        Assert.Equal($"{objectName}/bpfchan_lost", options.ChangeLostCounter);
+        Assert.Equal(BpfMapChannelOptions.DefaultChangeRing, options.ChangeRing);
+        Assert.Equal(BpfMapChannelOptions.DefaultChangeLostCounter, options.ChangeLostCounter);
+    }
+
+    [Fact]
+    public async Task AddHostedNotifiedBpf_AnotherHostedObjectDeclaresAChangeRingToo_ChannelReadsItsOwnObjectsRing()
+    {
+        BpfTestEnvironment.RequireBpf();
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+
+        // Registered first, with the same ring names: a lookup by name alone would find this one's ring, or both.
+        builder.Services.AddBpfChannels(o => o.DefaultPollInterval = Never)
+            .AddEmbeddedObject(UniqueName(), typeof(HostedNotifiedBpf).Assembly, HostedNotifiedBpf.ObjectFileName)
+            .AddHostedNotifiedBpf(bpf =>
+            {
+                bpf.ObjectName = UniqueName();
+                bpf.WithChannel(m => m.Counts, o =>
+                {
+                    o.Mode = MapChannelMode.Notified;
+                    o.ReconcileInterval = Never;
+                });
+            });
+        using IHost host = builder.Build();
+
+        await AssertProgramsUpdatesArrive(host, host.Services.GetRequiredKeyedService<MapChannel<uint, ulong>>(HostedNotifiedBpf.MapName.Counts));
     }
 
     [Fact]
@@ -73,7 +97,7 @@ public sealed class NotifiedBindingsTests
         BpfMapChannelOptions options = provider.GetRequiredService<IOptions<BpfChannelsOptions>>().Value.Maps["counts"];
 
         Assert.Equal("shared/bpfchan_changes", options.ChangeRing);
-        Assert.Equal("hosted_notified/bpfchan_lost", options.ChangeLostCounter);
+        Assert.Equal(BpfMapChannelOptions.DefaultChangeLostCounter, options.ChangeLostCounter);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using BpfChannels.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,14 +8,6 @@ namespace BpfChannels.Hosting.Tests;
 /// <summary>A hosted app that loads a real BPF object: the kernel side changes the map, the change arrives on the stream.</summary>
 public sealed class HostedObjectTests
 {
-    [StructLayout(LayoutKind.Sequential)]
-    private struct SetArgs
-    {
-        public uint Key;
-        public uint Pad;
-        public ulong Value;
-    }
-
     [Fact]
     public async Task TestRun_ProgramWritesMap_ChangeArrivesWithKindAndPreviousValue()
     {
@@ -196,6 +187,40 @@ public sealed class HostedObjectTests
         {
             Assert.Same(hosted, Assert.Single(meters)); // the channels' meter, from the host's IMeterFactory
         }
+    }
+
+    [Fact]
+    public async Task Reload_ObjectWithHostedRingBuffer_SubscribersGetTheNewObjectsRecords()
+    {
+        BpfTestEnvironment.RequireBpf();
+        await using var fixture = new HostFixture();
+        fixture.Channels.AddObject("state", "hosted_state.bpf.o").AddRingBuffer<ulong>("notes");
+        await fixture.StartAsync();
+        var objects = fixture.Services.GetRequiredService<BpfObjectHost>();
+        var ringBuffers = fixture.Services.GetRequiredService<BpfRingBufferHost>();
+        var observed = Channel.CreateUnbounded<ulong>();
+        var completed = new TaskCompletionSource();
+        using IDisposable subscription = ringBuffers.Observe<ulong>("notes").Subscribe(value => observed.Writer.TryWrite(value), e => completed.TrySetException(e), () => completed.TrySetResult());
+        ChannelReader<ulong> reader = ringBuffers.OpenReader<ulong>("notes");
+        var args = new SetArgs { Value = 100 };
+        Assert.Equal(0u, objects.GetObject("state").GetProgram("emit_note").TestRun(ref args));
+        Assert.Equal(100UL, await observed.Reader.NextAsync());
+        Assert.Equal(100UL, await reader.NextAsync());
+
+        BpfObject reloaded = objects.Reload("state");
+
+        // The old object's program is gone with it; the new one's records reach the same subscribers.
+        args = new SetArgs { Value = 200 };
+        Assert.Equal(0u, reloaded.GetProgram("emit_note").TestRun(ref args));
+        Assert.Equal(200UL, await observed.Reader.NextAsync());
+        Assert.Equal(200UL, await reader.NextAsync());
+        Assert.False(completed.Task.IsCompleted);
+        Assert.False(reader.Completion.IsCompleted);
+
+        // Stopping still completes them.
+        await fixture.StopAsync();
+        await completed.Task.WaitAsync(HostFixture.Patience, TestContext.Current.CancellationToken);
+        await reader.Completion.WaitAsync(HostFixture.Patience, TestContext.Current.CancellationToken);
     }
 
     [Fact]

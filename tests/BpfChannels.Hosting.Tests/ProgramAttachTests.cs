@@ -117,7 +117,7 @@ public sealed class ProgramAttachTests
         fixture.Channels.AddObject("probes", "hosted_attach.bpf.o").AttachPrograms(Configuration(("0:Program", "count_enter"), ("1:Program", "no_such_program")));
         InvalidOperationException e = await Assert.ThrowsAsync<InvalidOperationException>(fixture.StartAsync);
         Assert.Contains("program 'no_such_program' of BPF object 'probes'", e.Message, StringComparison.Ordinal);
-        Assert.Contains("has no such program (it has count_enter, sample)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("BPF object 'probes' has no program 'no_such_program'; it has: count_enter, sample.", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
