@@ -79,6 +79,39 @@ public sealed class RingBufferReloadTests
         Assert.Equal(4UL, await reader.NextAsync());
     }
 
+    [Fact]
+    public async Task Reload_WhileTheRingBufferOpensFromTheOldObject_TheStreamFollowsToTheNewRing()
+    {
+        BpfTestEnvironment.RequireBpf();
+        await using var fixture = new HostFixture();
+        BpfObject? original = null;
+        var foundOld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        fixture.Channels.AddObject("state", "hosted_state.bpf.o").AddRingBuffer<ulong>("notes", sp =>
+        {
+            // Found in the object before the reload; returned only once the reload has put the new object in place.
+            var objects = sp.GetRequiredService<BpfObjectHost>();
+            BpfMap notes = objects.GetObject("state").GetMap("notes");
+            foundOld.SetResult();
+            SpinWait.SpinUntil(() => !ReferenceEquals(objects.GetObject("state"), original));
+            return notes;
+        });
+        var objects = fixture.Services.GetRequiredService<BpfObjectHost>();
+        var rings = fixture.Services.GetRequiredService<BpfRingBufferHost>(); // subscribed to reloads before the handler below
+        original = objects.GetObject("state");
+        var observed = Channel.CreateUnbounded<ulong>();
+        Task<IDisposable> opening = Task.Run(() => rings.Observe<ulong>("notes").Subscribe(value => observed.Writer.TryWrite(value)), TestContext.Current.CancellationToken);
+
+        // The ring buffer host has looked at the reload by now: this handler runs after its handler, and waits until the
+        // opening that found the old object's ring is over.
+        objects.Reloaded += (_, _) => Assert.True(opening.Wait(HostFixture.Patience));
+        await foundOld.Task.WaitAsync(HostFixture.Patience, TestContext.Current.CancellationToken);
+        BpfObject reloaded = objects.Reload("state");
+        using IDisposable subscription = await opening;
+
+        Write(reloaded, 7);
+        Assert.Equal(7UL, await observed.Reader.NextAsync());
+    }
+
     /// <summary>A started host with the object and its ring buffer <c>notes</c>.</summary>
     private static async Task<HostFixture> StartAsync()
     {
