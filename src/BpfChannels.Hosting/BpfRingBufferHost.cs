@@ -36,6 +36,7 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     // is either opened before the reload looks at the streams (and follows it) or finds the new object's ring.
     private readonly Lock _gate = new();
     private readonly Dictionary<BpfObjectReloadedEventArgs, List<(BpfRingBufferStream Stream, string Map)>> _following = [];
+    private bool _opened;
 
     internal BpfRingBufferHost(IEnumerable<BpfRingBufferRegistration> registrations, MapLocator locator, IMeterFactory? meters, BpfObjectHost? objects = null)
     {
@@ -127,8 +128,9 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
                         // Holding the loop thread here is the backpressure; stopping the host releases it.
                         channel.Writer.WriteAsync(record, stopping).AsTask().GetAwaiter().GetResult();
                     }
-                    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                    catch (Exception e) when (e is OperationCanceledException or ChannelClosedException && stopping.IsCancellationRequested)
                     {
+                        // Stopped: this reader ends here, and the records the ring still holds pass it by.
                         channel.Writer.TryComplete();
                     }
                 }
@@ -169,7 +171,9 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     {
         lock (_gate)
         {
-            return _streams.Open();
+            BpfRingBufferStream[] streams = _streams.Open();
+            Volatile.Write(ref _opened, true);
+            return streams;
         }
     }
 
@@ -196,26 +200,28 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     // programs are gone, so its ring would stay silent); a ring the new object lacks ends its stream with the reason.
     private void OnReplaced(object? sender, BpfObjectReloadedEventArgs e)
     {
-        List<Exception>? failures = null;
+        List<(BpfRingBufferStream Stream, string Map)>? following;
         lock (_gate)
         {
-            if (!_following.Remove(e, out List<(BpfRingBufferStream Stream, string Map)>? following))
+            if (!_following.Remove(e, out following))
             {
                 return;
             }
+        }
 
-            foreach ((BpfRingBufferStream stream, string map) in following)
+        // Outside the lock: a full Wait reader may hold a stream's switch back, and nothing else need wait for it.
+        List<Exception>? failures = null;
+        foreach ((BpfRingBufferStream stream, string map) in following)
+        {
+            try
             {
-                try
-                {
-                    stream.Follow(e.Current.GetMap(map));
-                }
-                catch (Exception failure) when (failure is KeyNotFoundException or InvalidOperationException or BpfException or ArgumentException or InvalidDataException)
-                {
-                    var error = new InvalidOperationException($"Ring buffer '{stream.Name}' cannot follow the reload of BPF object '{e.Name}': {failure.Message}", failure);
-                    stream.Fail(error);
-                    (failures ??= []).Add(error);
-                }
+                stream.Follow(e.Current.GetMap(map));
+            }
+            catch (Exception failure) when (failure is KeyNotFoundException or InvalidOperationException or BpfException or ArgumentException or InvalidDataException)
+            {
+                var error = new InvalidOperationException($"Ring buffer '{stream.Name}' cannot follow the reload of BPF object '{e.Name}': {failure.Message}", failure);
+                stream.Fail(error);
+                (failures ??= []).Add(error);
             }
         }
 
@@ -248,7 +254,11 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     private BpfRingBufferStream<T> Stream<T>(string name)
         where T : unmanaged
     {
-        _ = Open();
+        if (!Volatile.Read(ref _opened))
+        {
+            _ = Open();
+        }
+
         BpfRingBufferStream stream = _streams.Get(name);
         return stream as BpfRingBufferStream<T>
             ?? throw new InvalidCastException($"Ring buffer '{name}' carries {_streams.GetRegistration(name).RecordType.Name} records, not {typeof(T).Name}.");
