@@ -19,8 +19,11 @@ need=()
 command -v bpftool >/dev/null 2>&1 || [[ -x /usr/sbin/bpftool ]] || need+=(bpftool)
 [[ -f /usr/include/bpf/libbpf.h ]] || need+=(libbpf-dev)
 /sbin/ldconfig -p 2>/dev/null | grep -q 'libbpf.so.1 ' || need+=(libbpf1)
-compgen -c clang | grep -qE '^clang(-[0-9]+)?$' || need+=(clang)
+# (grep without -q: with pipefail, grep -q leaving early would fail the pipeline through compgen's SIGPIPE)
+compgen -c clang | grep -E '^clang(-[0-9]+)?$' >/dev/null || need+=(clang)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
+# libc.a: bpfchan's Native AOT build links glibc statically (src/BpfChannels.Tool/AotStartup.props).
+compgen -G '/usr/lib/*/libc.a' >/dev/null || need+=(libc6-dev)
 [[ -f /usr/include/linux/bpf.h ]] || need+=(linux-libc-dev)
 # sys/sdt.h: the USDT probe tests build a small C program with STAP_PROBE notes.
 [[ -f /usr/include/sys/sdt.h || -f /usr/include/$(gcc -print-multiarch 2>/dev/null)/sys/sdt.h ]] || need+=(systemtap-sdt-dev)
@@ -34,9 +37,8 @@ fi
 # The KernelDashboard browser test drives the distribution's headless Chromium (no browser download of its own).
 if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
   echo "setup: installing chromium (for the browser test)" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then

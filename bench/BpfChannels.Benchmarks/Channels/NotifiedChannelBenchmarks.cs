@@ -24,7 +24,8 @@ namespace BpfChannels.Benchmarks.Channels;
 [MemoryDiagnoser]
 public unsafe class NotifiedChannelBenchmarks
 {
-    private const int ChangesPerSecond = 1000;
+    /// <summary>The rate the program changes keys at.</summary>
+    internal const int ChangesPerSecond = 1000;
     private static readonly TimeSpan RunLength = TimeSpan.FromSeconds(1);
 
     private readonly long[] _latencies = new long[1 << 20];
@@ -44,6 +45,7 @@ public unsafe class NotifiedChannelBenchmarks
     private long _firstAllocated = -1;
     private long _lastAllocated;
     private int _allocatedChanges;
+    private string _method = string.Empty;
 
     /// <summary>The map's size: the polled channel's cost grows with it, the notified one's should not.</summary>
     [Params(10_000, 100_000, 1_000_000)]
@@ -52,6 +54,7 @@ public unsafe class NotifiedChannelBenchmarks
     [GlobalSetup(Target = nameof(Notified))]
     public void SetupNotified()
     {
+        _method = nameof(Notified);
         OpenNotified();
         Subscribe();
     }
@@ -59,6 +62,7 @@ public unsafe class NotifiedChannelBenchmarks
     [GlobalSetup(Target = nameof(Inline))]
     public void SetupInline()
     {
+        _method = nameof(Inline);
         OpenNotified();
         _subscription = _channel!.Subscribe(new LatencyHandler(this));
     }
@@ -66,6 +70,7 @@ public unsafe class NotifiedChannelBenchmarks
     [GlobalSetup(Target = nameof(Polled))]
     public void SetupPolled()
     {
+        _method = nameof(Polled);
         Open();
         _channel = new MapChannel<uint, Stamped>(new BpfMap<uint, Stamped>(_map), new MapChannelOptions { SubscriberCapacity = 1 << 16 });
         Subscribe();
@@ -81,7 +86,11 @@ public unsafe class NotifiedChannelBenchmarks
     }
 
     [GlobalSetup(Target = nameof(NativeLibbpf))]
-    public void SetupNative() => Open();
+    public void SetupNative()
+    {
+        _method = nameof(NativeLibbpf);
+        Open();
+    }
 
     [Benchmark(Description = "notified channel, 1,000 changes/s for 1 s")]
     public void Notified() => Drive();
@@ -320,13 +329,24 @@ public unsafe class NotifiedChannelBenchmarks
         }
 
         int n = Math.Min(_count, _latencies.Length);
-        _cpuShares.Sort();
-        string cpu = _cpuShares.Count == 0 ? "n/a" : $"median {_cpuShares[_cpuShares.Count / 2] * 100:F2}% of one core (min {_cpuShares[0] * 100:F2}%, max {_cpuShares[^1] * 100:F2}%, {_cpuShares.Count} runs)";
-        Console.WriteLine($"// watching CPU at {ChangesPerSecond} changes/s over {Entries} entries: {cpu}");
+        Span<long> sorted = _latencies.AsSpan(0, n);
+        sorted.Sort();
         _watcherShares.Sort();
         if (_watcherShares.Count > 0)
         {
-            Console.WriteLine($"// watching threads' CPU: median {_watcherShares[_watcherShares.Count / 2] * 100:F2}% of one core (min {_watcherShares[0] * 100:F2}%, max {_watcherShares[^1] * 100:F2}%)");
+            NotifiedChannelColumn.Results[(_method, Entries)] = new NotifiedFigures(
+                _watcherShares[_watcherShares.Count / 2],
+                n == 0 ? double.NaN : sorted[n / 2] / 1000.0,
+                n == 0 ? double.NaN : sorted[(int)(n * 0.99)] / 1000.0);
+        }
+
+        _cpuShares.Sort();
+        string cpu = _cpuShares.Count == 0 ? "n/a" : $"median {_cpuShares[_cpuShares.Count / 2] * 100:F2}% of one core (min {_cpuShares[0] * 100:F2}%, max {_cpuShares[^1] * 100:F2}%, {_cpuShares.Count} runs)";
+        Console.WriteLine($"// watching CPU at {ChangesPerSecond} changes/s over {Entries} entries: {cpu}");
+        if (_watcherShares.Count > 0)
+        {
+            double median = _watcherShares[_watcherShares.Count / 2];
+            Console.WriteLine($"// watching threads' CPU: median {median * 100:F2}% of one core = {median * 1e6 / ChangesPerSecond:F1} us per change (min {_watcherShares[0] * 100:F2}%, max {_watcherShares[^1] * 100:F2}%)");
             _noticeShares.Sort();
             Console.WriteLine($"//   of which the notifier's thread: median {_noticeShares[_noticeShares.Count / 2] * 100:F2}% (the rest: observer pumps, the polling thread, the C thread)");
         }
@@ -335,8 +355,6 @@ public unsafe class NotifiedChannelBenchmarks
             return;
         }
 
-        Span<long> sorted = _latencies.AsSpan(0, n);
-        sorted.Sort();
         Console.WriteLine($"// write-to-handler latency over {n} changes: median {sorted[n / 2] / 1000.0:F1} us, p99 {sorted[(int)(n * 0.99)] / 1000.0:F1} us, max {sorted[n - 1] / 1000.0:F1} us");
     }
 
@@ -379,6 +397,7 @@ public unsafe class NotifiedChannelBenchmarks
         {
             // Each operation is a one-second run: a few of them, no unrolling. In process: nothing to build (a
             // generated project's build times out on a loaded machine), and the harness sleeps during each run.
+            AddColumn(NotifiedChannelColumn.All);
             AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5).WithInvocationCount(1).WithUnrollFactor(1));
         }
     }

@@ -7,8 +7,9 @@ namespace BpfChannels.Benchmarks.Tool;
 
 /// <summary>
 /// bpfchan (Native AOT) beside bpftool, process against process, in the same run; bpftool is the baseline of each
-/// workload: map show and map dump of a pinned 64-entry hash (<see cref="ToolDumpJsonBenchmarks"/> has the
-/// 100,000-entry JSON dump). Both are dominated by process start-up, which is what the comparison is about; each
+/// workload: map show and map dump of a pinned 64-entry hash, named by its pin so that both tools list exactly the same
+/// one map whatever else the machine holds (the setup fails unless both print the same bytes for each command;
+/// <see cref="ToolDumpJsonBenchmarks"/> has the 100,000-entry JSON dump). Both are dominated by process start-up, which is what the comparison is about; each
 /// workload also times an empty Native AOT program with bpfchan's start-up settings (<see cref="ToolProcess.AotFloor"/>),
 /// the least any Native AOT process costs, so the table shows how much of bpfchan's time is its own.
 /// </summary>
@@ -26,6 +27,8 @@ public class ToolBenchmarks
         (_small, _smallPin) = ToolProcess.CreatePinnedHash("bench_tool64", 64);
         _ = ToolProcess.Run(ToolProcess.Bpfchan, "--version"); // publishes the AOT build, or fails early with the reason
         _ = ToolProcess.Run(ToolProcess.AotFloor);
+        ToolProcess.RequireSameOutput("map", "show", "pinned", _smallPin);
+        ToolProcess.RequireSameOutput("map", "dump", "pinned", _smallPin);
     }
 
     [GlobalCleanup]
@@ -35,11 +38,11 @@ public class ToolBenchmarks
         _small.Dispose();
     }
 
-    [Benchmark(Baseline = true, Description = "bpftool map show, 64 entries")]
+    [Benchmark(Baseline = true, Description = "bpftool map show pinned (one 64-entry map)")]
     [BenchmarkCategory("map show 64")]
     public long BpftoolShow() => ToolProcess.Run(ToolProcess.Bpftool, "map", "show", "pinned", _smallPin);
 
-    [Benchmark(Description = "bpfchan map show, 64 entries")]
+    [Benchmark(Description = "bpfchan map show pinned (one 64-entry map)")]
     [BenchmarkCategory("map show 64")]
     public long BpfchanShow() => ToolProcess.Run(ToolProcess.Bpfchan, "map", "show", "pinned", _smallPin);
 

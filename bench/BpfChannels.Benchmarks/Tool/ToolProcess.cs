@@ -29,18 +29,33 @@ internal static class ToolProcess
     /// <summary>Runs the program to completion; fails on a non-zero exit so a broken run is never timed as a fast one.</summary>
     public static long Run(string file, params string[] args)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(info)!;
+        using Process process = Start(file, args);
         Task<string> error = process.StandardError.ReadToEndAsync();
         using var counter = new CountingStream();
         process.StandardOutput.BaseStream.CopyTo(counter);
-        process.WaitForExit();
-        return process.ExitCode == 0 ? counter.Length : throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {error.Result}");
+        WaitForSuccess(process, error, file, args);
+        return counter.Length;
+    }
+
+    /// <summary>What the program writes to standard output (fails on a non-zero exit), to check that two tools print the same.</summary>
+    public static string Capture(string file, params string[] args)
+    {
+        using Process process = Start(file, args);
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        WaitForSuccess(process, error, file, args);
+        return output;
+    }
+
+    /// <summary>Fails unless bpftool and bpfchan print exactly the same for <paramref name="args"/>: the tools then list the same maps and entries.</summary>
+    public static void RequireSameOutput(params string[] args)
+    {
+        string bpftool = Capture(Bpftool, args);
+        string bpfchan = Capture(Bpfchan, args);
+        if (bpftool != bpfchan)
+        {
+            throw new InvalidOperationException($"bpftool and bpfchan print different things for '{string.Join(' ', args)}':\n{bpftool}\n---\n{bpfchan}");
+        }
     }
 
     /// <summary>A pinned u32 -> u64 hash map of <paramref name="entries"/> entries under a name unique to this run.</summary>
@@ -56,6 +71,27 @@ internal static class ToolProcess
         _ = BpfMap.Unpin(pin);
         map.Map.Pin(pin);
         return (map, pin);
+    }
+
+    private static Process Start(string file, string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    /// <summary>Waits for the exit; throws with the program's standard error unless it exited 0.</summary>
+    private static void WaitForSuccess(Process process, Task<string> error, string file, string[] args)
+    {
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {error.Result}");
+        }
     }
 
     private static readonly Lazy<string> LazyBpfchan = new(FindOrPublishBpfchan);

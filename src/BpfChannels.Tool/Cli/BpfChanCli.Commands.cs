@@ -91,22 +91,13 @@ internal static partial class BpfChanCli
                 bool pretty = parse.GetValue(PrettyOption);
                 string? key = parse.GetValue(KeyOption);
                 string? value = parse.GetValue(ValueOption);
-                var context = new CommandContext
+                var context = new CommandContext(stdout, stderr, terminal, isShort ? name : "map " + name, isShort, new Words(given), parse.GetValue(JsonOption), pretty, parse.GetValue(BpffsOption))
                 {
-                    Out = stdout,
-                    Error = stderr,
                     Parse = parse,
-                    Words = new Words(given),
-                    Name = isShort ? name : "map " + name,
-                    Short = isShort,
-                    Json = pretty || parse.GetValue(JsonOption),
-                    Pretty = pretty,
                     KeyType = key is null ? null : ValueType.Parse(key),
                     ValueType = value is null ? null : ValueType.Parse(value),
-                    ShowPins = parse.GetValue(BpffsOption),
                     Sum = options.Contains(SumOption) && parse.GetValue(SumOption),
                     FlagOptions = FlagWords(parse, options),
-                    Terminal = terminal,
                 };
                 return handler(context, cancellationToken);
             }));

@@ -2,33 +2,59 @@ using System.CommandLine;
 
 namespace BpfChannels.Tool;
 
-/// <summary>What a command runs with: the parsed options, its positional words and the output streams.</summary>
+/// <summary>
+/// What a command runs with: the parsed options, its positional words and the output streams. The constructor takes
+/// what both parsers give (<see cref="FastPath"/> and System.CommandLine's tree in <see cref="BpfChanCli"/>), so the
+/// two cannot disagree on it; the options only System.CommandLine reads are set by it alone.
+/// </summary>
 internal sealed class CommandContext
 {
-    public required TextWriter Out { get; init; }
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    /// <param name="terminal">Whether standard output is a terminal.</param>
+    /// <param name="name">The command's name as typed ("map dump", "dump").</param>
+    /// <param name="isShort">Whether it is a short form.</param>
+    /// <param name="words">Its positional words.</param>
+    /// <param name="json">-j/--json.</param>
+    /// <param name="pretty">-p/--pretty, which implies --json.</param>
+    /// <param name="showPins">-f/--bpffs.</param>
+    public CommandContext(TextWriter output, TextWriter error, bool terminal, string name, bool isShort, Words words, bool json, bool pretty, bool showPins)
+    {
+        Out = output;
+        Error = error;
+        Terminal = terminal;
+        Name = name;
+        Short = isShort;
+        Words = words;
+        Json = json || pretty;
+        Pretty = pretty;
+        ShowPins = showPins;
+    }
 
-    public required TextWriter Error { get; init; }
+    public TextWriter Out { get; }
+
+    public TextWriter Error { get; }
 
     /// <summary>System.CommandLine's parse; null when <see cref="FastPath"/> ran the command (it takes no options then).</summary>
     public ParseResult? Parse { get; init; }
 
-    public required Words Words { get; init; }
+    public Words Words { get; }
 
     /// <summary>The command's name as typed ("map dump", "dump").</summary>
-    public required string Name { get; init; }
+    public string Name { get; }
 
     /// <summary>Whether this is a short form (bpfchan dump), which may add fields to bpftool's JSON.</summary>
-    public required bool Short { get; init; }
+    public bool Short { get; }
 
-    public bool Json { get; init; }
+    public bool Json { get; }
 
-    public bool Pretty { get; init; }
+    public bool Pretty { get; }
 
     public ValueType? KeyType { get; init; }
 
     public ValueType? ValueType { get; init; }
 
-    public bool ShowPins { get; init; }
+    public bool ShowPins { get; }
 
     public bool Sum { get; init; }
 
@@ -36,7 +62,7 @@ internal sealed class CommandContext
     public IReadOnlyList<string> FlagOptions { get; init; } = [];
 
     /// <summary>Whether standard output is a terminal (watch draws a live table there).</summary>
-    public bool Terminal { get; init; }
+    public bool Terminal { get; }
 
     public T? Get<T>(Option<T> option) =>
         Parse is { } parse ? parse.GetValue(option) : throw new InvalidOperationException($"'{Name}' ran without a System.CommandLine parse, which its option {option.Name} needs.");

@@ -69,18 +69,7 @@ internal static class FastPath
             return null;
         }
 
-        var context = new CommandContext
-        {
-            Out = stdout,
-            Error = stderr,
-            Words = new Words(words.GetRange(run.skip, words.Count - run.skip)),
-            Name = run.name,
-            Short = run.isShort,
-            Json = json || pretty,
-            Pretty = pretty,
-            ShowPins = pins,
-            Terminal = terminal,
-        };
+        var context = new CommandContext(stdout, stderr, terminal, run.name, run.isShort, new Words(words.GetRange(run.skip, words.Count - run.skip)), json, pretty, pins);
         return CommandGuard.RunAsync(stderr, () => run.handler(context, CancellationToken.None));
     }
 }

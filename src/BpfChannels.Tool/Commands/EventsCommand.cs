@@ -78,7 +78,7 @@ internal static class EventsCommand
         {
             if (record is not { } typed)
             {
-                return EntryFormat.SpacedHex(data);
+                return HexText.Spaced(data);
             }
 
             var compact = new StringWriter();

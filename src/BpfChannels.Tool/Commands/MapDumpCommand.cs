@@ -117,7 +117,7 @@ internal static class MapDumpCommand
         }
         else
         {
-            context.Out.WriteLine($"key: {EntryFormat.SpacedHex(key)}  value: {(errno == 2 ? "<no entry>" : error)}");
+            context.Out.WriteLine($"key: {HexText.Spaced(key)}  value: {(errno == 2 ? "<no entry>" : error)}");
         }
     }
 }

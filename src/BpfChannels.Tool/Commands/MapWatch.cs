@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 
 namespace BpfChannels.Tool;
 
@@ -8,8 +9,10 @@ namespace BpfChannels.Tool;
 /// every interval or notified by the map's programs, the changes it delivered since the last report, and per-key history.
 /// </summary>
 /// <remarks>
-/// The channel's inline handler runs on the thread that finds a change (the poll's caller, or the notifier's thread)
-/// and only queues a copy; <see cref="Report"/> formats the queued changes on the watch's own thread.
+/// The channel's inline handler runs on the thread that finds a change: the poll's caller, or the notifier's thread.
+/// A polled watch with line or JSON output polls on its own thread, so the handler writes each change as the channel
+/// hands it over, with nothing copied; otherwise (the live table, or a notified watch) the handler queues a copy and
+/// <see cref="Report"/> formats the queued changes on the watch's own thread.
 /// </remarks>
 internal sealed class MapWatch : IDisposable
 {
@@ -22,8 +25,11 @@ internal sealed class MapWatch : IDisposable
     private readonly SemaphoreSlim _arrived = new(0);
     private readonly IDisposable _subscription;
     private readonly BpfMapSnapshot _state;
+    private readonly ISnapshotChangeSink? _output;
+    private readonly bool _subscribing; // true only while the constructor subscribes (the listing)
     private bool _stateStale = true;
     private int _listing;
+    private ExceptionDispatchInfo? _outputFailure;
 
     /// <summary>Starts watching: reads the map (the listing), then follows it polled, or notified through <paramref name="notifier"/>.</summary>
     /// <param name="map">The map; the caller disposes it after the watch.</param>
@@ -32,12 +38,19 @@ internal sealed class MapWatch : IDisposable
     /// <param name="sum">Whether per-CPU values are shown with their sum.</param>
     /// <param name="notifier">The change ring's reader when the map's programs publish notices; the watch disposes it.</param>
     /// <param name="reconcileInterval">In notified mode, how often the whole map is read anyway (writes that sent no notice).</param>
-    public MapWatch(BpfMap map, EntryFormat format, string? filter, bool sum, MapChangeNotifier? notifier, TimeSpan reconcileInterval)
+    /// <param name="output">
+    /// Where a polled watch writes the listing and each change the filter lets through, as the channel finds it (line and
+    /// JSON output; <see cref="Report"/> then has nothing to do), or <see langword="null"/> to queue them for
+    /// <see cref="Report"/> and keep each key's history (the live table). A notified watch always queues: its changes
+    /// arrive on the notifier's thread.
+    /// </param>
+    public MapWatch(BpfMap map, EntryFormat format, string? filter, bool sum, MapChangeNotifier? notifier, TimeSpan reconcileInterval, ISnapshotChangeSink? output = null)
     {
         _format = format;
         _filter = filter;
         _sum = sum;
         _notifier = notifier;
+        _output = notifier is null ? output : null;
         var options = new MapChannelOptions
         {
             ReadStrategy = MapDumpCommand.ReadStrategy(map),
@@ -54,7 +67,15 @@ internal sealed class MapWatch : IDisposable
             _ = _channel.Poll(); // the listing; a notified channel lists when the handler subscribes
         }
 
-        _subscription = _channel.SubscribeBytes(new QueueSink(_changes, _arrived));
+        _subscribing = true;
+        _subscription = _channel.SubscribeBytes(new Handler(this));
+        _subscribing = false;
+        if (_outputFailure is { } failure)
+        {
+            Dispose();
+            failure.Throw();
+        }
+
         LastPollDuration = Stopwatch.GetElapsedTime(start);
         Polls = 1;
         _listing = _changes.Count; // delivered during SubscribeBytes, before any change
@@ -89,7 +110,7 @@ internal sealed class MapWatch : IDisposable
 
     public TimeSpan LastPollDuration { get; private set; }
 
-    /// <summary>Per key (hex): when it last changed, how it changed and how many times.</summary>
+    /// <summary>Per key (hex): when it last changed, how it changed and how many times (kept when changes are queued, for the live table).</summary>
     public Dictionary<string, KeyHistory> History { get; } = new(StringComparer.Ordinal);
 
     /// <summary>How many current entries the filter lets through.</summary>
@@ -125,6 +146,7 @@ internal sealed class MapWatch : IDisposable
     {
         long start = Stopwatch.GetTimestamp();
         _ = _channel.Poll();
+        _outputFailure?.Throw();
         LastPollDuration = Stopwatch.GetElapsedTime(start);
         Polls++;
     }
@@ -199,18 +221,43 @@ internal sealed class MapWatch : IDisposable
         public DateTime FirstSeen { get; init; }
     }
 
+    /// <summary>One change from the channel, on the thread that found it: written out at once, or copied and queued.</summary>
+    private void OnChange(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous)
+    {
+        if (_output is { } output)
+        {
+            // Polled: inside SubscribeBytes (the listing) or Poll, both on the watch's own thread. The channel ends a
+            // subscription whose handler throws without telling anyone, so a failed write is kept and rethrown by the
+            // caller of SubscribeBytes or Poll, and nothing more is written after it.
+            if (_outputFailure is null && Matches(key, value.IsEmpty ? previous : value))
+            {
+                try
+                {
+                    output.OnChange(kind, key, value, previous);
+                    Changes += _subscribing ? 0 : 1;
+                }
+                catch (Exception e)
+                {
+                    _outputFailure = ExceptionDispatchInfo.Capture(e);
+                }
+            }
+
+            return;
+        }
+
+        // Off the channel's thread later: the spans live only during the call.
+        _changes.Enqueue(new Change(kind, key.ToArray(), value.ToArray(), previous.ToArray()));
+        if (_arrived.CurrentCount == 0)
+        {
+            _ = _arrived.Release(); // the reporting side drains everything queued, however many releases it sees
+        }
+    }
+
     private readonly record struct Change(MapChangeKind Kind, byte[] Key, byte[] Value, byte[] Previous);
 
-    /// <summary>Copies each change off the channel's thread (the spans live only during the call).</summary>
-    private readonly struct QueueSink(ConcurrentQueue<Change> queue, SemaphoreSlim arrived) : ISnapshotChangeSink
+    private readonly struct Handler(MapWatch watch) : ISnapshotChangeSink
     {
-        public void OnChange(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous)
-        {
-            queue.Enqueue(new Change(kind, key.ToArray(), value.ToArray(), previous.ToArray()));
-            if (arrived.CurrentCount == 0)
-            {
-                _ = arrived.Release(); // the reporting side drains everything queued, however many releases it sees
-            }
-        }
+        public void OnChange(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous) =>
+            watch.OnChange(kind, key, value, previous);
     }
 }

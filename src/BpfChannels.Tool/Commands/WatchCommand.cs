@@ -34,14 +34,17 @@ internal static class WatchCommand
 
         TimeSpan period = TimeSpan.FromMilliseconds(interval);
         MapChangeNotifier? notifier = context.Get(BpfChanCli.NotifiedOption) ? OpenNotifier(map, info) : null;
-        using var watch = new MapWatch(map, format, context.Get(BpfChanCli.FilterOption), context.Sum, notifier, period);
+        string? filter = context.Get(BpfChanCli.FilterOption);
         if (context.Terminal && !context.Json)
         {
-            return await LiveTable.RunAsync(watch, period, count, cancellationToken).ConfigureAwait(false);
+            using var table = new MapWatch(map, format, filter, context.Sum, notifier, period);
+            return await LiveTable.RunAsync(table, period, count, cancellationToken).ConfigureAwait(false);
         }
 
         using JsonOutput? json = context.Json ? new JsonOutput(context.Out, pretty: false) : null;
         var lines = new LineSink(context, format, json);
+        // Polled, the watch writes the lines as the channel finds the changes; notified, Report writes what it queued.
+        using var watch = new MapWatch(map, format, filter, context.Sum, notifier, period, lines);
         watch.Report(ref lines, initial: true);
         await context.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
         using var timer = new PeriodicTimer(period);

@@ -404,7 +404,7 @@ internal sealed class EntryFormat
     {
         if (!formatted || (type is null && btfType == 0))
         {
-            return SpacedHex(bytes);
+            return HexText.Spaced(bytes);
         }
 
         if (type is not null)
@@ -419,28 +419,5 @@ internal sealed class EntryFormat
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    /// <summary>Bytes as bpftool prints them in text: "2a 00 00 00".</summary>
-    public static string SpacedHex(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.IsEmpty)
-        {
-            return string.Empty;
-        }
-
-        return string.Create((bytes.Length * 3) - 1, bytes, static (text, bytes) =>
-        {
-            for (int i = 0; i < bytes.Length; i++)
-            {
-                if (i > 0)
-                {
-                    text[(i * 3) - 1] = ' ';
-                }
-
-                text[i * 3] = "0123456789abcdef"[bytes[i] >> 4];
-                text[(i * 3) + 1] = "0123456789abcdef"[bytes[i] & 15];
-            }
-        });
     }
 }

@@ -15,9 +15,6 @@ internal sealed class JsonOutput : IDisposable
     // Written out in 64 KiB pieces: large enough for few write calls, small enough to stay off the large object heap.
     private const int ChunkBytes = 1 << 16;
 
-    // Two lowercase hex digits per byte value: bpftool's "0x2a" strings are formatted by table, not per byte.
-    private static readonly byte[] HexDigits = BuildHexDigits();
-
     private readonly ArrayBufferWriter<byte> _buffer = new(ChunkBytes + 4096);
     private readonly TextWriter _out;
 
@@ -86,12 +83,10 @@ internal sealed class JsonOutput : IDisposable
                 destination[at++] = (byte)',';
             }
 
-            int digits = bytes[i] * 2;
             destination[at] = (byte)'"';
             destination[at + 1] = (byte)'0';
             destination[at + 2] = (byte)'x';
-            destination[at + 3] = HexDigits[digits];
-            destination[at + 4] = HexDigits[digits + 1];
+            HexText.WriteDigits(destination[(at + 3)..], bytes[i]);
             destination[at + 5] = (byte)'"';
             at += 6;
         }
@@ -144,17 +139,5 @@ internal sealed class JsonOutput : IDisposable
         }
 
         _buffer.ResetWrittenCount();
-    }
-
-    private static byte[] BuildHexDigits()
-    {
-        byte[] table = new byte[512];
-        for (int i = 0; i < 256; i++)
-        {
-            table[i * 2] = (byte)"0123456789abcdef"[i >> 4];
-            table[(i * 2) + 1] = (byte)"0123456789abcdef"[i & 15];
-        }
-
-        return table;
     }
 }

@@ -25,6 +25,11 @@ internal abstract class InlineSubscription(MapChannel channel) : IChangeSubscrib
 
     public void Complete(Exception? error) => _closed = true;
 
+    /// <summary>Nothing waits: every change was delivered during the call that found it.</summary>
+    public void Flush()
+    {
+    }
+
     /// <summary>Unsubscribes; a change being delivered now is the last.</summary>
     public void Dispose()
     {

@@ -58,6 +58,10 @@ internal sealed class MapChangePump<TKey, TValue> : IDisposable
         {
             return; // unsubscribed
         }
+        finally
+        {
+            _reader.ReleaseWakeup();
+        }
 
         if (cancellation.IsCancellationRequested)
         {

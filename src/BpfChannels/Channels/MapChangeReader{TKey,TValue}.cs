@@ -29,13 +29,19 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
     private long _dropped;
     private volatile bool _closed;
 
-    // Wakes a dedicated pump thread (Observe) directly: a blocking wait on the buffer's own async waiter would
-    // need a thread-pool thread to run its continuation, which is what a pump must never depend on. No spinning
-    // before it blocks: the pump drains everything buffered before it waits, so a spin could only catch a change
-    // arriving within microseconds of the last, and at a steady rate of isolated changes it burns CPU on every one.
-    private readonly ManualResetEventSlim _signal = new(initialState: true, spinCount: 0);
+    // Wakes a dedicated pump thread (Observe) directly, only when it waits, once per delivery: a blocking wait on
+    // the buffer's own async waiter would need a thread-pool thread to run its continuation, which is what a pump must
+    // never depend on. Null for a reader nobody pumps (its consumers wait on the buffer itself).
+    private readonly ReaderWakeup? _wakeup;
 
-    internal MapChangeReader(MapChannel<TKey, TValue> owner, MapChannelOptions options, Func<TKey, bool>? filter)
+    internal MapChangeReader(MapChannel<TKey, TValue> owner, MapChannelOptions options, Func<TKey, bool>? filter, bool pumped = false)
+        : this(owner, options, filter)
+    {
+        // Before the reader subscribes, so every publisher sees it.
+        _wakeup = pumped ? new ReaderWakeup() : null;
+    }
+
+    private MapChangeReader(MapChannel<TKey, TValue> owner, MapChannelOptions options, Func<TKey, bool>? filter)
     {
         _owner = owner;
         _filter = filter;
@@ -76,7 +82,7 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
         _closed = true;
         _owner.Unsubscribe(this);
         _buffer.Writer.TryComplete();
-        _signal.Set();
+        _wakeup?.Wake();
     }
 
     /// <summary>Blocks until a change may be readable or the stream is over; for a pump on its own thread.</summary>
@@ -87,25 +93,35 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
     /// </remarks>
     internal bool WaitToRead(CancellationToken cancellationToken)
     {
+        ReaderWakeup wakeup = _wakeup ?? throw new InvalidOperationException("Only a pumped reader waits on its own thread.");
         while (true)
         {
-            // Reset before looking, so a change published after the look sets the signal again.
-            _signal.Reset();
-            if (Volatile.Read(ref _listing) is not null || _buffer.Reader.TryPeek(out _))
+            if (HasReadable() is { } readable)
             {
-                return true;
-            }
-
-            if (_buffer.Reader.Completion.IsCompleted)
-            {
-                return false;
+                return readable;
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            _signal.Wait();
+
+            // Announce the wait, then look once more: a change published before the announcement is seen now, one
+            // published after it wakes the wait.
+            wakeup.BeginWait();
+            if (HasReadable() is { } late)
+            {
+                wakeup.CancelWait();
+                return late;
+            }
+
+            wakeup.Wait();
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
+
+    /// <summary>Called by the pump when it is done: releases the wake-up's descriptors.</summary>
+    internal void ReleaseWakeup() => _wakeup?.Dispose();
+
+    /// <summary>After a whole delivery (a poll's diff, a batch of notices): wakes the pump if it waits.</summary>
+    internal void Flush() => _wakeup?.WakeIfWaiting();
 
     internal bool Accepts(in TKey key) => _filter is null || _filter(key);
 
@@ -132,7 +148,7 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
         }
     }
 
-    /// <summary>Queues a change without waiting; called by the poller only.</summary>
+    /// <summary>Queues a change without waiting; called by the poller only, which calls <see cref="Flush"/> after the delivery.</summary>
     internal void Publish(in MapChange<TKey, TValue> change)
     {
         // A reader closed while a poll was delivering refuses writes; that is not a drop.
@@ -140,9 +156,9 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
         {
             CountDrop();
         }
-
-        _signal.Set();
     }
+
+    void IChangeSubscriber.Flush() => Flush();
 
     void IChangeSubscriber.Complete(Exception? error) => Complete(error);
 
@@ -150,7 +166,18 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
     {
         _closed = true;
         _buffer.Writer.TryComplete(error);
-        _signal.Set();
+        _wakeup?.Wake();
+    }
+
+    /// <summary>Whether the pump can read (<see langword="true"/>), the stream is over (<see langword="false"/>), or neither yet.</summary>
+    private bool? HasReadable()
+    {
+        if (Volatile.Read(ref _listing) is not null || _buffer.Reader.TryPeek(out _))
+        {
+            return true;
+        }
+
+        return _buffer.Reader.Completion.IsCompleted ? false : null;
     }
 
     private void CountDrop()

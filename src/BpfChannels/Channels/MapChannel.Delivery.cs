@@ -121,7 +121,10 @@ public abstract partial class MapChannel
             }
 
             BpfMap map = Map;
-            if (!IsObserved && !force)
+
+            // One read of the options for the whole poll (Reconfigure publishes them under this lock as well).
+            MapChannelOptions options = Options;
+            if (!force && !options.PollWhenUnobserved && SubscriberCount == 0)
             {
                 // Skipped: the state is now older than the interval promises, so the next subscriber reads first.
                 Volatile.Write(ref _stale, true);
@@ -131,7 +134,7 @@ public abstract partial class MapChannel
             Volatile.Write(ref _stale, false);
 
             // Only polls touch _next, so the syscalls run outside _gate; a failed read leaves the state as it was.
-            BpfMapReadStrategy strategy = Options.ReadStrategy;
+            BpfMapReadStrategy strategy = options.ReadStrategy;
             if (_projection is null)
             {
                 map.ReadSnapshot(_next, strategy);
@@ -142,6 +145,7 @@ public abstract partial class MapChannel
                 _projection.Project(_raw!, _next);
             }
 
+            IChangeSubscriber[] delivered;
             lock (_gate)
             {
                 var sink = new PublishingSink(this);
@@ -150,10 +154,12 @@ public abstract partial class MapChannel
                 Interlocked.Increment(ref _polls);
                 Interlocked.Add(ref _changes, changes);
                 result = new MapPollResult(true, _current.Count, changes, _current.Strategy);
-
-                // Inside the state lock, so whoever sees the new state also sees what reconciliation counted in it.
-                AfterFullRead(result.Changes, _relistPending);
+                CountReconciled(result.Changes, _relistPending);
+                delivered = changes > 0 ? _subscribers : [];
             }
+
+            Flush(delivered);
+            AfterFullRead();
 
             if (_relistPending)
             {
@@ -187,6 +193,18 @@ public abstract partial class MapChannel
                 Unsubscribe(subscriber);
                 subscriber.Complete(ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// After a delivery, outside the state lock: the subscribers wake their consumers once for all its changes, and the
+    /// woken thread (an <c>Observe</c> pump) finds no lock of the channel's held.
+    /// </summary>
+    private static void Flush(IChangeSubscriber[] subscribers)
+    {
+        foreach (IChangeSubscriber subscriber in subscribers)
+        {
+            subscriber.Flush();
         }
     }
 

@@ -78,15 +78,18 @@ public abstract partial class MapChannel : INotifiedChannel
     {
     }
 
-    /// <summary>Sets up or tears down notified mode for <paramref name="options"/> (at creation and on <see cref="Reconfigure"/>).</summary>
+    /// <summary>Makes <paramref name="options"/> the options in effect and sets up or tears down notified mode for them (at creation and on <see cref="Reconfigure"/>).</summary>
     private protected void ConfigureNotifications(MapChannelOptions options)
     {
         INotifierLink? wanted = options.Mode == MapChannelMode.Notified ? options.ChangeNotifier : null;
         INotifierLink? previous;
         lock (_pollLock)
         {
+            Volatile.Write(ref _options, options);
             previous = _notifier;
-            _noticeTag = wanted is not null && HasMap ? new StrongBox<uint>(options.NoticeTag ?? NotifiedChannels.Tag(Map.Name)) : null;
+
+            // Read by the notifier's thread: the box is published whole, never seen before its value.
+            Volatile.Write(ref _noticeTag, wanted is not null && HasMap ? new StrongBox<uint>(options.NoticeTag ?? NotifiedChannels.Tag(Map.Name)) : null);
             if (ReferenceEquals(previous, wanted))
             {
                 RestartReconcileTimer();
@@ -158,17 +161,23 @@ public abstract partial class MapChannel : INotifiedChannel
 
     private void RestartReconcileTimer() => _reconcileTimer?.Change(Options.ReconcileInterval, Timeout.InfiniteTimeSpan);
 
-    /// <summary>After every full read (poll or reconciliation), with the poll lock held.</summary>
-    private void AfterFullRead(int changes, bool relist)
+    /// <summary>Within a full read's state lock: counts what the read found that the notices did not say.</summary>
+    /// <remarks>Inside the state lock, so whoever sees the new state also sees what reconciliation counted in it.</remarks>
+    private void CountReconciled(int changes, bool relist)
     {
-        RestartReconcileTimer();
-        _reconcileNow = false;
         if (_notifier is not null && _listed && !relist)
         {
             // Only what the notices did not say: writes from user space, programs without the wrappers, lost notices.
             Interlocked.Add(ref _reconciled, changes);
         }
+    }
 
+    /// <summary>After every full read (poll or reconciliation), with the poll lock held but not the state lock: a timer's
+    /// change takes the timer queue's lock, which subscribers and readers of the state need not wait for.</summary>
+    private void AfterFullRead()
+    {
+        RestartReconcileTimer();
+        _reconcileNow = false;
         _listed = true;
     }
 
@@ -246,6 +255,7 @@ public abstract partial class MapChannel : INotifiedChannel
             }
 
             int changes = 0;
+            IChangeSubscriber[] delivered;
             lock (_gate)
             {
                 for (int i = 0; i < count; i++)
@@ -254,7 +264,10 @@ public abstract partial class MapChannel : INotifiedChannel
                 }
 
                 Interlocked.Add(ref _changes, changes);
+                delivered = changes > 0 ? _subscribers : [];
             }
+
+            Flush(delivered);
         }
         finally
         {

@@ -225,7 +225,9 @@ public abstract partial class MapChannel : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         MapChannelOptions copy = options.Clone();
         copy.Validate();
-        Volatile.Write(ref _options, copy);
+
+        // Published with the poll lock held (in ConfigureNotifications), so a poll in progress finishes with the
+        // options it started with and the next one sees the new options and the mode they set up together.
         ConfigureNotifications(copy);
         return copy.WriteCapacity != _writeCapacity || copy.MaxWriteBatch != _maxWriteBatch;
     }

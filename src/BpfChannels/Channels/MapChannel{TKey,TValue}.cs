@@ -160,12 +160,24 @@ public sealed partial class MapChannel<TKey, TValue> : MapChannel
     /// <c>OnNext</c> delays only itself: never the poller, never another subscriber, and it needs no free thread-pool
     /// thread. <c>OnNext</c> calls for one subscription never overlap and never run on the polling thread. A subscriber
     /// whose <c>OnNext</c> throws is unsubscribed (the exception goes nowhere else); the poller and the other subscribers
-    /// go on. <c>OnCompleted</c> (or <c>OnError</c>) follows when the channel completes, and nothing after it.
+    /// go on. <c>OnCompleted</c> (or <c>OnError</c>) follows when the channel completes, and nothing after it. On Linux
+    /// each subscription's thread waits on an eventfd in an epoll instance of its own (two descriptors, closed when
+    /// the subscription ends), woken once per delivery and only while it waits.
     /// </remarks>
     public IObservable<MapChange<TKey, TValue>> Observe(Func<TKey, bool>? keyFilter = null)
         => Observable.Create<MapChange<TKey, TValue>>(observer =>
         {
-            MapChangeReader<TKey, TValue> reader = OpenReader(keyFilter);
+            var reader = new MapChangeReader<TKey, TValue>(this, Options, keyFilter, pumped: true);
+            try
+            {
+                _ = AddSubscriber(reader);
+            }
+            catch
+            {
+                reader.ReleaseWakeup(); // the listing failed: no pump will run
+                throw;
+            }
+
             var pump = new MapChangePump<TKey, TValue>(reader, observer, Name);
             return Disposable.Create(pump.Dispose);
         });

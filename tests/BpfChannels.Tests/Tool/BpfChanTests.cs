@@ -181,6 +181,24 @@ public sealed class BpfChanTests : IDisposable
     }
 
     [Fact]
+    public async Task Watch_JsonWriteFailsOnAChange_ReportsTheErrorAndExits()
+    {
+        using BpfMap<uint, ulong> map = BpfMap.CreateHash<uint, ulong>(4, name: "chan_watch_fail");
+        map.Update(1, 1);
+        var output = new FailingWriter("\"Updated\"");
+        var error = new StringWriter();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Task<int> watch = BpfChanCli.RunAsync(["watch", $"id:{map.Map.Id}", "--key", "u32", "--value", "u64", "--interval", "20", "--count", "5", "--json"], output, error, cancel.Token);
+        await WaitForAsync(output, "Added", cancel.Token);
+
+        map.Update(1, 2); // the next poll's change is the write that fails
+        Assert.Equal(ExitCodes.KernelError, await watch);
+        Assert.False(cancel.IsCancellationRequested, "the watch ran until the test gave up instead of reporting the failed write");
+        Assert.Equal($"bpfchan: {FailingWriter.Message}", error.ToString().Trim());
+        Assert.DoesNotContain("Updated", Snapshot(output), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Events_RingBufferWithBtfType_FormattedRecord()
     {
         BpfTestEnvironment.RequireBpf();
@@ -233,6 +251,25 @@ public sealed class BpfChanTests : IDisposable
         lock (writer)
         {
             return writer.ToString();
+        }
+    }
+
+    /// <summary>Standard output that fails, as a full disk does, on the first write containing a marker.</summary>
+    private sealed class FailingWriter(string marker) : StringWriter
+    {
+        public const string Message = "No space left on device";
+
+        public override void Write(string? value)
+        {
+            lock (this)
+            {
+                if (value is not null && value.Contains(marker, StringComparison.Ordinal))
+                {
+                    throw new IOException(Message);
+                }
+
+                base.Write(value);
+            }
         }
     }
 }
