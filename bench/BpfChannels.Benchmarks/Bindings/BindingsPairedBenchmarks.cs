@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using BpfChannels.Benchmarks.Maps;
+using BpfChannels.Benchmarks.Paired;
 
 namespace BpfChannels.Benchmarks.Bindings;
 
@@ -42,14 +43,14 @@ public class BindingsPairedBenchmarks
         _handWritten = _bpf.Object.GetMap<uint, ulong>(BenchCountsBpf.MapName.Counts);
         BindingsLoops.Fill(_handWritten);
 
-        PairedRatios.Reset(Workload);
+        PairedRatios.Reset(Key, "bindings/hand-written (thread CPU time)", "bindings/hand-written (wall clock)", "hand-written/C (thread CPU time)");
         _invocations = 0;
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        Console.WriteLine(PairedRatios.Describe(Workload));
+        Console.WriteLine(PairedRatios.Describe(Key));
         _bpf.Dispose();
     }
 
@@ -57,7 +58,7 @@ public class BindingsPairedBenchmarks
     public double PairedRounds()
     {
         bool update = Workload == "W1 update";
-        bool measured = ++_invocations > BindingsPairedConfig.UnmeasuredInvocations;
+        bool measured = ++_invocations > PairedConfig.UnmeasuredInvocations;
         Span<long> cpu = stackalloc long[3];
         Span<long> wall = stackalloc long[3];
         double last = 0;
@@ -75,12 +76,14 @@ public class BindingsPairedBenchmarks
             last = (double)cpu[2] / cpu[1];
             if (measured)
             {
-                PairedRatios.Add(Workload, last, (double)wall[2] / wall[1], (double)cpu[1] / cpu[0]);
+                PairedRatios.Add(Key, last, (double)wall[2] / wall[1], (double)cpu[1] / cpu[0]);
             }
         }
 
         return last;
     }
+
+    private string Key => PairedRatios.Key(typeof(BindingsPairedBenchmarks), (nameof(Workload), Workload));
 
     private void Run(int path, bool update)
     {

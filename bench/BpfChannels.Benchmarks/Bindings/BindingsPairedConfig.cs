@@ -1,36 +1,19 @@
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using BpfChannels.Benchmarks.Paired;
 
 namespace BpfChannels.Benchmarks.Bindings;
 
 /// <summary>
-/// The job of <see cref="BindingsPairedBenchmarks"/>: in this process (its ratios are kept here for the columns), one
-/// invocation per iteration, and the columns of per-round ratios.
+/// The job of <see cref="BindingsPairedBenchmarks"/>: the paired job (<see cref="PairedConfig"/>) with 40 measured
+/// iterations and its three per-round ratios as columns.
 /// </summary>
-public sealed class BindingsPairedConfig : ManualConfig
+public sealed class BindingsPairedConfig : PairedConfig
 {
-    /// <summary>Warmup iterations.</summary>
-    internal const int WarmupIterations = 2;
-
-    /// <summary>Invocations whose rounds are not counted: BenchmarkDotNet's jitting invocation and the warmups.</summary>
-    internal const int UnmeasuredInvocations = 1 + WarmupIterations;
-
     public BindingsPairedConfig()
+        : base(
+            40,
+            ("Bindings/Hand CPU", "bindings/hand-written (thread CPU time)"),
+            ("Bindings/Hand wall", "bindings/hand-written (wall clock)"),
+            ("Hand/C CPU", "hand-written/C (thread CPU time)"))
     {
-        AddJob(Job.Default
-            .WithId("PairedInProcess")
-            .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithLaunchCount(1)
-            .WithWarmupCount(WarmupIterations)
-            .WithIterationCount(40)
-            .WithInvocationCount(1)
-            .WithUnrollFactor(1));
-        AddColumn(
-            new PairedRatioColumn(0, "Bindings/Hand CPU"),
-            new PairedRatioColumn(1, "Bindings/Hand wall"),
-            new PairedRatioColumn(2, "Hand/C CPU"));
-        AddColumn(StatisticColumn.Median);
     }
 }

@@ -127,8 +127,7 @@ public static class SnapshotDiff
                 if (run > 0)
                 {
                     changes += CompareValues(previous, current, i, j, run, ref sink);
-                    SetRange(matched, j, run);
-                    matchedCount += run;
+                    matchedCount += SetRange(matched, j, run);
                     i += run;
                     j += run;
                     continue;
@@ -245,16 +244,27 @@ public static class SnapshotDiff
         return bits;
     }
 
-    private static void SetRange(Span<ulong> bits, int start, int count)
+    /// <summary>Sets the bits of a run of matched entries; returns how many were not set yet.</summary>
+    /// <remarks>
+    /// A run can cover entries matched before: a read holding a key twice (a walk or batch that raced updates) meets the
+    /// earlier entry again, and counting it twice would let the diff believe every previous entry matched and skip
+    /// the Removed ones.
+    /// </remarks>
+    private static int SetRange(Span<ulong> bits, int start, int count)
     {
         int end = start + count;
+        int added = 0;
         while (start < end)
         {
             int offset = start & 63;
             int take = Math.Min(64 - offset, end - start);
             ulong mask = take == 64 ? ulong.MaxValue : ((1UL << take) - 1) << offset;
-            bits[start >> 6] |= mask;
+            ref ulong word = ref bits[start >> 6];
+            added += System.Numerics.BitOperations.PopCount(mask & ~word);
+            word |= mask;
             start += take;
         }
+
+        return added;
     }
 }

@@ -50,13 +50,10 @@ internal static partial class Interop
 
         /// <summary>BPF_MAP_LOOKUP_ELEM: copies the value of <paramref name="key"/> into <paramref name="value"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static unsafe int MapLookupElem(SafeHandle map, ReadOnlySpan<byte> key, Span<byte> value, ulong flags)
+        internal static int MapLookupElem(SafeHandle map, ReadOnlySpan<byte> key, Span<byte> value, ulong flags)
         {
-            fixed (byte* k = key)
-            fixed (byte* v = value)
-            {
-                return Elem(BpfCommand.MapLookupElem, map, k, v, flags);
-            }
+            using var lease = new HandleLease(map);
+            return MapLookupElemLeased(lease.FileDescriptor, key, value, flags);
         }
 
         /// <summary>BPF_MAP_UPDATE_ELEM with BPF_ANY, BPF_NOEXIST or BPF_EXIST, optionally with BPF_F_LOCK.</summary>
@@ -93,12 +90,34 @@ internal static partial class Interop
 
         /// <summary>BPF_MAP_GET_NEXT_KEY; an empty <paramref name="key"/> asks for the first key.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static unsafe int MapGetNextKey(SafeHandle map, ReadOnlySpan<byte> key, Span<byte> nextKey)
+        internal static int MapGetNextKey(SafeHandle map, ReadOnlySpan<byte> key, Span<byte> nextKey)
+        {
+            using var lease = new HandleLease(map);
+            return MapGetNextKeyLeased(lease.FileDescriptor, key, nextKey);
+        }
+
+        /// <summary>
+        /// BPF_MAP_LOOKUP_ELEM on a raw descriptor, for a run of calls under one lease the caller holds for the whole run
+        /// (a get_next_key walk): no reference counting per call.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static unsafe int MapLookupElemLeased(int mapFd, ReadOnlySpan<byte> key, Span<byte> value, ulong flags)
+        {
+            fixed (byte* k = key)
+            fixed (byte* v = value)
+            {
+                return ElemLeased(BpfCommand.MapLookupElem, mapFd, k, v, flags);
+            }
+        }
+
+        /// <summary>BPF_MAP_GET_NEXT_KEY on a raw descriptor the caller holds a lease on (see <see cref="MapLookupElemLeased"/>); an empty <paramref name="key"/> asks for the first key.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static unsafe int MapGetNextKeyLeased(int mapFd, ReadOnlySpan<byte> key, Span<byte> nextKey)
         {
             fixed (byte* k = key)
             fixed (byte* n = nextKey)
             {
-                return Elem(BpfCommand.MapGetNextKey, map, key.IsEmpty ? null : k, n, 0);
+                return ElemLeased(BpfCommand.MapGetNextKey, mapFd, key.IsEmpty ? null : k, n, 0);
             }
         }
 
@@ -150,8 +169,14 @@ internal static partial class Interop
         private static unsafe int Elem(BpfCommand command, SafeHandle map, byte* key, byte* value, ulong flags)
         {
             using var lease = new HandleLease(map);
+            return ElemLeased(command, lease.FileDescriptor, key, value, flags);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe int ElemLeased(BpfCommand command, int mapFd, byte* key, byte* value, ulong flags)
+        {
             bpf_attr_map_elem attr = default;
-            attr.map_fd = (uint)lease.FileDescriptor;
+            attr.map_fd = (uint)mapFd;
             attr.key = (ulong)key;
             attr.value = (ulong)value;
             attr.flags = flags;

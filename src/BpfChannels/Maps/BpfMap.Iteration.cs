@@ -30,8 +30,10 @@ public abstract partial class BpfMap
     /// <param name="strategy">How to read.</param>
     /// <returns>The number of entries read.</returns>
     /// <remarks>Batch reads grow their buffer on ENOSPC and fall back to get_next_key where the map type has no
-    /// batch support. A get_next_key read has the guarantee documented on <see cref="Keys"/>. Not atomic: the
-    /// kernel side may change the map while it is read.</remarks>
+    /// batch support. A read into a snapshot is sized from its last read; a hash's first read, from its first chunk
+    /// (so a large hash holding few entries gets buffers for those, not for max_entries). A get_next_key read has the
+    /// guarantee documented on <see cref="Keys"/>, and no read holds a key twice. Not atomic: the kernel side may
+    /// change the map while it is read.</remarks>
     /// <exception cref="ArgumentException">The snapshot's sizes do not match, or the strategy does not fit the map.</exception>
     /// <exception cref="NotSupportedException">The map has no keys (queue, stack, ring buffer).</exception>
     /// <exception cref="ObjectDisposedException">The map or the snapshot is disposed.</exception>
@@ -127,10 +129,16 @@ public abstract partial class BpfMap
 
     private bool ReadBatch(BpfMapSnapshot snapshot, out int read)
     {
-        snapshot.Reset(FirstReadCapacity(snapshot.Count, BatchSlack));
         BpfMapBatchCursor cursor = snapshot.Cursor;
         cursor.Reset();
-        int total = 0;
+        int total = ProbeFirstRead(snapshot, cursor);
+        if (total < 0)
+        {
+            snapshot.Reset(FirstReadCapacity(snapshot.Count, BatchSlack));
+            cursor.Reset();
+            total = 0;
+        }
+
         while (!cursor.IsComplete)
         {
             // Each call asks for all the room there is, so a read sized from max_entries or from the last read
@@ -166,177 +174,37 @@ public abstract partial class BpfMap
             total += n;
         }
 
+        if (!IsArrayLike(Type) && !IsHashFamily(Type))
+        {
+            // The kernel's generic batch (a trie, among others) walks with get_next_key and restarts from the first key
+            // when its cursor was deleted meanwhile, so it can return a key twice: the later copy goes.
+            total = snapshot.WalkIndex.BuildUnique(snapshot.KeyRange(0, snapshot.Capacity), KeySize, snapshot.ValueRange(0, snapshot.Capacity), ValueBufferSize, total);
+            snapshot.MarkIndexed();
+        }
+
         snapshot.SetCount(total);
         snapshot.Strategy = BpfMapReadStrategy.Batch;
         read = total;
         return true;
     }
 
-    /// <summary>
-    /// The entries a whole-map read makes room for before it starts: an eighth more than the last read found, or,
-    /// for a first read, max_entries where the kernel preallocates the map (so the map's own memory bounds it) and
-    /// a modest guess where it does not (a trie, a hash created with NoPrealloc), plus <paramref name="slack"/>.
-    /// </summary>
-    private int FirstReadCapacity(int lastCount, int slack)
-    {
-        long expected = lastCount > 0
-            ? lastCount + (lastCount >> 3)
-            : (Flags & BpfMapFlags.NoPrealloc) != 0 || Type == BpfMapType.LpmTrie ? Math.Min(MaxEntries, 4096) : MaxEntries;
-        long wanted = Math.Min(expected, MaxEntries) + slack;
-        long perEntry = Math.Max(KeySize, Math.Max(ValueBufferSize, 1));
-        return (int)Math.Min(wanted, Array.MaxLength / perEntry);
-    }
-
     private int ReadWalk(BpfMapSnapshot snapshot)
     {
         snapshot.Reset(FirstReadCapacity(snapshot.Count, slack: 1));
-        var walk = new KeyWalk(this, snapshot, withValues: true);
-        while (walk.Next() >= 0)
-        {
-        }
-
-        snapshot.SetCount(walk.Count);
+        var walk = new KeyWalk(this, snapshot, withValues: true, yieldsAsItGoes: false);
+        int count = walk.ReadAll();
+        snapshot.SetCount(count);
         if (!IsArrayLike(Type))
         {
             snapshot.MarkIndexed();
         }
 
         snapshot.Strategy = BpfMapReadStrategy.GetNextKey;
-        return walk.Count;
+        return count;
     }
 
     private static bool IsArrayLike(BpfMapType type) => type is BpfMapType.Array or BpfMapType.PerCpuArray or BpfMapType.ProgramArray
         or BpfMapType.PerfEventArray or BpfMapType.CgroupArray or BpfMapType.ArrayOfMaps or BpfMapType.DevMap or BpfMapType.CpuMap or BpfMapType.XskMap;
-
-    /// <summary>
-    /// One get_next_key walk over a map, storing keys (and values) into a snapshot. See <see cref="Keys"/> for
-    /// the guarantee. A hash walk restarts from the first key when its cursor is deleted; the keys yielded so
-    /// far are indexed, so a restart shows up as a key seen before.
-    /// </summary>
-    internal struct KeyWalk
-    {
-        private const int BackUpDepth = 16;
-        private readonly BpfMap _map;
-        private readonly BpfMapSnapshot _snapshot;
-        private readonly bool _withValues;
-        private readonly bool _restartProne;
-        private readonly byte[] _cursor;
-        private readonly byte[] _scratch;
-        private readonly long _stepLimit;
-        private long _steps;
-        private bool _hasCursor;
-        private bool _backedUp;
-
-        internal KeyWalk(BpfMap map, BpfMapSnapshot snapshot, bool withValues)
-        {
-            _map = map;
-            _snapshot = snapshot;
-            _withValues = withValues;
-            _restartProne = !IsArrayLike(map.Type);
-            _cursor = snapshot.CursorKey;
-            _scratch = snapshot.ScratchValue(map.ValueBufferSize);
-            _stepLimit = (4L * Math.Max(map.MaxEntries, 1)) + 1024;
-            _snapshot.WalkIndex.Clear(Math.Max(snapshot.Capacity, 16));
-            Count = 0;
-        }
-
-        internal int Count { get; private set; }
-
-        /// <summary>Walks to the next key; returns its entry in the snapshot, or -1 at the end.</summary>
-        internal int Next()
-        {
-            while (_steps++ < _stepLimit)
-            {
-                _snapshot.EnsureCapacity(Count + 1);
-                Span<byte> slot = _snapshot.KeySlot(Count);
-                int err = _map.GetNextKeyCore(_hasCursor ? _cursor : default, slot);
-                if (err == ENOENT)
-                {
-                    return -1;
-                }
-
-                if (err != 0)
-                {
-                    throw _map.Error(err, BpfCommand.MapGetNextKey);
-                }
-
-                // The index probe below misses the cache on a large map; the slot it needs is fetched while the
-                // lookup is in the kernel. So the lookup comes first, also for a key the walk turns out to have
-                // seen (only after a restart, so rarely).
-                uint hash = 0;
-                if (_restartProne)
-                {
-                    hash = ByteKeySet.Hash(slot);
-                    _snapshot.WalkIndex.Prefetch(hash);
-                }
-
-                bool deleted = false;
-                if (_withValues)
-                {
-                    err = _map.LookupCore(slot, _snapshot.ValueSlot(Count), 0);
-                    if (err != 0 && err != ENOENT)
-                    {
-                        throw _map.Error(err, BpfCommand.MapLookupElem);
-                    }
-
-                    deleted = err == ENOENT;
-                }
-
-                if (_restartProne && _snapshot.WalkIndex.IndexOf(slot, _snapshot.KeyBuffer, hash) >= 0)
-                {
-                    // A key already yielded: the kernel restarted the walk (the cursor was deleted). Resume
-                    // after the newest yielded key that still exists; if that, too, leads back into seen keys,
-                    // step forward through them instead of backing up again.
-                    if (!_backedUp && BackUp())
-                    {
-                        _backedUp = true;
-                        continue;
-                    }
-
-                    slot.CopyTo(_cursor);
-                    _hasCursor = true;
-                    continue;
-                }
-
-                if (deleted)
-                {
-                    // Deleted between get_next_key and lookup: not yielded, but still the cursor, so the
-                    // next step either continues past it or is seen as a restart.
-                    slot.CopyTo(_cursor);
-                    _hasCursor = true;
-                    continue;
-                }
-
-                if (_restartProne)
-                {
-                    _snapshot.WalkIndex.Add(hash, Count);
-                }
-
-                slot.CopyTo(_cursor);
-                _hasCursor = true;
-                _backedUp = false;
-                return Count++;
-            }
-
-            return -1;
-        }
-
-        private readonly bool BackUp()
-        {
-            int size = _map.KeySize;
-            for (int j = Count - 1; j >= Math.Max(0, Count - BackUpDepth); j--)
-            {
-                ReadOnlySpan<byte> key = _snapshot.KeyBuffer.AsSpan(j * size, size);
-                if (_map.LookupCore(key, _scratch, 0) == 0)
-                {
-                    key.CopyTo(_cursor);
-                    return true;
-                }
-            }
-
-            return false;
-        }
-    }
 
     private sealed class KeyEnumerable(BpfMap map) : IEnumerable<byte[]>
     {
@@ -345,9 +213,9 @@ public abstract partial class BpfMap
             map.ThrowIfDisposed();
             // Keys only: the snapshot holds no values, and its key buffer goes back to the pool when the enumeration ends.
             using var snapshot = new BpfMapSnapshot(map.KeySize, valueSize: 0);
-            var walk = new KeyWalk(map, snapshot, withValues: false);
+            var walk = new KeyWalk(map, snapshot, withValues: false, yieldsAsItGoes: true);
             int entry;
-            while ((entry = walk.Next()) >= 0)
+            while ((entry = walk.NextLeased()) >= 0)
             {
                 yield return snapshot.KeyBuffer.AsSpan(entry * map.KeySize, map.KeySize).ToArray();
             }

@@ -16,6 +16,8 @@ namespace BpfChannels;
 /// </remarks>
 public abstract partial class BpfMap : IDisposable
 {
+    private volatile bool _disposeCalled;
+
     private protected BpfMap(BpfMapSpec spec)
     {
         Spec = spec;
@@ -268,12 +270,19 @@ public abstract partial class BpfMap : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        _disposeCalled = true;
         Dispose(disposing: true);
         GC.SuppressFinalize(this);
     }
 
     /// <inheritdoc/>
     public override string ToString() => $"{Type} map '{Name}' ({KeySize}-byte keys, {ValueSize}-byte values, {MaxEntries} entries)";
+
+    /// <summary>
+    /// Whether <see cref="Dispose()"/> was called. Set before the backend releases anything: a walk holding a lease on the
+    /// descriptor defers its close (the handle reads as open until the lease ends), and still sees the dispose at its next key.
+    /// </summary>
+    internal bool DisposeCalled => _disposeCalled;
 
     /// <summary>Releases the map.</summary>
     /// <param name="disposing">Whether called from <see cref="Dispose()"/>.</param>

@@ -29,6 +29,7 @@ public sealed partial class BpfMapSnapshot : IDisposable
     private bool _indexed;
     private byte[]? _cursorKey;
     private byte[]? _scratch;
+    private uint[]? _sentinels;
 
     /// <summary>Creates an empty snapshot for a map's key and value buffer sizes.</summary>
     /// <param name="keySize">The key size.</param>
@@ -243,6 +244,9 @@ public sealed partial class BpfMapSnapshot : IDisposable
     internal ByteKeySet WalkIndex => _index;
 
     internal void MarkIndexed() => _indexed = true;
+
+    /// <summary>The first keys of a get_next_key read, which a restarted walk meets again (see <see cref="BpfMap.KeyWalk"/>); made on the first such read.</summary>
+    internal uint[] WalkSentinels => _sentinels ??= new uint[BpfMap.KeyWalk.SentinelCount];
 
     /// <summary>The batch cursor reused by batch reads.</summary>
     internal BpfMapBatchCursor Cursor { get; } = new();

@@ -108,6 +108,52 @@ internal sealed partial class ByteKeySet
         _count = count;
     }
 
+    /// <summary>
+    /// Rebuilds the index over the first <paramref name="count"/> entries, dropping every entry whose key an earlier entry
+    /// already has: the entries kept move down over the dropped ones, keys and values alike, in their order.
+    /// </summary>
+    /// <returns>The number of entries kept.</returns>
+    internal int BuildUnique(Span<byte> keys, int keySize, Span<byte> values, int valueSize, int count)
+    {
+        Clear(count);
+        int mask = _slots.Length - 1;
+        int kept = 0;
+        for (int i = 0; i < count; i++)
+        {
+            ReadOnlySpan<byte> key = keys.Slice(i * keySize, keySize);
+            uint hash = Hash(key);
+            int slot = (int)(hash >> _shift);
+            bool seen = false;
+            while (_slots[slot] is ulong stored && stored != 0)
+            {
+                if ((uint)(stored >> 32) == hash && keys.Slice(((int)(uint)stored - 1) * keySize, keySize).SequenceEqual(key))
+                {
+                    seen = true;
+                    break;
+                }
+
+                slot = (slot + 1) & mask;
+            }
+
+            if (seen)
+            {
+                continue;
+            }
+
+            if (kept != i)
+            {
+                key.CopyTo(keys.Slice(kept * keySize, keySize));
+                values.Slice(i * valueSize, valueSize).CopyTo(values.Slice(kept * valueSize, valueSize));
+            }
+
+            _slots[slot] = ((ulong)hash << 32) | (uint)(kept + 1);
+            kept++;
+        }
+
+        _count = kept;
+        return kept;
+    }
+
     /// <summary>A well-mixed 32-bit hash of a key (multiplicative for 4- and 8-byte keys).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static uint Hash(ReadOnlySpan<byte> key)

@@ -20,7 +20,7 @@ internal sealed unsafe partial class KernelBpfMap : BpfMap
 
     public override bool IsInMemory => false;
 
-    public override bool IsDisposed => _handle.IsClosed;
+    public override bool IsDisposed => DisposeCalled || _handle.IsClosed;
 
     public override BpfHandle Handle
     {
@@ -40,8 +40,9 @@ internal sealed unsafe partial class KernelBpfMap : BpfMap
         }
     }
 
-    // The element operations check IsClosed first only so that a disposed map is named in the exception; the
+    // The element operations check for a dispose first only so that a disposed map is named in the exception; the
     // handle's own reference count (taken inside Interop) is what keeps a concurrent Dispose from closing it mid-call.
+    // DisposeCalled as well as IsClosed: while a walk holds its lease, a disposed handle does not read as closed yet.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal override int LookupCore(ReadOnlySpan<byte> key, Span<byte> value, ulong flags)
     {
@@ -73,6 +74,8 @@ internal sealed unsafe partial class KernelBpfMap : BpfMap
         ThrowIfClosed();
         return Interop.Bpf.MapGetNextKey(_handle, key, nextKey);
     }
+
+    internal override SafeHandle? WalkHandle => _handle;
 
     internal override int FreezeCore()
     {
@@ -142,7 +145,7 @@ internal sealed unsafe partial class KernelBpfMap : BpfMap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfClosed()
     {
-        if (_handle.IsClosed)
+        if (DisposeCalled || _handle.IsClosed)
         {
             throw Disposed();
         }

@@ -53,6 +53,37 @@ public sealed class SnapshotPoolTests
     }
 
     [Theory]
+    [InlineData(1_000_000, 10, 64 * 1024)] // 10 entries: before, buffers for all 1,000,000 (12 MB)
+    [InlineData(400_000, 100_000, 1_620_000)] // a quarter full: at most 1.35x the data's 1.2 MB (before, 4x)
+    public void ReadSnapshot_FirstReadOfHashFarFromFull_AllocatesForItsEntriesNotForMaxEntries(int maxEntries, int entries, long atMost)
+    {
+        using BpfMap<uint, ulong> map = FilledHash(maxEntries, entries);
+        using (BpfMapSnapshot warm = map.CreateSnapshot())
+        {
+            map.ReadSnapshot(warm, BpfMapReadStrategy.Batch); // JIT and the thread's first-chunk buffers, outside the measurement
+        }
+
+        long limit = BpfMapSnapshot.MaxPooledBytes;
+        BpfMapSnapshot.MaxPooledBytes = 0; // nothing kept: this read gets new memory
+        try
+        {
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
+            using BpfMapSnapshot snapshot = map.CreateSnapshot();
+            int read = map.ReadSnapshot(snapshot, BpfMapReadStrategy.Batch);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+
+            Assert.Equal(entries, read);
+            AssertEntries(snapshot);
+            Assert.Equal(entries, Enumerable.Range(0, read).Select(i => MemoryMarshal.Read<uint>(snapshot.KeyAt(i))).Distinct().Count());
+            Assert.InRange(allocated, (long)entries * (sizeof(uint) + sizeof(ulong)), atMost);
+        }
+        finally
+        {
+            BpfMapSnapshot.MaxPooledBytes = limit;
+        }
+    }
+
+    [Theory]
     [InlineData(BpfMapReadStrategy.Batch)]
     [InlineData(BpfMapReadStrategy.GetNextKey)]
     public void ReadSnapshot_NewSnapshotAfterOneWasDisposed_ReusesItsBuffersAndAllocatesNoData(BpfMapReadStrategy strategy)
@@ -186,12 +217,12 @@ public sealed class SnapshotPoolTests
         return (count, sum);
     }
 
-    private static BpfMap<uint, ulong> FilledHash()
+    private static BpfMap<uint, ulong> FilledHash(int maxEntries = Entries, int entries = Entries)
     {
-        BpfMap<uint, ulong> map = BpfMapFactory.Kernel.CreateHash<uint, ulong>(Entries);
-        uint[] keys = new uint[Entries];
-        ulong[] values = new ulong[Entries];
-        for (uint key = 0; key < Entries; key++)
+        BpfMap<uint, ulong> map = BpfMapFactory.Kernel.CreateHash<uint, ulong>(maxEntries);
+        uint[] keys = new uint[entries];
+        ulong[] values = new ulong[entries];
+        for (uint key = 0; key < entries; key++)
         {
             keys[key] = key;
             values[key] = key * 7UL;
