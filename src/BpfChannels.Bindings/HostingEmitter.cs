@@ -279,9 +279,10 @@ internal sealed partial class HostingEmitter
                         // Subscribed before the object is read, and both under one lock: a reload that replaced the object
                         // between the read and the subscription would leave the bindings on the disposed one. The host reports
                         // one object's reloads one at a time, in order, so e.Current is the object now.
+                        // A failed build unsubscribes again, so the container's retries leave no handler behind.
                         object gate = new object();
                         {{c}}? bindings = null;
-                        host.Reloaded += (_, e) =>
+                        global::System.EventHandler<{{H}}BpfObjectReloadedEventArgs> follow = (_, e) =>
                         {
                             if (e.Name == objectName)
                             {
@@ -291,10 +292,19 @@ internal sealed partial class HostingEmitter
                                 }
                             }
                         };
-                        lock (gate)
+                        host.Reloaded += follow;
+                        try
                         {
-                            bindings = FromObject(host.GetObject(objectName));
-                            return bindings;
+                            lock (gate)
+                            {
+                                bindings = FromObject(host.GetObject(objectName));
+                                return bindings;
+                            }
+                        }
+                        catch
+                        {
+                            host.Reloaded -= follow;
+                            throw;
                         }
                     }
             """);

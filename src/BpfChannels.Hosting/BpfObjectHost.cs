@@ -59,12 +59,33 @@ public sealed class BpfObjectHost : IDisposable
     /// keep their state. <see cref="Reloaded"/> runs between the two, while the old object is still open. Reloads of one
     /// object run one at a time, from the load to the disposal of the object it replaces: a reload that finds another of
     /// the same object in progress waits for it, so <see cref="Reloaded"/> reports the replacements in the order they
-    /// happened. Reloads of different objects do not wait for each other.
+    /// happened. Reloads of different objects do not wait for each other, and a <see cref="Reloaded"/> handler may
+    /// reload another object; two handlers that reload each other's objects (a's handler reloads b while b's reloads a)
+    /// would wait for each other forever, so the second to wait throws <see cref="InvalidOperationException"/> instead.
+    /// Disposing the host waits for a reload in progress; a reload that has not put its object in place by then throws
+    /// <see cref="ObjectDisposedException"/>.
     /// </remarks>
-    /// <exception cref="InvalidOperationException">Called from a <see cref="Reloaded"/> handler of the same object's reload.</exception>
-    public BpfObject Reload(string name) => _objects.Reopen(name, (old, loaded) => RaiseReloaded(new BpfObjectReloadedEventArgs(name, old, loaded)));
+    /// <exception cref="InvalidOperationException">
+    /// Called from a <see cref="Reloaded"/> handler of the same object's reload, or from a handler of another object's
+    /// reload whose object this reload's handlers are reloading.
+    /// </exception>
+    public BpfObject Reload(string name)
+    {
+        BpfObjectReloadedEventArgs? reloaded = null;
+        return _objects.Reopen(
+            name,
+            (old, loaded) => Raise(Reloaded, reloaded = new BpfObjectReloadedEventArgs(name, old, loaded)),
+            (old, loaded) => Raise(Replaced, reloaded ?? new BpfObjectReloadedEventArgs(name, old, loaded)));
+    }
 
-    /// <summary>Raised when a <see cref="Reload"/> waits for another reload of the same object to finish.</summary>
+    /// <summary>
+    /// Raised by <see cref="Reload"/> after the old object is disposed (with its links: its programs run no more), still
+    /// before another reload of the same object starts, with the same arguments as <see cref="Reloaded"/>: what must
+    /// read the old object's maps until its programs are gone (a ring buffer's last records) moves here.
+    /// </summary>
+    internal event EventHandler<BpfObjectReloadedEventArgs>? Replaced;
+
+    /// <summary>Raised when a <see cref="Reload"/> (or <see cref="Dispose"/>) waits for a reload of the same object to finish.</summary>
     internal event Action<string>? ReloadQueued
     {
         add => _objects.ReopenQueued += value;
@@ -81,14 +102,15 @@ public sealed class BpfObjectHost : IDisposable
     /// exception (an <see cref="AggregateException"/> when several threw) leaves <see cref="Reload"/> (the new object
     /// stays loaded). Raised once per reload, in the order of the reloads: for one object, each event's
     /// <see cref="BpfObjectReloadedEventArgs.Previous"/> is the previous event's <see cref="BpfObjectReloadedEventArgs.Current"/>.
-    /// A handler may call <see cref="GetObject"/>, <see cref="FindMap"/> and the host's other lookups, from any thread; it
-    /// must not reload the same object (on its own thread that throws; waiting for another thread that does would never end).
+    /// A handler may call <see cref="GetObject"/>, <see cref="FindMap"/> and the host's other lookups, from any thread, and
+    /// reload other objects; it must not reload the same object (on its own thread that throws; waiting for another
+    /// thread that does would never end).
     /// </remarks>
     public event EventHandler<BpfObjectReloadedEventArgs>? Reloaded;
 
-    private void RaiseReloaded(BpfObjectReloadedEventArgs e)
+    private void Raise(EventHandler<BpfObjectReloadedEventArgs>? handlers, BpfObjectReloadedEventArgs e)
     {
-        if (Reloaded is not { } handlers)
+        if (handlers is null)
         {
             return;
         }
@@ -96,25 +118,10 @@ public sealed class BpfObjectHost : IDisposable
         List<Exception>? failures = null;
         foreach (EventHandler<BpfObjectReloadedEventArgs> handler in handlers.GetInvocationList().Cast<EventHandler<BpfObjectReloadedEventArgs>>())
         {
-            try
-            {
-                handler(this, e);
-            }
-            catch (Exception failure)
-            {
-                (failures ??= []).Add(failure);
-            }
+            HostedFailures.Run(() => handler(this, e), ref failures);
         }
 
-        if (failures is not null)
-        {
-            if (failures.Count == 1)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0]);
-            }
-
-            throw new AggregateException($"Handlers of the reload of BPF object '{e.Name}' failed.", failures);
-        }
+        HostedFailures.ThrowIfAny(failures, $"Handlers of the reload of BPF object '{e.Name}' failed.");
     }
 
     /// <summary>Finds a map by name in the loaded objects; <c>object/map</c> picks the object.</summary>

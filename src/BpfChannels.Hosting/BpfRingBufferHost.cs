@@ -17,9 +17,12 @@ namespace BpfChannels.Hosting;
 /// records at reservation instead (the producer sees a full ring).
 /// </para>
 /// <para>
-/// A ring buffer of a hosted BPF object follows <see cref="BpfObjectHost.Reload"/>: its subscribers go on with the new
-/// object's ring (read from its start once the old ring's reader has stopped, which a full <c>Wait</c> reader holds
-/// back until it is read), and a new object without the ring ends them with the reason.
+/// A ring buffer of a hosted BPF object follows <see cref="BpfObjectHost.Reload"/>: once the old object is disposed
+/// (its programs run no more), the old ring's loop ends, the old ring is drained one last time, and its subscribers go
+/// on with the new object's ring, read from its start; a new object without the ring ends them with the reason. Every
+/// record either ring holds is delivered, in order. A full <c>Wait</c> reader holds the reload back until it is read
+/// (or the host stops), so the code that reads it must not be the code that reloads: a consumer that calls
+/// <see cref="BpfObjectHost.Reload"/> while its reader is full waits for itself until the host stops.
 /// </para>
 /// </remarks>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -28,6 +31,12 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     private readonly HostedEntries<BpfRingBufferRegistration, BpfRingBufferStream> _streams;
     private readonly CancellationTokenSource _stopping = new();
     private readonly BpfObjectHost? _objects;
+
+    // Opening the streams and choosing which follow a reload take this lock: a stream opened while an object reloads
+    // is either opened before the reload looks at the streams (and follows it) or finds the new object's ring.
+    private readonly Lock _gate = new();
+    private readonly Dictionary<BpfObjectReloadedEventArgs, List<(BpfRingBufferStream Stream, string Map)>> _following = [];
+    private bool _opened;
 
     internal BpfRingBufferHost(IEnumerable<BpfRingBufferRegistration> registrations, MapLocator locator, IMeterFactory? meters, BpfObjectHost? objects = null)
     {
@@ -46,6 +55,7 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
         if (objects is not null)
         {
             objects.Reloaded += OnReloaded;
+            objects.Replaced += OnReplaced;
         }
     }
 
@@ -92,7 +102,7 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     /// <typeparam name="T">The record type.</typeparam>
     /// <param name="name">The registration name.</param>
     /// <param name="capacity">How many records may wait.</param>
-    /// <param name="fullMode">What happens when the channel is full; <see cref="BoundedChannelFullMode.Wait"/> holds the loop back (the kernel then drops at reservation).</param>
+    /// <param name="fullMode">What happens when the channel is full; <see cref="BoundedChannelFullMode.Wait"/> holds the loop back (the kernel then drops at reservation), and a reload of the ring's object waits until the reader has room: do not reload from the code that reads it.</param>
     /// <returns>The reader; it completes when the host stops.</returns>
     /// <exception cref="KeyNotFoundException">No ring buffer has that name.</exception>
     public ChannelReader<T> OpenReader<T>(string name, int capacity = 4096, BoundedChannelFullMode fullMode = BoundedChannelFullMode.Wait)
@@ -118,8 +128,9 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
                         // Holding the loop thread here is the backpressure; stopping the host releases it.
                         channel.Writer.WriteAsync(record, stopping).AsTask().GetAwaiter().GetResult();
                     }
-                    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                    catch (Exception e) when (e is OperationCanceledException or ChannelClosedException && stopping.IsCancellationRequested)
                     {
+                        // Stopped: this reader ends here, and the records the ring still holds pass it by.
                         channel.Writer.TryComplete();
                     }
                 }
@@ -132,7 +143,7 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _ = _streams.Open();
+        _ = Open();
         return Task.CompletedTask;
     }
 
@@ -149,29 +160,64 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
         if (_objects is not null)
         {
             _objects.Reloaded -= OnReloaded;
+            _objects.Replaced -= OnReplaced;
         }
 
         _stopping.Cancel();
         _streams.Close();
     }
 
-    // A ring of the reloaded object is read in the new object from now on, for the same subscribers (the old object's
-    // programs are gone, so its ring would stay silent); a ring the new object lacks ends its stream with the reason.
+    private BpfRingBufferStream[] Open()
+    {
+        lock (_gate)
+        {
+            BpfRingBufferStream[] streams = _streams.Open();
+            Volatile.Write(ref _opened, true);
+            return streams;
+        }
+    }
+
+    // Which streams read a ring of the reloaded object is known only while the old object is open; they move to the new
+    // object's ring once the old object is gone (OnReplaced), so what its programs wrote until their links went is read.
     private void OnReloaded(object? sender, BpfObjectReloadedEventArgs e)
     {
-        List<Exception>? failures = null;
-        foreach (BpfRingBufferStream stream in _streams.Opened)
+        lock (_gate)
         {
-            if (Definition(e.Previous, stream.Map) is not { } definition)
+            List<(BpfRingBufferStream, string)> following = [];
+            foreach (BpfRingBufferStream stream in _streams.Opened)
             {
-                continue;
+                if (Definition(e.Previous, stream.Map) is { } definition)
+                {
+                    following.Add((stream, definition.Name));
+                }
             }
 
+            _following[e] = following;
+        }
+    }
+
+    // A ring of the reloaded object is read in the new object from now on, for the same subscribers (the old object's
+    // programs are gone, so its ring would stay silent); a ring the new object lacks ends its stream with the reason.
+    private void OnReplaced(object? sender, BpfObjectReloadedEventArgs e)
+    {
+        List<(BpfRingBufferStream Stream, string Map)>? following;
+        lock (_gate)
+        {
+            if (!_following.Remove(e, out following))
+            {
+                return;
+            }
+        }
+
+        // Outside the lock: a full Wait reader may hold a stream's switch back, and nothing else need wait for it.
+        List<Exception>? failures = null;
+        foreach ((BpfRingBufferStream stream, string map) in following)
+        {
             try
             {
-                stream.Follow(e.Current.GetMap(definition.Name));
+                stream.Follow(e.Current.GetMap(map));
             }
-            catch (Exception failure) when (failure is KeyNotFoundException or InvalidOperationException or BpfException or ArgumentException)
+            catch (Exception failure) when (failure is KeyNotFoundException or InvalidOperationException or BpfException or ArgumentException or InvalidDataException)
             {
                 var error = new InvalidOperationException($"Ring buffer '{stream.Name}' cannot follow the reload of BPF object '{e.Name}': {failure.Message}", failure);
                 stream.Fail(error);
@@ -208,6 +254,11 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     private BpfRingBufferStream<T> Stream<T>(string name)
         where T : unmanaged
     {
+        if (!Volatile.Read(ref _opened))
+        {
+            _ = Open();
+        }
+
         BpfRingBufferStream stream = _streams.Get(name);
         return stream as BpfRingBufferStream<T>
             ?? throw new InvalidCastException($"Ring buffer '{name}' carries {_streams.GetRegistration(name).RecordType.Name} records, not {typeof(T).Name}.");

@@ -16,11 +16,12 @@ internal abstract class BpfRingBufferStream(string name) : IDisposable
     public abstract BpfMap Map { get; }
 
     /// <summary>
-    /// Reads <paramref name="map"/> from now on (the ring of a reloaded object), for the same subscribers: the reader of
-    /// the old ring stops after the records it has read, then the new ring is read from its start, so no record the new
+    /// Reads <paramref name="map"/> from now on (the ring of a reloaded object), for the same subscribers: the old ring's
+    /// loop ends, the old ring is drained one last time, then the new ring is read from its start, so no record either
     /// ring holds is missed and deliveries never overlap.
     /// </summary>
     /// <exception cref="BpfException">Reading the new ring failed; the stream has ended with this error.</exception>
+    /// <exception cref="InvalidDataException">The old ring held a record shorter than the record type; the stream has ended with this error.</exception>
     public abstract void Follow(BpfMap map);
 
     /// <summary>Ends the stream with <paramref name="error"/> (its ring went away and none replaces it).</summary>
@@ -30,12 +31,18 @@ internal abstract class BpfRingBufferStream(string name) : IDisposable
 }
 
 /// <summary>The records of one ring buffer as a hot observable, connected while the host runs.</summary>
-/// <remarks>Thread-safe: <see cref="Follow"/>, <see cref="Fail"/> and <see cref="Dispose"/> run one at a time.</remarks>
+/// <remarks>
+/// Thread-safe: <see cref="Follow"/>, <see cref="Fail"/> and <see cref="Dispose"/> run one at a time. Each ring is read
+/// by one epoll loop on its own thread; a ring that is left (followed, or the host stops) is drained one last time on
+/// the thread that leaves it, after its loop has ended, so every record committed to it by then is delivered, and
+/// deliveries never overlap.
+/// </remarks>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class BpfRingBufferStream<T> : BpfRingBufferStream
     where T : unmanaged
 {
     private readonly Subject<T> _records = new();
+    private readonly RecordHandler<T> _deliver;
     private readonly IMeterFactory? _meters;
     private readonly Lock _switch = new();
     private Feed _feed;
@@ -45,6 +52,7 @@ internal sealed class BpfRingBufferStream<T> : BpfRingBufferStream
         : base(name)
     {
         _meters = meters;
+        _deliver = (in T record) => _records.OnNext(record);
         Records = _records.AsObservable();
         _feed = Start(map);
     }
@@ -63,7 +71,12 @@ internal sealed class BpfRingBufferStream<T> : BpfRingBufferStream
                 return;
             }
 
-            Stop(_feed, replaced: true);
+            if (Stop(_feed) is { } error)
+            {
+                End(error);
+                throw error;
+            }
+
             try
             {
                 Volatile.Write(ref _feed, Start(map));
@@ -80,8 +93,7 @@ internal sealed class BpfRingBufferStream<T> : BpfRingBufferStream
     {
         lock (_switch)
         {
-            Stop(_feed, replaced: true);
-            End(error);
+            End(Stop(_feed) ?? error);
         }
     }
 
@@ -89,47 +101,85 @@ internal sealed class BpfRingBufferStream<T> : BpfRingBufferStream
     {
         lock (_switch)
         {
-            // Disposing the reader completes its stream on the loop thread, and every subscriber sees OnCompleted there.
-            Stop(_feed, replaced: false);
-            End(error: null); // in case the loop did not end in time
+            End(Stop(_feed));
         }
     }
 
     private Feed Start(BpfMap map)
     {
-        var feed = new Feed(map, new RingBufferReader(map) { MeterFactory = _meters });
+        var reader = new RingBufferReader(map) { MeterFactory = _meters };
+        EventLoop? loop = null;
         try
         {
-            feed.Subscription = feed.Reader.Observe<T>().Subscribe(_records.OnNext, error => Ended(feed, error), () => Ended(feed, null));
+            loop = new EventLoop();
+            loop.Add(reader, _deliver);
+            var feed = new Feed(map, reader, loop);
+            feed.Thread = new Thread(() => Run(feed)) { IsBackground = true, Name = $"bpfchannels ring {Name}" };
+            feed.Thread.UnsafeStart();
+            return feed;
         }
         catch
         {
-            feed.Reader.Dispose();
+            loop?.Dispose();
+            reader.Dispose();
             throw;
         }
-
-        return feed;
     }
 
-    /// <summary>Stops <paramref name="feed"/>'s loop; a <paramref name="replaced"/> feed ends without ending the stream.</summary>
-    private static void Stop(Feed feed, bool replaced)
+    private void Run(Feed feed)
     {
-        feed.Replaced = replaced;
-        feed.Reader.Dispose();
-
-        // The loop ends on its own thread once the reader is disposed; detaching before that would lose what it was
-        // delivering, so the subscription is disposed (which joins the loop thread) only after, or after a while.
-        _ = feed.Ended.Task.Wait(TimeSpan.FromSeconds(5));
-        feed.Subscription?.Dispose();
-    }
-
-    private void Ended(Feed feed, Exception? error)
-    {
-        feed.Ended.TrySetResult();
-        if (!feed.Replaced)
+        try
         {
-            End(error);
+            _ = feed.Loop.Run(feed.Stopping.Token);
         }
+        catch (Exception e)
+        {
+            // A record shorter than T, or epoll failing: the stream ends with it, unless the feed is being left (then
+            // the thread that leaves it reports it).
+            feed.Error = e;
+            if (!feed.Stopping.IsCancellationRequested)
+            {
+                End(e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends <paramref name="feed"/>'s loop (waiting for it without a time limit: what holds it back, a full <c>Wait</c>
+    /// reader, is released by its reader or by the host stopping), drains its ring one last time on this thread and
+    /// releases it; returns the loop's or the drain's failure.
+    /// </summary>
+    private Exception? Stop(Feed feed)
+    {
+        if (feed.Stopping.IsCancellationRequested)
+        {
+            return null; // left already
+        }
+
+        feed.Stopping.Cancel();
+        bool onLoop = feed.Thread == Thread.CurrentThread; // the host stopped from inside a delivery: the loop ends after it
+        if (!onLoop)
+        {
+            feed.Thread?.Join();
+        }
+
+        Exception? error = feed.Error;
+        if (error is null && !onLoop && Volatile.Read(ref _ended) == 0)
+        {
+            try
+            {
+                _ = feed.Reader.Consume(_deliver);
+            }
+            catch (Exception e) when (e is InvalidDataException or BpfException or ObjectDisposedException)
+            {
+                error = e;
+            }
+        }
+
+        feed.Loop.Dispose();
+        feed.Reader.Dispose();
+        feed.Stopping.Dispose();
+        return error;
     }
 
     private void End(Exception? error)
@@ -149,23 +199,19 @@ internal sealed class BpfRingBufferStream<T> : BpfRingBufferStream
         }
     }
 
-    private sealed class Feed(BpfMap map, RingBufferReader reader)
+    private sealed class Feed(BpfMap map, RingBufferReader reader, EventLoop loop)
     {
         public BpfMap Map { get; } = map;
 
         public RingBufferReader Reader { get; } = reader;
 
-        public IDisposable? Subscription { get; set; }
+        public EventLoop Loop { get; } = loop;
 
-        private volatile bool _replaced;
+        public CancellationTokenSource Stopping { get; } = new();
 
-        public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Thread? Thread { get; set; }
 
-        /// <summary>Set before the reader is disposed, read by the loop thread as it ends.</summary>
-        public bool Replaced
-        {
-            get => _replaced;
-            set => _replaced = value;
-        }
+        /// <summary>Set by the loop thread before it ends, read after it has been joined.</summary>
+        public Exception? Error { get; set; }
     }
 }

@@ -48,7 +48,25 @@ internal sealed class HostedChangeNotifiers(IMeterFactory? meterFactory) : IDisp
             uint id = ring.Id;
             if (!_byRing.TryGetValue(id, out Shared? shared))
             {
-                shared = new Shared(new MapChangeNotifier(ring, lostCounter, meterFactory));
+                // The notifier reads the lost counter through the map it is given and does not own it: the map of the
+                // object that found the ring first would go with that object's reload, while a reused pinned ring's
+                // notifier goes on. Its own descriptor of the same counter lives exactly as long as the notifier.
+                ObjectDisposedException.ThrowIf(lostCounter.IsDisposed, lostCounter);
+                BpfMap lost = lostCounter.IsInMemory ? lostCounter : BpfMap.OpenById(lostCounter.Id, BpfPinAccess.ReadOnly);
+                try
+                {
+                    shared = new Shared(new MapChangeNotifier(ring, lost, meterFactory), ReferenceEquals(lost, lostCounter) ? null : lost);
+                }
+                catch
+                {
+                    if (!ReferenceEquals(lost, lostCounter))
+                    {
+                        lost.Dispose();
+                    }
+
+                    throw;
+                }
+
                 _byRing[id] = shared;
             }
 
@@ -61,7 +79,7 @@ internal sealed class HostedChangeNotifiers(IMeterFactory? meterFactory) : IDisp
     /// <remarks>The channel must no longer use the notifier (its options name another one, or it is completed).</remarks>
     public void Release(object notifier)
     {
-        IDisposable? last = null;
+        Shared? last = null;
         lock (_lock)
         {
             foreach ((uint ring, Shared shared) in _byRing)
@@ -71,7 +89,7 @@ internal sealed class HostedChangeNotifiers(IMeterFactory? meterFactory) : IDisp
                     if (--shared.Users == 0)
                     {
                         _byRing.Remove(ring);
-                        last = shared.Notifier;
+                        last = shared;
                     }
 
                     break;
@@ -86,24 +104,31 @@ internal sealed class HostedChangeNotifiers(IMeterFactory? meterFactory) : IDisp
     /// <summary>Disposes every notifier still running (the host stops after every channel completed).</summary>
     public void Dispose()
     {
-        IDisposable[] notifiers;
+        Shared[] notifiers;
         lock (_lock)
         {
             _disposed = true;
-            notifiers = [.. _byRing.Values.Select(s => s.Notifier)];
+            notifiers = [.. _byRing.Values];
             _byRing.Clear();
         }
 
-        foreach (IDisposable notifier in notifiers)
+        foreach (Shared notifier in notifiers)
         {
             notifier.Dispose();
         }
     }
 
-    private sealed class Shared(IDisposable notifier)
+    /// <summary>One ring's notifier, its users, and the lost counter's descriptor it owns.</summary>
+    private sealed class Shared(IDisposable notifier, BpfMap? ownedLostCounter) : IDisposable
     {
         public IDisposable Notifier { get; } = notifier;
 
         public int Users { get; set; }
+
+        public void Dispose()
+        {
+            Notifier.Dispose();
+            ownedLostCounter?.Dispose();
+        }
     }
 }

@@ -32,6 +32,7 @@ internal sealed class HostedEntries<TRegistration, TEntry>
         _kind = kind;
         Registrations = [.. registrations];
         _reopening = Array.ConvertAll(Registrations, _ => new Lock());
+        _runner = new int[Registrations.Length];
         _open = open;
         _close = close;
     }
@@ -106,17 +107,27 @@ internal sealed class HostedEntries<TRegistration, TEntry>
     /// who hold the old one can move to the new one while the old is still usable; the old entry is closed even if it
     /// throws, and its exception then leaves this method.
     /// </param>
+    /// <param name="replaced">
+    /// Runs after the old entry is closed, still before another reopen of the name starts (with the old and the new
+    /// entry), for what must move only once the old entry is gone; it runs even if <paramref name="replacing"/> threw.
+    /// </param>
     /// <returns>The new entry.</returns>
     /// <exception cref="KeyNotFoundException">Nothing of this kind has that name.</exception>
     /// <exception cref="ObjectDisposedException">The entries are closed.</exception>
-    /// <exception cref="InvalidOperationException">Called from <paramref name="replacing"/> of a reopen of the same name.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// Called from <paramref name="replacing"/> of a reopen of the same name, or waiting would close a cycle: the reopen
+    /// this one would wait for is itself waiting, through other reopens, for one this thread is running.
+    /// </exception>
     /// <remarks>
     /// Reopens of one name run one after another, each from its open to its close, so <paramref name="replacing"/> sees
     /// the replacements in the order they happened: a reopen that finds another in progress waits for it
     /// (<see cref="ReopenQueued"/>). Only reopens of that name wait: the entries lock is not held while the new entry
-    /// opens or <paramref name="replacing"/> runs, so a handler may look entries up, from any thread.
+    /// opens or <paramref name="replacing"/> runs, so a handler may look entries up, from any thread, and reopen other
+    /// names. Two handlers that reopen each other's names (a's handler reopens b while b's reopens a) would wait for each
+    /// other forever; the second to wait throws instead. Waits through anything else (a handler blocked on a signal that
+    /// another reopen's handler sets) are not seen.
     /// </remarks>
-    public TEntry Reopen(string name, Action<TEntry, TEntry>? replacing = null)
+    public TEntry Reopen(string name, Action<TEntry, TEntry>? replacing = null, Action<TEntry, TEntry>? replaced = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         int i = Array.FindIndex(Registrations, r => r.Name == name);
@@ -125,16 +136,14 @@ internal sealed class HostedEntries<TRegistration, TEntry>
             _ = GetRegistration(name); // throws, naming the registered ones
         }
 
-        Lock gate = _reopening[i];
-        if (gate.IsHeldByCurrentThread)
+        if (_reopening[i].IsHeldByCurrentThread)
         {
             throw new InvalidOperationException($"The {_kind} '{name}' is being replaced on this thread already: a handler of its replacement must not replace it again.");
         }
 
-        if (!gate.TryEnter())
+        if (!EnterReopen(i, out string? cycle))
         {
-            ReopenQueued?.Invoke(name);
-            gate.Enter();
+            throw new InvalidOperationException($"Replacing the {_kind} '{name}' would wait forever: {cycle}. Handlers of two replacements must not replace each other's {_kind}s.");
         }
 
         try
@@ -149,30 +158,104 @@ internal sealed class HostedEntries<TRegistration, TEntry>
                     throw new ObjectDisposedException($"{_kind}s", $"The host's {_kind}s are closed: the host has stopped.");
                 }
 
-                TEntry[] replaced = [.. _entries];
-                replaced[i] = entry;
+                TEntry[] swapped = [.. _entries];
+                swapped[i] = entry;
                 _byName![name] = entry;
-                Volatile.Write(ref _entries, replaced);
+                Volatile.Write(ref _entries, swapped);
             }
 
-            try
+            List<Exception>? failures = null;
+            if (replacing is not null)
             {
-                replacing?.Invoke(old, entry);
+                HostedFailures.Run(() => replacing(old, entry), ref failures);
             }
-            finally
+
+            _close(old);
+            if (replaced is not null)
             {
-                _close(old);
+                HostedFailures.Run(() => replaced(old, entry), ref failures);
             }
+
+            HostedFailures.ThrowIfAny(failures, $"Replacing the {_kind} '{name}' failed.");
 
             return entry;
         }
         finally
         {
-            gate.Exit();
+            ExitReopen(i);
         }
     }
 
-    /// <summary>Raised (with the name) when a <see cref="Reopen"/> has to wait for another reopen of the same name to finish.</summary>
+    // Who runs each name's reopen, and which name each waiting thread waits for: the wait-for graph, so a wait that
+    // would close a cycle is refused instead of hanging. Kept under its own lock (not _lock, which Open holds while it
+    // loads everything).
+    private readonly Lock _waits = new();
+    private readonly int[] _runner;
+    private readonly Dictionary<int, int> _waitingFor = [];
+
+    /// <summary>Enters the reopen lock of registration <paramref name="i"/>; <see langword="false"/> (and the cycle) when waiting would never end.</summary>
+    private bool EnterReopen(int i, out string? cycle)
+    {
+        cycle = null;
+        Lock gate = _reopening[i];
+        int me = Environment.CurrentManagedThreadId;
+        if (!gate.TryEnter())
+        {
+            lock (_waits)
+            {
+                var path = new List<string> { Registrations[i].Name };
+                for (int name = i, runner = _runner[name]; runner != 0; runner = _runner[name])
+                {
+                    if (runner == me)
+                    {
+                        cycle = $"this thread runs the replacement of '{Registrations[name].Name}', which the wait for {string.Join(" -> ", path)} comes back to";
+                        return false;
+                    }
+
+                    if (!_waitingFor.TryGetValue(runner, out name))
+                    {
+                        break;
+                    }
+
+                    path.Add(Registrations[name].Name);
+                }
+
+                _waitingFor[me] = i;
+            }
+
+            ReopenQueued?.Invoke(Registrations[i].Name);
+            try
+            {
+                gate.Enter();
+            }
+            finally
+            {
+                lock (_waits)
+                {
+                    _ = _waitingFor.Remove(me);
+                }
+            }
+        }
+
+        lock (_waits)
+        {
+            _runner[i] = me;
+        }
+
+        return true;
+    }
+
+    private void ExitReopen(int i)
+    {
+        lock (_waits)
+        {
+            _runner[i] = 0;
+        }
+
+        _reopening[i].Exit();
+    }
+
+    /// <summary>Raised (with the name) when a <see cref="Reopen"/>, or <see cref="Close"/>, has to wait for a reopen of that name to finish.</summary>
     internal event Action<string>? ReopenQueued;
 
     /// <summary>The registration named <paramref name="name"/>, without opening anything.</summary>
@@ -181,38 +264,39 @@ internal sealed class HostedEntries<TRegistration, TEntry>
         => Array.Find(Registrations, r => r.Name == name) ?? throw new KeyNotFoundException($"No {_kind} named '{name}' is registered.");
 
     /// <summary>
-    /// Closes every opened entry, in reverse order, once; later <see cref="Open"/> calls throw. A reopen in progress
-    /// finishes first (its new entry is among those closed), and one that had not yet opened its entry throws.
+    /// Closes every opened entry, in reverse order, once; later <see cref="Open"/> and <see cref="Reopen"/> calls throw
+    /// <see cref="ObjectDisposedException"/>. A reopen in progress finishes first (its new entry is among those closed),
+    /// and one that had not yet put its entry in place throws.
     /// </summary>
+    /// <remarks>
+    /// The entries are marked closed first, then each name's reopen in progress is waited out in turn, holding none of
+    /// the others: a reopen whose handler reopens another name then finds the entries closed instead of waiting for this
+    /// call, which would be waiting for it.
+    /// </remarks>
     public void Close()
     {
-        TEntry[] entries;
-        foreach (Lock gate in _reopening)
+        lock (_lock)
         {
-            gate.Enter();
-        }
-
-        try
-        {
-            lock (_lock)
+            if (_closed)
             {
-                if (_closed)
-                {
-                    return;
-                }
-
-                _closed = true;
-                entries = _entries;
+                return;
             }
+
+            _closed = true;
         }
-        finally
+
+        for (int i = 0; i < _reopening.Length; i++)
         {
-            foreach (Lock gate in _reopening)
+            // From a handler of a reopen (the host stopped inside it), that reopen cannot be waited for; nor one that
+            // waits, through other reopens, for it. Its entries are closed here all the same (closing twice is harmless).
+            if (!_reopening[i].IsHeldByCurrentThread && EnterReopen(i, out _))
             {
-                gate.Exit();
+                ExitReopen(i);
             }
         }
 
+        // Reopens that put their entry in place before the entries were marked closed have all finished now.
+        TEntry[] entries = Volatile.Read(ref _entries);
         for (int i = entries.Length - 1; i >= 0; i--)
         {
             _close(entries[i]);

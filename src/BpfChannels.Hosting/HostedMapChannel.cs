@@ -34,6 +34,7 @@ internal sealed class HostedMapChannel
     private readonly HostedChangeNotifiers _notifiers;
     private readonly Lock _notifierLock = new();
     private object? _notifier;
+    private BpfMapChannelOptions? _reconfigured; // the newest options Reconfigure applied, under _notifierLock
 
     public HostedMapChannel(MapChannelRegistration registration, MapChannel channel, MapLocator locator, TimeProvider time, BpfChannelsMetrics? metrics, ILogger logger, HostedChangeNotifiers notifiers)
     {
@@ -124,7 +125,9 @@ internal sealed class HostedMapChannel
         bool restart;
         lock (_notifierLock)
         {
-            restart = Channel.Reconfigure(options.GetMap(Name).Effective(_notifier, _time));
+            BpfMapChannelOptions map = options.GetMap(Name);
+            restart = Channel.Reconfigure(map.Effective(_notifier, _time));
+            _reconfigured = map;
         }
 
         if (restart)
@@ -328,7 +331,8 @@ internal sealed class HostedMapChannel
     /// <summary>
     /// Switches the channel to <paramref name="notifier"/> (acquired for it; <see langword="null"/> for none) with
     /// <paramref name="options"/> (none: the channel is completed and only lets go), then releases the one it used: only
-    /// once the channel no longer calls into it, so no channel ever uses a disposed notifier.
+    /// once the channel no longer calls into it, so no channel ever uses a disposed notifier. Options that
+    /// <see cref="Reconfigure"/> applied meanwhile are newer than those the polling thread read before it, so they win.
     /// </summary>
     private void UseNotifier(object? notifier, BpfMapChannelOptions? options)
     {
@@ -340,7 +344,7 @@ internal sealed class HostedMapChannel
             {
                 if (options is not null)
                 {
-                    _ = Channel.Reconfigure(options.Effective(notifier, _time));
+                    _ = Channel.Reconfigure((_reconfigured ?? options).Effective(notifier, _time));
                 }
             }
             catch

@@ -72,6 +72,47 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public void Bindings_BuildFailsThenSucceeds_OnlyTheBuiltBindingsStaySubscribedToReloads()
+    {
+        BpfTestEnvironment.RequireBpf();
+        bool fail = true;
+        var services = new ServiceCollection();
+        string objectName = "round-trip-" + Guid.NewGuid().ToString("N")[..8];
+        services.AddBpfChannels().AddRoundTripBpf(bpf =>
+        {
+            bpf.ObjectName = objectName;
+            bpf.AfterLoad(_ =>
+            {
+                if (fail)
+                {
+                    throw new InvalidOperationException("the after-load step fails this time");
+                }
+            });
+        });
+        using ServiceProvider provider = services.BuildServiceProvider();
+        var objects = provider.GetRequiredService<BpfObjectHost>();
+        int before = ReloadedHandlers(objects);
+
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            Assert.Throws<InvalidOperationException>(provider.GetRequiredService<RoundTripBpf>);
+        }
+
+        Assert.Equal(before, ReloadedHandlers(objects));
+        fail = false;
+        RoundTripBpf bindings = provider.GetRequiredService<RoundTripBpf>();
+        Assert.Equal(before + 1, ReloadedHandlers(objects));
+
+        // The one handler left is live: the bindings follow a reload.
+        BpfObject reloaded = objects.Reload(objectName);
+        Assert.Same(reloaded, bindings.Object);
+    }
+
+    // The event's subscribers, read from its compiler-generated field: nothing public counts them.
+    private static int ReloadedHandlers(BpfObjectHost objects)
+        => (typeof(BpfObjectHost).GetField(nameof(BpfObjectHost.Reloaded), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.GetValue(objects) as Delegate)?.GetInvocationList().Length ?? 0;
+
+    [Fact]
     public void WithChannel_SelectorReturningNoMap_ThrowsNamingAMap()
     {
         var services = new ServiceCollection();

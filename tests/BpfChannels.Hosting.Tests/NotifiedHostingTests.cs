@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using BpfChannels.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,14 +16,6 @@ public sealed class NotifiedHostingCollection;
 [Collection(typeof(NotifiedHostingCollection))]
 public sealed class NotifiedHostingTests
 {
-    [StructLayout(LayoutKind.Sequential)]
-    private struct SetArgs
-    {
-        public uint Key;
-        public uint Pad;
-        public ulong Value;
-    }
-
     [Fact]
     public async Task Configuration_ModeNotified_ProgramChangesArriveWithoutPolling()
     {

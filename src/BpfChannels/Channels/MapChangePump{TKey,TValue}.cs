@@ -7,7 +7,8 @@ namespace BpfChannels;
 /// <remarks>
 /// Rx's rules hold by construction: one thread calls the observer, so <c>OnNext</c> calls never overlap; an
 /// exception from the observer ends this subscription and goes nowhere else; <c>OnError</c> or <c>OnCompleted</c>
-/// is the last call, and neither follows an unsubscription.
+/// is the last call, and neither follows an unsubscription. Nothing escapes the thread: a key filter that throws while
+/// the listing is read, or a wait that fails, ends the stream with that exception as <c>OnError</c>.
 /// </remarks>
 internal sealed class MapChangePump<TKey, TValue> : IDisposable
     where TKey : unmanaged
@@ -35,9 +36,12 @@ internal sealed class MapChangePump<TKey, TValue> : IDisposable
     private void Run()
     {
         CancellationToken cancellation = _cancel.Token;
+        Exception? failure = null;
         try
         {
-            while (_reader.WaitToRead(cancellation))
+            // Checked before every wait: a pump unsubscribed with changes still buffered would find them readable and
+            // never wait, nor stop.
+            while (!cancellation.IsCancellationRequested && _reader.WaitToRead(cancellation))
             {
                 while (!cancellation.IsCancellationRequested && _reader.TryRead(out MapChange<TKey, TValue> change))
                 {
@@ -54,9 +58,15 @@ internal sealed class MapChangePump<TKey, TValue> : IDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (Exception ex)
         {
-            return; // unsubscribed
+            // Unsubscribed (the wait's OperationCanceledException, or a listing disposed under a filter that
+            // unsubscribed) ends silently; anything else is the stream's error. On this thread it would end the process.
+            if (!cancellation.IsCancellationRequested)
+            {
+                failure = ex;
+                _reader.Fail(ex);
+            }
         }
         finally
         {
@@ -68,15 +78,19 @@ internal sealed class MapChangePump<TKey, TValue> : IDisposable
             return;
         }
 
-        Finish();
+        Finish(failure);
     }
 
-    private void Finish()
+    private void Finish(Exception? failure)
     {
         Task completion = _reader.Completion;
         try
         {
-            if (completion.IsFaulted)
+            if (failure is not null)
+            {
+                _observer.OnError(failure);
+            }
+            else if (completion.IsFaulted)
             {
                 _observer.OnError(completion.Exception!.InnerException ?? completion.Exception);
             }

@@ -29,16 +29,23 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
     private long _dropped;
     private volatile bool _closed;
 
-    // Wakes a dedicated pump thread (Observe) directly, only when it waits, once per delivery: a blocking wait on
-    // the buffer's own async waiter would need a thread-pool thread to run its continuation, which is what a pump must
-    // never depend on. Null for a reader nobody pumps (its consumers wait on the buffer itself).
+    // Wakes a dedicated pump thread (Observe) directly, only when it waits, once per delivery (and see _wakeEvery): a
+    // blocking wait on the buffer's own async waiter would need a thread-pool thread to run its continuation, which is
+    // what a pump must never depend on. Null for a reader nobody pumps (its consumers wait on the buffer itself).
     private readonly ReaderWakeup? _wakeup;
+
+    // A delivery of more changes than the buffer holds would overflow it before Flush wakes the pump, however fast the
+    // pump: so the poller also wakes it every half buffer. The count is the poller's alone (Publish and Flush both run
+    // with the channel's poll lock held), so it needs no atomics.
+    private readonly int _wakeEvery;
+    private int _sinceWake;
 
     internal MapChangeReader(MapChannel<TKey, TValue> owner, MapChannelOptions options, Func<TKey, bool>? filter, bool pumped = false)
         : this(owner, options, filter)
     {
         // Before the reader subscribes, so every publisher sees it.
         _wakeup = pumped ? new ReaderWakeup() : null;
+        _wakeEvery = Math.Max(1, options.SubscriberCapacity / 2);
     }
 
     private MapChangeReader(MapChannel<TKey, TValue> owner, MapChannelOptions options, Func<TKey, bool>? filter)
@@ -76,32 +83,30 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
     public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
         => Volatile.Read(ref _listing) is not null ? new ValueTask<bool>(true) : _buffer.Reader.WaitToReadAsync(cancellationToken);
 
-    /// <summary>Unsubscribes; the stream completes after the changes already buffered.</summary>
-    public void Dispose()
-    {
-        _closed = true;
-        _owner.Unsubscribe(this);
-        _buffer.Writer.TryComplete();
-        _wakeup?.Wake();
-    }
+    /// <summary>
+    /// Unsubscribes: the initial entries not read yet are dropped at once (their copy goes back to the snapshot pool),
+    /// and the stream completes after the changes already buffered.
+    /// </summary>
+    public void Dispose() => Close(null);
 
     /// <summary>Blocks until a change may be readable or the stream is over; for a pump on its own thread.</summary>
     /// <returns><see langword="false"/> once the stream is completed and empty (<see cref="Completion"/> says how it ended).</returns>
     /// <remarks>
     /// The wait itself takes no cancellation token (registering one costs on every wait); cancelling callers also
-    /// dispose the reader, which sets the signal, and this method checks the token each time it wakes.
+    /// dispose the reader, which wakes the wait, and this method checks the token before it looks at the buffer, so a
+    /// cancelled pump stops even while changes are still buffered.
     /// </remarks>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> is cancelled.</exception>
     internal bool WaitToRead(CancellationToken cancellationToken)
     {
         ReaderWakeup wakeup = _wakeup ?? throw new InvalidOperationException("Only a pumped reader waits on its own thread.");
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (HasReadable() is { } readable)
             {
                 return readable;
             }
-
-            cancellationToken.ThrowIfCancellationRequested();
 
             // Announce the wait, then look once more: a change published before the announcement is seen now, one
             // published after it wakes the wait.
@@ -113,7 +118,6 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
             }
 
             wakeup.Wait();
-            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
@@ -121,7 +125,14 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
     internal void ReleaseWakeup() => _wakeup?.Dispose();
 
     /// <summary>After a whole delivery (a poll's diff, a batch of notices): wakes the pump if it waits.</summary>
-    internal void Flush() => _wakeup?.WakeIfWaiting();
+    internal void Flush()
+    {
+        _sinceWake = 0;
+        _wakeup?.WakeIfWaiting();
+    }
+
+    /// <summary>Ends the stream with <paramref name="error"/> from the consumer's side: unsubscribes and drops the listing.</summary>
+    internal void Fail(Exception error) => Close(error);
 
     internal bool Accepts(in TKey key) => _filter is null || _filter(key);
 
@@ -156,6 +167,13 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
         {
             CountDrop();
         }
+
+        if (_wakeup is not null && ++_sinceWake >= _wakeEvery)
+        {
+            // Half the buffer is waiting: a pump that waits reads it now, while the rest of the delivery comes in.
+            _sinceWake = 0;
+            _wakeup.WakeIfWaiting();
+        }
     }
 
     void IChangeSubscriber.Flush() => Flush();
@@ -178,6 +196,21 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
         }
 
         return _buffer.Reader.Completion.IsCompleted ? false : null;
+    }
+
+    private void Close(Exception? error)
+    {
+        _closed = true;
+        _owner.Unsubscribe(this);
+        _buffer.Writer.TryComplete(error);
+        lock (_listingLock)
+        {
+            // Nobody reads it now: a pump that was cancelled never comes back for it.
+            _listing?.Dispose();
+            Volatile.Write(ref _listing, null);
+        }
+
+        _wakeup?.Wake();
     }
 
     private void CountDrop()

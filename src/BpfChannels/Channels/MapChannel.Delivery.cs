@@ -197,8 +197,9 @@ public abstract partial class MapChannel
     }
 
     /// <summary>
-    /// After a delivery, outside the state lock: the subscribers wake their consumers once for all its changes, and the
-    /// woken thread (an <c>Observe</c> pump) finds no lock of the channel's held.
+    /// After a delivery, outside the state lock: the subscribers wake their consumers once for all its changes (a pumped
+    /// reader also every half buffer during the delivery), and the woken thread (an <c>Observe</c> pump) finds no state
+    /// lock held. The poll lock still is, but no pump takes it.
     /// </summary>
     private static void Flush(IChangeSubscriber[] subscribers)
     {

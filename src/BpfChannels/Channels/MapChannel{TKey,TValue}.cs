@@ -162,7 +162,7 @@ public sealed partial class MapChannel<TKey, TValue> : MapChannel
     /// whose <c>OnNext</c> throws is unsubscribed (the exception goes nowhere else); the poller and the other subscribers
     /// go on. <c>OnCompleted</c> (or <c>OnError</c>) follows when the channel completes, and nothing after it. On Linux
     /// each subscription's thread waits on an eventfd in an epoll instance of its own (two descriptors, closed when
-    /// the subscription ends), woken once per delivery and only while it waits.
+    /// the subscription ends), woken once per delivery (and every half buffer within a larger one) and only while it waits.
     /// </remarks>
     public IObservable<MapChange<TKey, TValue>> Observe(Func<TKey, bool>? keyFilter = null)
         => Observable.Create<MapChange<TKey, TValue>>(observer =>
@@ -171,15 +171,16 @@ public sealed partial class MapChannel<TKey, TValue> : MapChannel
             try
             {
                 _ = AddSubscriber(reader);
+                return Disposable.Create(new MapChangePump<TKey, TValue>(reader, observer, Name).Dispose);
             }
             catch
             {
-                reader.ReleaseWakeup(); // the listing failed: no pump will run
+                // The listing failed, or the pump's thread did not start: no pump will run to unsubscribe the reader
+                // and close its wake-up.
+                reader.Dispose();
+                reader.ReleaseWakeup();
                 throw;
             }
-
-            var pump = new MapChangePump<TKey, TValue>(reader, observer, Name);
-            return Disposable.Create(pump.Dispose);
         });
 
     /// <summary>The changes of one key as an observable (see <see cref="Observe(Func{TKey, bool}?)"/>).</summary>

@@ -5,8 +5,8 @@ namespace BpfChannels;
 /// <summary>
 /// Wakes the one thread that waits for a reader's changes (an <c>Observe</c> pump), and only when it waits: the thread
 /// announces itself (<see cref="BeginWait"/>), looks at the buffer once more, then blocks; the publisher wakes it
-/// after a whole delivery (<see cref="WakeIfWaiting"/>), so a poll of a thousand changes costs one wake-up, and a
-/// change published while the pump is busy costs none.
+/// after a whole delivery and every half buffer within one (<see cref="WakeIfWaiting"/>), so a poll of a thousand
+/// changes costs one wake-up or a few, and a change published while the pump is busy costs none.
 /// </summary>
 /// <remarks>
 /// On Linux the thread blocks in epoll on an eventfd (an <see cref="EventLoop"/> with nothing else in it): the waker
@@ -43,6 +43,7 @@ internal sealed class ReaderWakeup : IDisposable
     public void CancelWait() => Volatile.Write(ref _waiting, 0);
 
     /// <summary>Blocks until <see cref="WakeIfWaiting"/> or <see cref="Wake"/> (at once for a wake-up that came meanwhile).</summary>
+    /// <exception cref="BpfException">epoll_wait failed; the caller ends the stream with it.</exception>
     public void Wait()
     {
         if (OperatingSystem.IsLinux())
@@ -87,7 +88,14 @@ internal sealed class ReaderWakeup : IDisposable
         }
         else
         {
-            _event!.Set();
+            try
+            {
+                _event!.Set();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The pump ended and closed it (as the eventfd's Wake does nothing once closed).
+            }
         }
     }
 
