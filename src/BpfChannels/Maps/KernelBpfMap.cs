@@ -124,9 +124,9 @@ internal sealed unsafe partial class KernelBpfMap : BpfMap
     internal override MapAccessState GetAccessState()
     {
         // /proc/self/fdinfo gives the descriptor's open flags (octal; O_ACCMODE is the low two bits) and the frozen state.
-        string? flags = BpfMapInfo.ReadFdInfo(_handle, "flags");
+        (string? flags, string? frozen) = BpfMapInfo.ReadFdInfo(_handle, "flags", "frozen");
         int mode = flags is null ? 2 : Convert.ToInt32(flags, 8) & 3;
-        return new MapAccessState(BpfMapInfo.ReadFdInfo(_handle, "frozen") == "1", mode == 0, mode == 1);
+        return new MapAccessState(frozen == "1", mode == 0, mode == 1);
     }
 
     protected override void Dispose(bool disposing)
