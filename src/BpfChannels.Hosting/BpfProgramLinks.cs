@@ -132,7 +132,7 @@ public sealed class BpfProgramLinks : IDisposable
                     continue;
                 }
 
-                BpfProgramAttachment attachment = old.Attachment ?? new BpfProgramAttachment { Program = old.ProgramName, Target = old.Target };
+                BpfProgramAttachment attachment = old.Attachment!; // AttachOne, the only place a link is made, always sets it
                 try
                 {
                     moved.Add(AttachOne(e.Name, attachment, e.Current));

@@ -225,10 +225,7 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
             }
         }
 
-        if (failures is not null)
-        {
-            throw failures.Count == 1 ? failures[0] : new AggregateException($"Ring buffers of reloaded BPF object '{e.Name}' cannot follow it.", failures);
-        }
+        HostedFailures.ThrowIfAny(failures, $"Ring buffers of reloaded BPF object '{e.Name}' cannot follow it.");
     }
 
     private static BpfObjectMap? Definition(BpfObject obj, BpfMap map)

@@ -25,7 +25,6 @@ public class ToolBenchmarks
     public void Setup()
     {
         (_small, _smallPin) = ToolProcess.CreatePinnedHash("bench_tool64", 64);
-        _ = ToolProcess.Run(ToolProcess.Bpfchan, "--version"); // publishes the AOT build, or fails early with the reason
         _ = ToolProcess.Run(ToolProcess.AotFloor);
         ToolProcess.RequireSameOutput("map", "show", "pinned", _smallPin);
         ToolProcess.RequireSameOutput("map", "dump", "pinned", _smallPin);
