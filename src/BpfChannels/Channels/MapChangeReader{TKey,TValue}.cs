@@ -39,6 +39,7 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
     // with the channel's poll lock held), so it needs no atomics.
     private readonly int _wakeEvery;
     private int _sinceWake;
+    private bool _queuedSinceFlush; // the poller's own: set by Publish and List, cleared by Flush
 
     internal MapChangeReader(MapChannel<TKey, TValue> owner, MapChannelOptions options, Func<TKey, bool>? filter, bool pumped = false)
         : this(owner, options, filter)
@@ -127,6 +128,13 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
     /// <summary>After a whole delivery (a poll's diff, a batch of notices): wakes the pump if it waits.</summary>
     internal void Flush()
     {
+        // A delivery that queued nothing for this reader (its filter took none of the changes) wakes nobody.
+        if (!_queuedSinceFlush)
+        {
+            return;
+        }
+
+        _queuedSinceFlush = false;
         _sinceWake = 0;
         _wakeup?.WakeIfWaiting();
     }
@@ -143,11 +151,17 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
             var listing = new BpfMapSnapshot(state.KeySize, state.ValueSize);
             listing.CopyFrom(state);
             _listing = listing;
+            _queuedSinceFlush = true;
         }
     }
 
     void IChangeSubscriber.OnChange(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous)
     {
+        if (_closed)
+        {
+            return;
+        }
+
         TKey typedKey = MemoryMarshal.Read<TKey>(key);
         if (Accepts(typedKey))
         {
@@ -168,6 +182,7 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
             CountDrop();
         }
 
+        _queuedSinceFlush = true;
         if (_wakeup is not null && ++_sinceWake >= _wakeEvery)
         {
             // Half the buffer is waiting: a pump that waits reads it now, while the rest of the delivery comes in.

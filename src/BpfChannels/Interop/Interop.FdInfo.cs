@@ -7,16 +7,9 @@ internal static partial class Interop
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     internal static unsafe partial class Libc
     {
-        private const int O_RDONLY_CLOEXEC = 0x80000; // O_RDONLY (0) | O_CLOEXEC
 
         /// <summary>What one read(2) asks for first: a map's or program's fdinfo is 200 to 400 bytes, so one read and the end-of-file read take all of it.</summary>
         internal const int FdInfoFirstRead = 1024;
-
-        [LibraryImport(Libraries.Libc, EntryPoint = "open", SetLastError = true)]
-        private static partial int OpenForText(byte* path, int flags);
-
-        [LibraryImport(Libraries.Libc, EntryPoint = "read", SetLastError = true)]
-        private static partial nint ReadForText(int fd, byte* buffer, nuint count);
 
         /// <summary>
         /// Reads /proc/self/fdinfo/N of the descriptor behind <paramref name="handle"/> whole, with open(2) and read(2)
@@ -40,7 +33,7 @@ internal static partial class Interop
         {
             text = [];
             int fd;
-            while ((fd = OpenForText(path, O_RDONLY_CLOEXEC)) < 0)
+            while ((fd = Open(path, O_RDONLY | O_CLOEXEC)) < 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno != Errno.EINTR)
@@ -70,7 +63,7 @@ internal static partial class Interop
                     fixed (byte* array = grown)
                     {
                         byte* target = (grown is null ? first : array) + length;
-                        read = ReadForText(fd, target, (nuint)(capacity - length));
+                        read = ReadRaw(fd, target, (nuint)(capacity - length));
                     }
 
                     if (read < 0)
