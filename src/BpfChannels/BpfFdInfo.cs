@@ -1,3 +1,6 @@
+using System.Buffers.Text;
+using System.Text;
+
 namespace BpfChannels;
 
 /// <summary>
@@ -70,7 +73,7 @@ public sealed class BpfFdInfo
             int newline = rest.IndexOf((byte)'\n');
             ReadOnlySpan<byte> line = newline < 0 ? rest : rest[..newline];
             rest = newline < 0 ? default : rest[(newline + 1)..];
-            if (line.Length > field.Length && line[field.Length] == (byte)':' && NameIs(line[..field.Length], field))
+            if (line.Length > field.Length && line[field.Length] == (byte)':' && Ascii.Equals(line[..field.Length], field))
             {
                 value = line[(field.Length + 1)..].Trim(" \t\r"u8);
                 return true;
@@ -81,64 +84,26 @@ public sealed class BpfFdInfo
         return false;
     }
 
-    private static bool NameIs(ReadOnlySpan<byte> name, string field)
-    {
-        for (int i = 0; i < name.Length; i++)
-        {
-            if (name[i] != field[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
+    // A whole decimal number and nothing else: Utf8Parser stops at the first byte that is not part of one (and says
+    // false on overflow), so a number followed by more text is refused by the length check. fdinfo never writes a
+    // plus sign, and a value such as "+1" is not what the kernel shows, so it is refused as before.
     private static bool TryParseDecimal(ReadOnlySpan<byte> text, out long value)
     {
+        if (!text.IsEmpty && text[0] == (byte)'+')
+        {
+            value = 0;
+            return false;
+        }
+
+        if (Utf8Parser.TryParse(text, out value, out int consumed) && consumed == text.Length)
+        {
+            return true;
+        }
+
         value = 0;
-        bool negative = text.Length > 0 && text[0] == (byte)'-';
-        ReadOnlySpan<byte> digits = negative ? text[1..] : text;
-        if (digits.IsEmpty)
-        {
-            return false;
-        }
-
-        ulong magnitude = 0;
-        foreach (byte b in digits)
-        {
-            uint digit = (uint)(b - '0');
-            if (digit > 9 || magnitude > (ulong.MaxValue - digit) / 10)
-            {
-                return false;
-            }
-
-            magnitude = (magnitude * 10) + digit;
-        }
-
-        if (magnitude > (negative ? (ulong)long.MaxValue + 1 : long.MaxValue))
-        {
-            return false;
-        }
-
-        value = negative ? (long)(0 - magnitude) : (long)magnitude;
-        return true;
+        return false;
     }
 
-    // fdinfo is ASCII; anything else is kept byte for byte (as Latin-1) rather than decoded, so no encoding is loaded.
-    private static string ToText(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.IsEmpty)
-        {
-            return string.Empty;
-        }
-
-        Span<char> chars = bytes.Length <= 256 ? stackalloc char[bytes.Length] : new char[bytes.Length];
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            chars[i] = (char)bytes[i];
-        }
-
-        return new string(chars);
-    }
+    // fdinfo is ASCII; anything else is kept byte for byte (as Latin-1, which maps each byte to the char of that value) rather than decoded.
+    private static string ToText(ReadOnlySpan<byte> bytes) => Encoding.Latin1.GetString(bytes);
 }

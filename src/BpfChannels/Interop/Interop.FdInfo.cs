@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Runtime.InteropServices;
 
 namespace BpfChannels;
@@ -23,8 +24,9 @@ internal static partial class Interop
             ReadOnlySpan<byte> prefix = "/proc/self/fdinfo/"u8;
             byte* path = stackalloc byte[prefix.Length + 12];
             prefix.CopyTo(new Span<byte>(path, prefix.Length));
-            int end = prefix.Length + WriteDecimal((uint)lease.FileDescriptor, new Span<byte>(path + prefix.Length, 11));
-            path[end] = 0;
+            // Utf8Formatter writes plain ASCII digits without touching culture data; a uint takes at most 10.
+            _ = Utf8Formatter.TryFormat((uint)lease.FileDescriptor, new Span<byte>(path + prefix.Length, 11), out int digits);
+            path[prefix.Length + digits] = 0;
             return ReadSmallFile(path, out text);
         }
 
@@ -90,24 +92,6 @@ internal static partial class Interop
             {
                 _ = Close(fd);
             }
-        }
-
-        /// <summary>Writes <paramref name="value"/> in decimal ASCII (no culture data is touched); the number of bytes.</summary>
-        private static int WriteDecimal(uint value, Span<byte> destination)
-        {
-            int digits = 1;
-            for (uint rest = value / 10; rest != 0; rest /= 10)
-            {
-                digits++;
-            }
-
-            for (int i = digits - 1; i >= 0; i--)
-            {
-                destination[i] = (byte)('0' + (value % 10));
-                value /= 10;
-            }
-
-            return digits;
         }
     }
 }

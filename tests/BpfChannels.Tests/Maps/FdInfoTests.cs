@@ -59,10 +59,44 @@ public sealed class FdInfoTests
     [InlineData("02000002x", false, 0L)]
     [InlineData("-", false, 0L)]
     [InlineData("1 2", false, 0L)]
+    [InlineData("+5", false, 0L)]
+    [InlineData("-0", true, 0L)]
+    [InlineData("0007", true, 7L)]
+    [InlineData("1,000", false, 0L)]
+    [InlineData("1e3", false, 0L)]
+    [InlineData("0x10", false, 0L)]
     public void TryGetNumber_Text_ParsesOnlyWholeDecimalNumbers(string text, bool parses, long expected)
     {
         Assert.Equal(parses, Parse($"memlock:\t{text}\n").TryGetNumber("memlock", out long value));
         Assert.Equal(expected, value);
+    }
+
+    [Fact]
+    public void TryGetNumber_FieldPresentOrMissing_AllocatesNothing()
+    {
+        BpfFdInfo info = Parse("pos:\t0\nflags:\t02000002\nmap_type:\t1\nmemlock:\t6224\nfrozen:\t0\n");
+        Assert.True(info.TryGetNumber("memlock", out _)); // JIT outside the measurement
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        bool found = info.TryGetNumber("memlock", out long memlock);
+        bool missing = info.TryGetNumber("max_entries", out _);
+        bool frozen = info.TryGetNumber("frozen", out long zero);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(found && frozen && !missing);
+        Assert.Equal(6224, memlock);
+        Assert.Equal(0, zero);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void GetValue_FieldNameCaseOrNonAsciiBytes_MatchesOnlyExactNameAndKeepsBytes()
+    {
+        // Names are compared exactly (the kernel's are lower case); bytes above 0x7f are kept as the chars of that value.
+        byte[] text = [.. "Memlock:\t1\nname:\t"u8, 0xe9, 0xff, .. "\n"u8];
+        var info = new BpfFdInfo(text);
+        Assert.Null(info.GetValue("memlock"));
+        Assert.Equal("1", info.GetValue("Memlock"));
+        Assert.Equal("\u00e9\u00ff", info.GetValue("name"));
+        Assert.Equal("Memlock:\t1\nname:\t\u00e9\u00ff\n", info.ToString());
     }
 
     [Fact]
