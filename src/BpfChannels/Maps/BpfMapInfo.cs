@@ -151,16 +151,4 @@ public sealed record BpfMapInfo
     {
         return ObjectIds.ReadAll(GetAllIds(), static (uint id, out BpfHandle? handle) => Interop.Bpf.MapGetFdById(id, 0, out handle), BpfCommand.MapGetFdById, FromHandle);
     }
-
-    /// <summary>Reads one field of /proc/self/fdinfo for any BPF descriptor (a map's <c>frozen</c>, a program's <c>prog_type</c>, a BTF object's <c>btf_id</c>), or null.</summary>
-    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    internal static string? ReadFdInfo(BpfHandle handle, string field) => BpfFdInfo.Read(handle).GetValue(field);
-
-    /// <summary>Reads two fields of /proc/self/fdinfo in one pass; a missing field is null.</summary>
-    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    internal static (string? First, string? Second) ReadFdInfo(BpfHandle handle, string first, string second)
-    {
-        BpfFdInfo fdinfo = BpfFdInfo.Read(handle);
-        return (fdinfo.GetValue(first), fdinfo.GetValue(second));
-    }
 }

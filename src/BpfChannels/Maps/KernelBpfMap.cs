@@ -36,7 +36,7 @@ internal sealed unsafe partial class KernelBpfMap : BpfMap
         get
         {
             ThrowIfDisposed();
-            return BpfMapInfo.ReadFdInfo(_handle, "frozen") == "1";
+            return BpfFdInfo.Read(_handle).GetValue("frozen") == "1";
         }
     }
 
@@ -124,9 +124,10 @@ internal sealed unsafe partial class KernelBpfMap : BpfMap
     internal override MapAccessState GetAccessState()
     {
         // /proc/self/fdinfo gives the descriptor's open flags (octal; O_ACCMODE is the low two bits) and the frozen state.
-        (string? flags, string? frozen) = BpfMapInfo.ReadFdInfo(_handle, "flags", "frozen");
+        BpfFdInfo fdinfo = BpfFdInfo.Read(_handle);
+        string? flags = fdinfo.GetValue("flags");
         int mode = flags is null ? 2 : Convert.ToInt32(flags, 8) & 3;
-        return new MapAccessState(frozen == "1", mode == 0, mode == 1);
+        return new MapAccessState(fdinfo.GetValue("frozen") == "1", mode == 0, mode == 1);
     }
 
     protected override void Dispose(bool disposing)

@@ -67,7 +67,7 @@ public sealed record BpfLinkInfo
     public static unsafe BpfLinkInfo FromHandle(BpfHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        if (BpfMapInfo.ReadFdInfo(handle, "link_type") is null)
+        if (BpfFdInfo.Read(handle).GetValue("link_type") is null)
         {
             throw BpfErrors.Create(Interop.Errno.EINVAL, BpfCommand.ObjGetInfoByFd, $"fd {handle.FileDescriptor} (not a BPF link)");
         }

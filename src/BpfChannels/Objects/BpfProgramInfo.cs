@@ -82,7 +82,7 @@ public sealed record BpfProgramInfo
     public static unsafe BpfProgramInfo FromHandle(BpfHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        if (BpfMapInfo.ReadFdInfo(handle, "prog_type") is null)
+        if (BpfFdInfo.Read(handle).GetValue("prog_type") is null)
         {
             throw BpfErrors.Create(Interop.Errno.EINVAL, BpfCommand.ObjGetInfoByFd, $"fd {handle.FileDescriptor} (not a BPF program)");
         }

@@ -221,4 +221,29 @@ public sealed class FdInfoTests
         using BpfHandle duplicate = BpfHandle.Duplicate(map.Map.Handle.FileDescriptor);
         Assert.Equal(BpfMapInfo.FromHandle(map.Map.Handle).Id, BpfMapInfo.FromHandle(duplicate).Id);
     }
+
+    [Fact]
+    public void FromHandle_MapDescriptorAsProgramOrLink_ThrowsEINVALNamingWhatItIsNot()
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfMap<uint, ulong> map = BpfMap.CreateHash<uint, ulong>(4, name: "fdinfo_kind");
+
+        // fdinfo shows a map's fields, not prog_type or link_type: refused before BPF_OBJ_GET_INFO_BY_FD reads a map's info as a program's.
+        BpfException program = Assert.Throws<BpfException>(() => BpfProgramInfo.FromHandle(map.Map.Handle));
+        Assert.Equal(BpfError.InvalidArgument, program.Error);
+        Assert.Contains("not a BPF program", program.Message, StringComparison.Ordinal);
+        BpfException link = Assert.Throws<BpfException>(() => BpfLinkInfo.FromHandle(map.Map.Handle));
+        Assert.Equal(BpfError.InvalidArgument, link.Error);
+        Assert.Contains("not a BPF link", link.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CreateTwin_BtfDescriptorThatIsAMap_ThrowsArgumentException()
+    {
+        BpfTestEnvironment.RequireBpf();
+        using BpfMap<uint, ulong> notBtf = BpfMap.CreateHash<uint, ulong>(4, name: "fdinfo_notbtf");
+        var spec = new BpfMapSpec { Type = BpfMapType.Hash, KeySize = 4, ValueSize = 8, MaxEntries = 4, Btf = notBtf.Map.Handle, BtfKeyTypeId = 1, BtfValueTypeId = 1 };
+        ArgumentException e = Assert.Throws<ArgumentException>(() => BpfMapFactory.InMemory.Create(spec).Dispose());
+        Assert.Contains("not a BTF object", e.Message, StringComparison.Ordinal);
+    }
 }

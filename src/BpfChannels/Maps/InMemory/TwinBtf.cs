@@ -125,7 +125,7 @@ internal static class TwinBtf
     /// <summary>The id of the BTF object behind a descriptor, from /proc/self/fdinfo ("btf_id:").</summary>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     private static uint ReadBtfId(BpfHandle btf) =>
-        uint.TryParse(BpfMapInfo.ReadFdInfo(btf, "btf_id"), out uint id)
+        uint.TryParse(BpfFdInfo.Read(btf).GetValue("btf_id"), out uint id)
             ? id
             : throw new ArgumentException("The spec's Btf descriptor is not a BTF object.", nameof(btf));
 }
