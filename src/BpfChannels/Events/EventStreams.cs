@@ -20,7 +20,7 @@ internal static class EventStreams
             new BoundedChannelOptions(capacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         var stop = CancellationTokenSource.CreateLinkedTokenSource(sourceDisposed, cancellationToken);
         ChannelWriter<T> writer = channel.Writer;
-        _ = Start(
+        Start(
             register,
             item =>
             {
@@ -38,7 +38,8 @@ internal static class EventStreams
             {
                 writer.TryComplete(error);
                 stop.Dispose();
-            });
+            },
+            out _);
         return channel.Reader;
     }
 
@@ -61,7 +62,15 @@ internal static class EventStreams
     }
 
     /// <summary>Registers the sources with a new loop and runs it on a new thread until <paramref name="stop"/>; then calls <paramref name="completed"/> on that thread.</summary>
-    internal static Thread Start<T>(Action<EventLoop, Action<T>> register, Action<T> onNext, CancellationToken stop, Action<Exception?> completed)
+    /// <param name="register">Adds the loop's sources, each delivering through the callback it is given.</param>
+    /// <param name="onNext">What the sources deliver to, on the loop thread.</param>
+    /// <param name="stop">Ends the loop.</param>
+    /// <param name="completed">Called once on the loop thread when the loop has ended, with the error that ended it, if any.</param>
+    /// <param name="thread">
+    /// The loop thread, assigned before it starts: a caller that passes its own field here can tell the loop thread from
+    /// the first record on (a dispose from inside a callback must not wait for its own thread).
+    /// </param>
+    internal static void Start<T>(Action<EventLoop, Action<T>> register, Action<T> onNext, CancellationToken stop, Action<Exception?> completed, out Thread thread)
     {
         var loop = new EventLoop();
         try
@@ -74,7 +83,7 @@ internal static class EventStreams
             throw;
         }
 
-        var thread = new Thread(() =>
+        thread = new Thread(() =>
         {
             Exception? error = null;
             try
@@ -101,6 +110,5 @@ internal static class EventStreams
             Name = "BpfChannels event loop",
         };
         thread.Start();
-        return thread;
     }
 }

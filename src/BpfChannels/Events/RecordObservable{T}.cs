@@ -38,8 +38,7 @@ internal sealed class RecordObservable<T>(CancellationToken sourceDisposed, Acti
     private sealed class Subscription(IObserver<T> observer, CancellationToken sourceDisposed) : IDisposable
     {
         private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(sourceDisposed);
-        private Thread? _thread;
-        private Thread? _loopThread; // set by the first call from the loop, which can come before Start has returned
+        private Thread? _thread; // the loop thread, set before it starts, so before any call from it
         private volatile bool _stopped; // no more calls to the observer: disposed, terminated, or OnNext threw
         private int _disposed;
         private int _released;
@@ -48,7 +47,8 @@ internal sealed class RecordObservable<T>(CancellationToken sourceDisposed, Acti
         {
             try
             {
-                Volatile.Write(ref _thread, EventStreams.Start(register, OnNext, _stop.Token, Completed));
+                // The field itself is the out argument: it holds the thread before the thread runs any callback.
+                EventStreams.Start(register, OnNext, _stop.Token, Completed, out _thread);
             }
             catch
             {
@@ -67,7 +67,7 @@ internal sealed class RecordObservable<T>(CancellationToken sourceDisposed, Acti
                 _stop.Cancel();
             }
 
-            if ((Volatile.Read(ref _thread) ?? Volatile.Read(ref _loopThread)) is { } thread)
+            if (Volatile.Read(ref _thread) is { } thread)
             {
                 if (Thread.CurrentThread == thread)
                 {
@@ -91,8 +91,6 @@ internal sealed class RecordObservable<T>(CancellationToken sourceDisposed, Acti
                 return;
             }
 
-            _loopThread ??= Thread.CurrentThread;
-
             bool delivered = false;
             try
             {
@@ -112,7 +110,6 @@ internal sealed class RecordObservable<T>(CancellationToken sourceDisposed, Acti
         // Called once on the loop thread when the loop has ended.
         private void Completed(Exception? error)
         {
-            _loopThread ??= Thread.CurrentThread;
             if (_stopped)
             {
                 return;

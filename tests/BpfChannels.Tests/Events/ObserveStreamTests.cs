@@ -122,6 +122,31 @@ public sealed class ObserveStreamTests
     }
 
     [Fact]
+    public void Observe_DisposedInsideOnError_ReturnsWithoutWaitingForItsOwnThread()
+    {
+        using var ring = new RingEmitter();
+        ring.Emit(0, 10);
+        IDisposable? subscription = null;
+        Exception? error = null;
+        using var returned = new ManualResetEventSlim();
+        subscription = ring.Reader.Observe<TooLarge>().Subscribe(
+            _ => { },
+            e =>
+            {
+                error = e;
+                SpinWait.SpinUntil(() => Volatile.Read(ref subscription) is not null);
+
+                // On the loop thread: waiting for that thread here would never return.
+                subscription!.Dispose();
+                returned.Set();
+            });
+
+        Assert.True(returned.Wait(Polling.Deadline), "Dispose inside OnError did not return");
+        subscription.Dispose(); // from this thread: waits for the loop thread, which has ended
+        Assert.IsType<InvalidDataException>(error);
+    }
+
+    [Fact]
     public void Observe_NullObserver_ThrowsBeforeStarting()
     {
         using var ring = new RingEmitter();
