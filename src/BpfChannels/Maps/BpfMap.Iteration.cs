@@ -215,7 +215,7 @@ public abstract partial class BpfMap
             using var snapshot = new BpfMapSnapshot(map.KeySize, valueSize: 0);
             var walk = new KeyWalk(map, snapshot, withValues: false, yieldsAsItGoes: true);
             int entry;
-            while ((entry = walk.NextLeased()) >= 0)
+            while ((entry = walk.NextKey()) >= 0)
             {
                 yield return snapshot.KeyBuffer.AsSpan(entry * map.KeySize, map.KeySize).ToArray();
             }

@@ -22,8 +22,10 @@ public abstract partial class BpfMap
     /// (a restart after all of the first keys were deleted), so it never holds a key twice either way.
     /// </para>
     /// <para>
-    /// Per key, a walk over a kernel map makes its two syscalls on the raw descriptor, which the caller leases once
-    /// (<see cref="ReadAll"/> for the whole walk, <see cref="NextLeased"/> per step).
+    /// Per key, a whole-map read (<see cref="ReadAll"/>) makes its two syscalls on the raw descriptor, which it leases
+    /// once for the whole walk. A walk that hands each key out (<see cref="NextKey"/>) goes through the backend, whose
+    /// every call leases the descriptor for itself: the enumeration may be abandoned between keys, so it must hold
+    /// nothing between them, and per step that one get_next_key call is all there is to lease for.
     /// </para>
     /// </remarks>
     internal struct KeyWalk
@@ -39,7 +41,6 @@ public abstract partial class BpfMap
         private readonly byte[] _cursor;
         private readonly byte[] _scratch;
         private readonly long _stepLimit;
-        private readonly SafeHandle? _handle; // the kernel map's descriptor, leased by the caller of Next; null for the twin
         private readonly uint[]? _sentinels; // the hashes of entries 0 .. SentinelCount - 1, which stay where they are until IndexAll
         private long _steps;
         private bool _hasCursor;
@@ -59,7 +60,6 @@ public abstract partial class BpfMap
             _cursor = snapshot.CursorKey;
             _scratch = snapshot.ScratchValue(map.ValueBufferSize);
             _stepLimit = (4L * Math.Max(map.MaxEntries, 1)) + 1024;
-            _handle = map.WalkHandle;
             if (_restartProne && yieldsAsItGoes)
             {
                 _snapshot.WalkIndex.Clear(Math.Max(snapshot.Capacity, 16));
@@ -84,9 +84,10 @@ public abstract partial class BpfMap
         internal int ReadAll()
         {
             _map.ThrowIfDisposed();
-            using (var lease = new HandleLease(_handle))
+            SafeHandle? handle = _map.WalkHandle; // the kernel map's descriptor; null for the twin
+            using (var lease = new HandleLease(handle))
             {
-                int fd = _handle is null ? -1 : lease.FileDescriptor;
+                int fd = handle is null ? -1 : lease.FileDescriptor;
                 while (Next(fd) >= 0)
                 {
                 }
@@ -101,19 +102,16 @@ public abstract partial class BpfMap
         }
 
         /// <summary>
-        /// Walks to the next key under a lease for just this step (an enumeration of <see cref="Keys"/> may be abandoned
-        /// between keys, so it holds no lease between them); returns its entry in the snapshot, or -1 at the end.
+        /// Walks to the next key through the backend, which leases a kernel map's descriptor for each call (see the
+        /// remarks); returns its entry in the snapshot, or -1 at the end. A dispose is seen as an
+        /// <see cref="ObjectDisposedException"/>, before the call or, when it races the call, by the call's own lease.
         /// </summary>
-        internal int NextLeased()
-        {
-            _map.ThrowIfDisposed();
-            using var lease = new HandleLease(_handle);
-            return Next(_handle is null ? -1 : lease.FileDescriptor);
-        }
+        internal int NextKey() => Next(-1);
 
         /// <summary>
         /// Walks to the next key; returns its entry in the snapshot, or -1 at the end. <paramref name="fd"/> is the map's
-        /// descriptor, leased by the caller, for raw calls; -1 goes through the backend (the twin).
+        /// descriptor, leased by the caller, for raw calls; -1 goes through the backend (the twin, or a kernel map's
+        /// own leased calls).
         /// </summary>
         private int Next(int fd)
         {

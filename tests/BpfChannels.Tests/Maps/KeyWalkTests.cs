@@ -4,8 +4,9 @@ using BpfChannels.Tests.Support;
 namespace BpfChannels.Tests.Maps;
 
 /// <summary>
-/// The get_next_key walk against the kernel: a map disposed while it is walked (the walk holds one lease on the
-/// descriptor for a whole read, and one per key for <see cref="BpfMap.Keys"/>), and the index that drops a key read twice.
+/// The get_next_key walk against the kernel: a map disposed while it is walked (a whole read holds one lease on the
+/// descriptor for the walk; <see cref="BpfMap.Keys"/> holds none between keys, each call leasing it for itself), and the
+/// index that drops a key read twice.
 /// </summary>
 public sealed class KeyWalkTests
 {
@@ -14,11 +15,61 @@ public sealed class KeyWalkTests
     {
         BpfTestEnvironment.RequireBpf();
 
+        DisposeDuringWalk(static (map, snapshot) => map.ReadSnapshot(snapshot, BpfMapReadStrategy.GetNextKey));
+    }
+
+    [Fact]
+    public void Keys_MapDisposedDuringWalk_ThrowsObjectDisposedExceptionThenClosesTheDescriptor()
+    {
+        BpfTestEnvironment.RequireBpf();
+        DisposeDuringWalk(static (map, _) => map.Map.Keys.Count());
+    }
+
+    [Fact]
+    public void Keys_EnumerationAbandonedBetweenKeys_HoldsNoDescriptorOpenAfterDispose()
+    {
+        BpfTestEnvironment.RequireBpf();
+        BpfMap<uint, ulong> map = SixteenKeys();
+
+        int fd = map.Map.Handle.FileDescriptor;
+        uint id = map.Map.Id;
+        IEnumerator<byte[]> walk = map.Map.Keys.GetEnumerator();
+        Assert.True(walk.MoveNext());
+        Assert.True(walk.MoveNext());
+
+        // Never disposed, never finished: a lease held across keys would keep the descriptor open past the map's Dispose.
+        map.Dispose();
+        AssertClosed(fd, id);
+        GC.KeepAlive(walk);
+    }
+
+    private static BpfMap<uint, ulong> SixteenKeys()
+    {
+        BpfMap<uint, ulong> map = BpfMapFactory.Kernel.CreateHash<uint, ulong>(16);
+        for (uint key = 0; key < 16; key++)
+        {
+            map.Update(key, key);
+        }
+
+        return map;
+    }
+
+    /// <summary>The descriptor <paramref name="fd"/> no longer names map <paramref name="id"/>: the number is free, or names another object.</summary>
+    private static void AssertClosed(int fd, uint id)
+    {
+        string fdinfo = $"/proc/self/fdinfo/{fd}";
+        string info = File.Exists(fdinfo) ? File.ReadAllText(fdinfo) : string.Empty;
+        Assert.DoesNotContain($"map_id:\t{id}\n", info, StringComparison.Ordinal);
+    }
+
+    /// <summary>Walks ever larger maps on another thread and disposes each meanwhile, until a dispose lands mid-walk.</summary>
+    private static void DisposeDuringWalk(Func<BpfMap<uint, ulong>, BpfMapSnapshot, int> read)
+    {
         // A dispose that comes after the walk ended is no test of this: try again, with a larger map, until one lands mid-walk.
         int entries = 50_000;
         for (int attempt = 0; attempt < 6; attempt++, entries *= 2)
         {
-            if (DisposeDuringWalk(entries))
+            if (DisposeDuringWalk(entries, read))
             {
                 return;
             }
@@ -28,7 +79,7 @@ public sealed class KeyWalkTests
     }
 
     /// <summary>Walks a map of <paramref name="entries"/> keys on another thread and disposes it meanwhile; false when the walk ended first.</summary>
-    private static bool DisposeDuringWalk(int entries)
+    private static bool DisposeDuringWalk(int entries, Func<BpfMap<uint, ulong>, BpfMapSnapshot, int> walk)
     {
         BpfMap<uint, ulong> map = BpfMapFactory.Kernel.CreateHash<uint, ulong>(entries);
         uint[] keys = new uint[entries];
@@ -49,7 +100,7 @@ public sealed class KeyWalkTests
             try
             {
                 walking.Set();
-                read = map.ReadSnapshot(snapshot, BpfMapReadStrategy.GetNextKey);
+                read = walk(map, snapshot);
             }
             catch (Exception e)
             {
@@ -62,10 +113,8 @@ public sealed class KeyWalkTests
         map.Dispose();
         Assert.True(walker.Join(TimeSpan.FromSeconds(60)));
 
-        // The walk's lease ended with it, so the descriptor is closed now: the number is free, or names another object.
-        string fdinfo = $"/proc/self/fdinfo/{fd}";
-        string info = File.Exists(fdinfo) ? File.ReadAllText(fdinfo) : string.Empty;
-        Assert.DoesNotContain($"map_id:\t{id}\n", info, StringComparison.Ordinal);
+        // The walk's lease ended with it, so the descriptor is closed now.
+        AssertClosed(fd, id);
         if (thrown is null)
         {
             Assert.Equal(entries, read); // the walk ended before the dispose, having read every key
@@ -73,7 +122,7 @@ public sealed class KeyWalkTests
         }
 
         ObjectDisposedException disposed = Assert.IsType<ObjectDisposedException>(thrown);
-        Assert.Contains("is disposed", disposed.Message, StringComparison.Ordinal);
+        Assert.True(disposed.Message.Contains("is disposed", StringComparison.Ordinal), disposed.ToString());
         Assert.Equal(-1, read);
         return true;
     }
@@ -82,11 +131,7 @@ public sealed class KeyWalkTests
     public void Keys_MapDisposedBetweenKeys_ThrowsObjectDisposedException()
     {
         BpfTestEnvironment.RequireBpf();
-        BpfMap<uint, ulong> map = BpfMapFactory.Kernel.CreateHash<uint, ulong>(16);
-        for (uint key = 0; key < 16; key++)
-        {
-            map.Update(key, key);
-        }
+        BpfMap<uint, ulong> map = SixteenKeys();
 
         using IEnumerator<byte[]> walk = map.Map.Keys.GetEnumerator();
         Assert.True(walk.MoveNext());
