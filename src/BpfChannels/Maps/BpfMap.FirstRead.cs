@@ -5,20 +5,12 @@ namespace BpfChannels;
 // 10 entries gets buffers for about 10, and a full one buffers for max_entries, once.
 public abstract partial class BpfMap
 {
-    // The bytes of keys and values a hash's first read takes in its first call, into the thread's scratch buffers.
-    private const int ProbeBytes = 64 * 1024;
-
-    [ThreadStatic]
-    private static byte[]? t_probeKeys;
-
-    [ThreadStatic]
-    private static byte[]? t_probeValues;
-
     private static bool IsHashFamily(BpfMapType type) => type is BpfMapType.Hash or BpfMapType.LruHash or BpfMapType.PerCpuHash
         or BpfMapType.LruPerCpuHash or BpfMapType.HashOfMaps;
 
     /// <summary>
-    /// The first call of a snapshot's first batch read of a hash, into per-thread scratch buffers: a map that fits is
+    /// The first call of a snapshot's first batch read of a hash, into the snapshot pool's scratch buffer (its keys, then
+    /// its values; at most <see cref="SnapshotBufferPool.ScratchBytes"/> of both): a map that fits is
     /// copied into a snapshot of its size; otherwise the snapshot is sized from how far through the buckets the call got
     /// (the hash's batch cursor is a bucket index, and keys spread evenly over the buckets), with a quarter more for the
     /// estimate's error, never more than max_entries. Either way the snapshot holds the call's entries afterwards.
@@ -27,16 +19,29 @@ public abstract partial class BpfMap
     private int ProbeFirstRead(BpfMapSnapshot snapshot, BpfMapBatchCursor cursor)
     {
         int perEntry = KeySize + ValueBufferSize;
-        int entries = Math.Min(ProbeBytes / Math.Max(perEntry, 1), 4096);
+        int entries = Math.Min(SnapshotBufferPool.ScratchBytes / Math.Max(perEntry, 1), 4096);
         if (snapshot.Count != 0 || !IsHashFamily(Type) || entries < 64 || MaxEntries <= entries + BatchSlack)
         {
             return -1;
         }
 
-        byte[] keys = t_probeKeys is { } k && k.Length >= entries * KeySize ? k : t_probeKeys = new byte[entries * KeySize];
-        byte[] values = t_probeValues is { } v && v.Length >= entries * ValueBufferSize ? v : t_probeValues = new byte[entries * ValueBufferSize];
+        byte[] scratch = SnapshotBufferPool.RentScratch();
+        try
+        {
+            return ProbeInto(snapshot, cursor, scratch.AsSpan(0, entries * KeySize), scratch.AsSpan(entries * KeySize, entries * ValueBufferSize), entries);
+        }
+        finally
+        {
+            SnapshotBufferPool.ReturnScratch(scratch);
+        }
+    }
+
+    // The probe's batch call into the scratch spans, and the snapshot sized and filled from what it read.
+    private int ProbeInto(BpfMapSnapshot snapshot, BpfMapBatchCursor cursor, Span<byte> keys, Span<byte> values, int entries)
+    {
+        int perEntry = KeySize + ValueBufferSize;
         int n = entries;
-        if (BatchStep(cursor, delete: false, keys.AsSpan(0, entries * KeySize), values.AsSpan(0, entries * ValueBufferSize), ref n, 0) != 0)
+        if (BatchStep(cursor, delete: false, keys, values, ref n, 0) != 0)
         {
             return -1;
         }
@@ -51,8 +56,8 @@ public abstract partial class BpfMap
         }
 
         snapshot.Reset((int)Math.Min(capacity, Array.MaxLength / Math.Max(perEntry, 1)));
-        keys.AsSpan(0, n * KeySize).CopyTo(snapshot.KeyRange(0, n));
-        values.AsSpan(0, n * ValueBufferSize).CopyTo(snapshot.ValueRange(0, n));
+        keys[..(n * KeySize)].CopyTo(snapshot.KeyRange(0, n));
+        values[..(n * ValueBufferSize)].CopyTo(snapshot.ValueRange(0, n));
         _batchSupport = 1;
         return n;
     }

@@ -62,7 +62,8 @@ public sealed partial class BpfMapSnapshot : IDisposable
     /// Thread-safe. At most 32 buffers are kept (a snapshot's keys, its values, and the index a get_next_key read or
     /// <see cref="IndexOf"/> builds), oldest released first; buffers under 4 KiB are left to the GC; and a kept buffer
     /// is reused only for a snapshot that needs at least seven eighths of it, so a small snapshot never holds on to a
-    /// large buffer.
+    /// large buffer. Besides these, and outside this bound, the process keeps one 64 KiB scratch buffer that a hash's
+    /// first read takes its first chunk into before it sizes the snapshot.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public static long MaxPooledBytes

@@ -6,11 +6,18 @@ namespace BpfChannels;
 /// the kernel's copy fault in fresh pages.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Thread-safe; a lock is taken once per buffer rented or returned, never per entry. A buffer is handed out only
 /// when it has the element type asked for and is at least the length asked for and at most an eighth longer, so a
 /// small snapshot never pins a large buffer. At most <see cref="MaxBuffers"/> buffers and <see cref="Limit"/> bytes
 /// are kept, the oldest going first; buffers under <see cref="MinBytes"/> are left to the GC, which is cheaper for
 /// them than a lock and has no page faults to save.
+/// </para>
+/// <para>
+/// Beside them it keeps one scratch buffer of <see cref="ScratchBytes"/> for the first chunk of a hash's first read
+/// (<see cref="RentScratch"/>), outside <see cref="Limit"/>: it never holds a snapshot's data once the read has
+/// copied it out, and keeping it is what lets a first read allocate only its data even when no buffers are kept.
+/// </para>
 /// </remarks>
 internal static class SnapshotBufferPool
 {
@@ -20,6 +27,10 @@ internal static class SnapshotBufferPool
     private static readonly List<(Array Buffer, long Bytes)> Buffers = new(MaxBuffers); // oldest first
     private static long _limit = 256L << 20;
     private static long _pooledBytes;
+    private static byte[]? _scratch;
+
+    /// <summary>The size of the scratch buffer <see cref="RentScratch"/> hands out.</summary>
+    internal const int ScratchBytes = 64 * 1024;
 
     /// <summary>The most bytes kept; lowering it drops the oldest buffers at once.</summary>
     internal static long Limit
@@ -109,6 +120,15 @@ internal static class SnapshotBufferPool
             _pooledBytes += bytes;
         }
     }
+
+    /// <summary>
+    /// The scratch buffer (<see cref="ScratchBytes"/>, not zeroed) for the duration of one read: the kept one, or a new
+    /// one while another read has it. Give it back with <see cref="ReturnScratch"/>.
+    /// </summary>
+    internal static byte[] RentScratch() => Interlocked.Exchange(ref _scratch, null) ?? GC.AllocateUninitializedArray<byte>(ScratchBytes);
+
+    /// <summary>Keeps <paramref name="scratch"/> for the next <see cref="RentScratch"/> unless another one is kept already; the caller must hold no reference to it any more.</summary>
+    internal static void ReturnScratch(byte[] scratch) => Interlocked.CompareExchange(ref _scratch, scratch, null);
 
     private static bool Fits(int size, int length, bool exact) => exact ? size == length : size >= length && size - length <= length >> 3;
 

@@ -60,7 +60,7 @@ public sealed class SnapshotPoolTests
         using BpfMap<uint, ulong> map = FilledHash(maxEntries, entries);
         using (BpfMapSnapshot warm = map.CreateSnapshot())
         {
-            map.ReadSnapshot(warm, BpfMapReadStrategy.Batch); // JIT and the thread's first-chunk buffers, outside the measurement
+            map.ReadSnapshot(warm, BpfMapReadStrategy.Batch); // JIT and the first-chunk scratch buffer, outside the measurement
         }
 
         long limit = BpfMapSnapshot.MaxPooledBytes;
@@ -81,6 +81,80 @@ public sealed class SnapshotPoolTests
         {
             BpfMapSnapshot.MaxPooledBytes = limit;
         }
+    }
+
+    [Fact]
+    public void ReadSnapshot_FirstReadOfHashOnAnotherThread_TakesTheSameFirstChunkScratch()
+    {
+        using BpfMap<uint, ulong> map = FilledHash(1_000_000, 10);
+        using (BpfMapSnapshot warm = map.CreateSnapshot())
+        {
+            map.ReadSnapshot(warm, BpfMapReadStrategy.Batch); // JIT and the first-chunk scratch buffer
+        }
+
+        long limit = BpfMapSnapshot.MaxPooledBytes;
+        BpfMapSnapshot.MaxPooledBytes = 0; // nothing kept: only the scratch buffer can save this read an allocation
+        try
+        {
+            long allocated = -1;
+            int read = -1;
+            var other = new Thread(() =>
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                using BpfMapSnapshot snapshot = map.CreateSnapshot();
+                read = map.ReadSnapshot(snapshot, BpfMapReadStrategy.Batch);
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                AssertEntries(snapshot);
+            });
+            other.Start();
+            Assert.True(other.Join(TimeSpan.FromSeconds(60)));
+
+            // The snapshot's buffers for 10 entries and its objects, not a 48 KiB first chunk of the thread's own.
+            Assert.Equal(10, read);
+            Assert.InRange(allocated, 10 * (sizeof(uint) + sizeof(ulong)), 16 * 1024);
+        }
+        finally
+        {
+            BpfMapSnapshot.MaxPooledBytes = limit;
+        }
+    }
+
+    [Fact]
+    public void ReadSnapshot_FirstReadsOnSeveralThreadsAtOnce_EachReadsEveryEntryOnce()
+    {
+        using BpfMap<uint, ulong> map = FilledHash(100_000, Entries);
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        using var start = new Barrier(4);
+        Thread[] readers = [.. Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        {
+            try
+            {
+                start.SignalAndWait();
+                for (int round = 0; round < 20; round++)
+                {
+                    // A new snapshot each time: every read is a first read, through the scratch buffer or a new one.
+                    using BpfMapSnapshot snapshot = map.CreateSnapshot();
+                    Assert.Equal(Entries, map.ReadSnapshot(snapshot, BpfMapReadStrategy.Batch));
+                    AssertEntries(snapshot);
+                    Assert.Equal(Entries, Enumerable.Range(0, snapshot.Count).Select(i => MemoryMarshal.Read<uint>(snapshot.KeyAt(i))).Distinct().Count());
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e);
+            }
+        }))];
+        foreach (Thread reader in readers)
+        {
+            reader.Start();
+        }
+
+        foreach (Thread reader in readers)
+        {
+            Assert.True(reader.Join(TimeSpan.FromSeconds(60)));
+        }
+
+        Assert.Empty(failures);
     }
 
     [Theory]
