@@ -156,37 +156,41 @@ public sealed class BpfObjectHost : IDisposable
     internal BpfMap? FindMapBeside(BpfMap sibling, string name)
     {
         BpfObject[] objects = Load();
-        BpfObject? owner = Array.Find(objects, obj => Holds(obj, m => ReferenceEquals(m, sibling)));
+        BpfObject? owner = Array.Find(objects, obj => FindDefinition(obj, m => ReferenceEquals(m, sibling)) is not null);
         if (owner is null && !sibling.IsDisposed && !sibling.IsInMemory)
         {
             uint id = sibling.Id;
-            owner = Array.Find(objects, obj => Holds(obj, m => !m.IsDisposed && !m.IsInMemory && m.Id == id));
+            owner = Array.Find(objects, obj => FindDefinition(obj, m => !m.IsDisposed && !m.IsInMemory && m.Id == id) is not null);
         }
 
         return owner is not null && owner.TryGetMapDefinition(name, out BpfObjectMap? map) ? map.Map : null;
+    }
 
-        static bool Holds(BpfObject obj, Func<BpfMap, bool> match)
+    /// <summary>
+    /// The first map definition of <paramref name="obj"/> whose map <paramref name="match"/> accepts, or <see langword="null"/>;
+    /// a definition without a map (one the object did not create, or an object a reload has just disposed) is passed over.
+    /// </summary>
+    internal static BpfObjectMap? FindDefinition(BpfObject obj, Func<BpfMap, bool> match)
+    {
+        foreach (BpfObjectMap definition in obj.Maps)
         {
-            foreach (BpfObjectMap definition in obj.Maps)
+            BpfMap loaded;
+            try
             {
-                BpfMap loaded;
-                try
-                {
-                    loaded = definition.Map;
-                }
-                catch (InvalidOperationException)
-                {
-                    continue; // a map the object did not create, or an object a reload has just disposed
-                }
-
-                if (match(loaded))
-                {
-                    return true;
-                }
+                loaded = definition.Map;
+            }
+            catch (InvalidOperationException)
+            {
+                continue;
             }
 
-            return false;
+            if (match(loaded))
+            {
+                return definition;
+            }
         }
+
+        return null;
     }
 
     /// <inheritdoc/>

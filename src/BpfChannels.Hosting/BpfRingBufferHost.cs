@@ -186,7 +186,8 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
             List<(BpfRingBufferStream, string)> following = [];
             foreach (BpfRingBufferStream stream in _streams.Opened)
             {
-                if (Definition(e.Previous, stream.Map) is { } definition)
+                BpfMap map = stream.Map;
+                if (BpfObjectHost.FindDefinition(e.Previous, m => ReferenceEquals(m, map)) is { } definition)
                 {
                     following.Add((stream, definition.Name));
                 }
@@ -226,26 +227,6 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
         }
 
         HostedFailures.ThrowIfAny(failures, $"Ring buffers of reloaded BPF object '{e.Name}' cannot follow it.");
-    }
-
-    private static BpfObjectMap? Definition(BpfObject obj, BpfMap map)
-    {
-        foreach (BpfObjectMap definition in obj.Maps)
-        {
-            try
-            {
-                if (ReferenceEquals(definition.Map, map))
-                {
-                    return definition;
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // a map the object did not create
-            }
-        }
-
-        return null;
     }
 
     private BpfRingBufferStream<T> Stream<T>(string name)

@@ -37,6 +37,29 @@ public sealed class HostedObjectTests
     }
 
     [Fact]
+    public async Task FindDefinition_OwnMapOtherMapOrDisposedObject_FindsOnlyALoadedMapOfThatObject()
+    {
+        BpfTestEnvironment.RequireBpf();
+        await using var fixture = new HostFixture();
+        fixture.Channels.AddObject("state", "hosted_state.bpf.o");
+        await fixture.StartAsync();
+        var objects = fixture.Services.GetRequiredService<BpfObjectHost>();
+        BpfObject original = objects.GetObject("state");
+        BpfMap notes = original.GetMap("notes");
+        Assert.Equal("notes", BpfObjectHost.FindDefinition(original, m => ReferenceEquals(m, notes))?.Name);
+
+        using BpfMap<uint, ulong> other = BpfMap.CreateHash<uint, ulong>(4, name: "find_def_other");
+        Assert.Null(BpfObjectHost.FindDefinition(original, m => ReferenceEquals(m, other.Map)));
+
+        // The replaced object is disposed: none of its definitions has a map any more, and none is matched.
+        BpfObject reloaded = objects.Reload("state");
+        Assert.Throws<ObjectDisposedException>(() => original.Maps[0].Map);
+        Assert.Null(BpfObjectHost.FindDefinition(original, _ => true));
+        BpfMap state = reloaded.GetMap("state");
+        Assert.Equal("state", BpfObjectHost.FindDefinition(reloaded, m => ReferenceEquals(m, state))?.Name);
+    }
+
+    [Fact]
     public async Task Reload_ObjectLoadedAgain_ChannelReopensItsMapAndRelists()
     {
         BpfTestEnvironment.RequireBpf();
