@@ -174,13 +174,7 @@ public abstract class ObserveInlineContractTests
         Assert.True(least < 1000, $"a poll of 1000 changes to an inline observer allocated {least} bytes");
     }
 
-    /// <summary>A channel that has read the map once, so a subscriber's listing is the map's contents.</summary>
-    private static MapChannel<uint, ulong> Polled(BpfMap<uint, ulong> map)
-    {
-        var channel = new MapChannel<uint, ulong>(map, new MapChannelOptions { PollWhenUnobserved = true });
-        _ = channel.Poll();
-        return channel;
-    }
+    private static MapChannel<uint, ulong> Polled(BpfMap<uint, ulong> map) => InlineHandlerContractTests.Polled(map);
 }
 
 public sealed class KernelObserveInlineContractTests : ObserveInlineContractTests
