@@ -24,12 +24,20 @@ internal abstract class InlineSubscription(MapChannel channel) : IChangeSubscrib
         }
     }
 
+    /// <summary>Ends the subscription; never throws, since the channel completes its other subscribers (or goes on delivering) after it.</summary>
     public void Complete(Exception? error)
     {
         _closed = true;
         if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
-            OnCompleted(error);
+            try
+            {
+                OnCompleted(error);
+            }
+            catch (Exception)
+            {
+                // A completion that throws has nothing left to lose (Rx's default OnError rethrows); it goes nowhere.
+            }
         }
     }
 
@@ -95,8 +103,6 @@ internal sealed class ObserverSubscription<TKey, TValue>(MapChannel channel, IOb
     where TKey : unmanaged
     where TValue : unmanaged
 {
-    private bool _observerFailed;
-
     protected override void Deliver(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous)
     {
         TKey typedKey = MemoryMarshal.Read<TKey>(key);
@@ -110,25 +116,14 @@ internal sealed class ObserverSubscription<TKey, TValue>(MapChannel channel, IOb
             typedKey,
             value.IsEmpty ? default : MemoryMarshal.Read<TValue>(value),
             previous.IsEmpty ? default : MemoryMarshal.Read<TValue>(previous));
-        try
-        {
-            observer.OnNext(change);
-        }
-        catch
-        {
-            // The observer broke itself: it is unsubscribed and hears nothing more, not its own exception as OnError.
-            _observerFailed = true;
-            throw;
-        }
+
+        // An OnNext that throws: Rx's Create wraps the observer so that it disposes this subscription first (nothing more,
+        // not even its own exception as OnError), then the channel unsubscribes it and goes on.
+        observer.OnNext(change);
     }
 
     protected override void OnCompleted(Exception? error)
     {
-        if (_observerFailed)
-        {
-            return;
-        }
-
         if (error is null)
         {
             observer.OnCompleted();

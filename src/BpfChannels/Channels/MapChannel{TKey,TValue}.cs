@@ -200,7 +200,11 @@ public sealed partial class MapChannel<TKey, TValue> : MapChannel
     /// nothing. An observer whose <c>OnNext</c> throws is unsubscribed (the exception goes nowhere else); one that throws
     /// during the listing is not subscribed, and the exception leaves <c>Subscribe</c>. A key filter that throws ends the
     /// stream with its exception as <c>OnError</c>. <c>OnCompleted</c> (or <c>OnError</c>) follows when the channel
-    /// completes, on the thread that completes it, and nothing after it.</para>
+    /// completes, on the thread that completes it, and nothing after it; an exception from either goes nowhere.</para>
+    /// <para>The delivering thread is also a writer's, for the channel's own writes in notified mode. <c>OnNext</c> must not
+    /// call back into the channel's delivery (<see cref="MapChannel.Poll"/>, a new subscription to this channel): it would
+    /// run inside the delivery in progress. Subscribed from within an Rx trampoline (<c>CurrentThreadScheduler</c>), the
+    /// listing runs when the trampoline gets to it rather than before <c>Subscribe</c> returns.</para>
     /// </remarks>
     public IObservable<MapChange<TKey, TValue>> ObserveInline(Func<TKey, bool>? keyFilter = null)
         => Observable.Create<MapChange<TKey, TValue>>(observer => AddSubscriber(new ObserverSubscription<TKey, TValue>(this, observer, keyFilter)));

@@ -8,10 +8,10 @@ internal static partial class Interop
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     internal static partial class Futex
     {
-        private const long FUTEX_WAIT_PRIVATE = 0 | 128;
-        private const long FUTEX_WAKE_PRIVATE = 1 | 128;
+        private const int FUTEX_WAIT_PRIVATE = 0 | 128;
+        private const int FUTEX_WAKE_PRIVATE = 1 | 128;
 
-        private static readonly long SysFutex = RuntimeInformation.ProcessArchitecture switch
+        private static readonly nint SysFutex = RuntimeInformation.ProcessArchitecture switch
         {
             Architecture.X64 => 202,
             Architecture.Arm64 => 98,
@@ -29,15 +29,16 @@ internal static partial class Interop
         /// <returns>0, or the errno: EAGAIN when the word no longer held <paramref name="expected"/>, EINTR when a signal came.</returns>
         internal static unsafe int Wait(int* word, int expected)
         {
-            long result = Syscall(SysFutex, word, FUTEX_WAIT_PRIVATE, expected, null);
+            nint result = Syscall(SysFutex, word, FUTEX_WAIT_PRIVATE, expected, null);
             return result < 0 ? Marshal.GetLastSystemError() : 0;
         }
 
         /// <summary>Wakes at most one thread sleeping in <see cref="Wait"/> on <paramref name="word"/>.</summary>
         internal static unsafe void Wake(int* word) => _ = Syscall(SysFutex, word, FUTEX_WAKE_PRIVATE, 1, null);
 
-        // Not SetLastError, as bpf(2)'s stub: errno matters only after a -1, and Wait reads it straight after the call.
+        // Not SetLastError, as bpf(2)'s stub: errno matters only after a -1, and Wait reads it straight after the call. C's
+        // long is nint, so the stub is right on 32-bit systems too.
         [LibraryImport(Libraries.Libc, EntryPoint = "syscall")]
-        private static unsafe partial long Syscall(long number, int* word, long op, long value, void* timeout);
+        private static unsafe partial nint Syscall(nint number, int* word, nint op, nint value, void* timeout);
     }
 }

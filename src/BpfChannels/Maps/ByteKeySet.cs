@@ -35,7 +35,7 @@ internal sealed partial class ByteKeySet
             capacity <<= 1;
         }
 
-        if (_slots.Length < capacity || (_slots.Length >= ShrinkSlots && _slots.Length >= capacity * 16))
+        if (_slots.Length < capacity || (_slots.Length >= ShrinkSlots && _slots.Length / 16 >= capacity))
         {
             // Too small, or grown by a burst (a drain of thousands of notices) far beyond what is indexed now: clearing
             // every slot of it again and again would cost more than the keys themselves.

@@ -113,6 +113,58 @@ public abstract class ObserveInlineContractTests
     }
 
     [Fact]
+    public void ObserveInline_KeyFilterThrowsWithNoOnError_PollDeliversEveryChangeToTheOthers()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        MapChannel<uint, ulong> channel = Polled(map);
+        var healthy = new List<MapChange<uint, ulong>>();
+
+        // Rx's default OnError rethrows: the stream's end must not reach the poll, nor the subscribers after this one.
+        using IDisposable failing = channel.ObserveInline(key => key < 5 ? true : throw new ArgumentOutOfRangeException(nameof(key))).Subscribe(_ => { });
+        using IDisposable other = channel.ObserveInline().Subscribe(healthy.Add);
+        for (uint key = 0; key < 10; key++)
+        {
+            map.Update(key, key * 10);
+        }
+
+        Assert.Equal(10, channel.Poll().Changes);
+        Assert.Equal(10, healthy.Count);
+        Assert.Equal(1, channel.SubscriberCount);
+        Assert.Equal(0, channel.Poll().Changes); // the state moved on: nothing is delivered twice
+        Assert.Equal(10, healthy.Count);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_InlineObserverRethrowsTheError_OtherSubscribersStillComplete()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        MapChannel<uint, ulong> channel = Polled(map);
+        using IDisposable rethrows = channel.ObserveInline().Subscribe(_ => { }); // OnError rethrows
+        using IDisposable throwsOnCompleted = channel.ObserveInline().Subscribe(_ => { }, () => throw new InvalidOperationException("completion bug"));
+        using MapChangeReader<uint, ulong> reader = channel.OpenReader();
+
+        var error = new TimeoutException("the map went away");
+        await channel.CompleteAsync(error);
+
+        Exception completion = await Assert.ThrowsAsync<TimeoutException>(() => reader.Completion);
+        Assert.Same(error, completion);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_InlineObserverThrowsFromOnCompleted_OtherSubscribersStillComplete()
+    {
+        using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
+        MapChannel<uint, ulong> channel = Polled(map);
+        using IDisposable throwsOnCompleted = channel.ObserveInline().Subscribe(_ => { }, () => throw new InvalidOperationException("completion bug"));
+        bool completed = false;
+        using IDisposable after = channel.ObserveInline().Subscribe(_ => { }, () => completed = true);
+
+        await channel.CompleteAsync();
+
+        Assert.True(completed);
+    }
+
+    [Fact]
     public async Task ObserveInline_Disposed_HearsNothingMoreNotEvenTheCompletion()
     {
         using BpfMap<uint, ulong> map = Factory.CreateHash<uint, ulong>(64);
