@@ -161,8 +161,8 @@ public sealed partial class MapChannel<TKey, TValue> : MapChannel
     /// thread. <c>OnNext</c> calls for one subscription never overlap and never run on the polling thread. A subscriber
     /// whose <c>OnNext</c> throws is unsubscribed (the exception goes nowhere else); the poller and the other subscribers
     /// go on. <c>OnCompleted</c> (or <c>OnError</c>) follows when the channel completes, and nothing after it. On Linux
-    /// each subscription's thread waits on an eventfd in an epoll instance of its own (two descriptors, closed when
-    /// the subscription ends), woken once per delivery (and every half buffer within a larger one) and only while it waits.
+    /// each subscription's thread sleeps in futex(2) on a word of its own (no descriptor), woken once per delivery that
+    /// holds a change for it (and every half buffer within a larger one), and only while it waits.
     /// </remarks>
     public IObservable<MapChange<TKey, TValue>> Observe(Func<TKey, bool>? keyFilter = null)
         => Observable.Create<MapChange<TKey, TValue>>(observer =>
@@ -182,6 +182,9 @@ public sealed partial class MapChannel<TKey, TValue> : MapChannel
                 throw;
             }
         });
+
+    /// <summary>How often the <see cref="Observe(Func{TKey, bool}?)"/> pumps subscribed now were woken, each pump's count in subscription order.</summary>
+    internal long[] PumpWakeups() => [.. Subscribers.OfType<MapChangeReader<TKey, TValue>>().Select(r => r.Wakeups)];
 
     /// <summary>The changes of one key as an observable (see <see cref="Observe(Func{TKey, bool}?)"/>).</summary>
     /// <param name="key">The key.</param>
