@@ -234,10 +234,7 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
                 recheckAt = long.MaxValue;
             }
 
-            if (_drainedBytes > 0 && recheckAt == long.MaxValue)
-            {
-                recheckAt = now + RecheckTicks;
-            }
+            recheckAt = RecheckAfterNotices(recheckAt, now);
 
             bool lostMore = false;
             if (readLost)
@@ -265,12 +262,15 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
             }
 
             // Notices drained just before a reconciliation count as any others: the lost counter is re-checked after them.
-            if (drained && _drainedBytes > 0 && recheckAt == long.MaxValue)
+            if (drained)
             {
-                recheckAt = Stopwatch.GetTimestamp() + RecheckTicks;
+                recheckAt = RecheckAfterNotices(recheckAt, Stopwatch.GetTimestamp());
             }
         }
     }
+
+    /// <summary>When the lost counter is read next: <see cref="RecheckTicks"/> after notices were drained, unless a re-check is already due.</summary>
+    private long RecheckAfterNotices(long recheckAt, long now) => _drainedBytes > 0 && recheckAt == long.MaxValue ? now + RecheckTicks : recheckAt;
 
     private void DrainNow(INotifiedChannel[] channels)
     {
