@@ -26,6 +26,7 @@ public unsafe class NotifiedChannelPairedBenchmarks
     private readonly long[][] _latencies = [.. Sides.Select(_ => new long[1 << 20])];
     private readonly int[] _latencyCounts = new int[Sides.Length];
     private readonly double[] _shares = new double[Sides.Length];
+    private readonly List<double>[] _processShares = [.. Sides.Select(_ => new List<double>())];
     private BpfObject _managed = null!;
     private BpfObject _native = null!;
     private BpfMap _map = null!;
@@ -66,6 +67,10 @@ public unsafe class NotifiedChannelPairedBenchmarks
             "Subscribe / C (CPU)", "ObserveInline / C (CPU)", "Observe / C (CPU)",
             "C (% of one core)", "Subscribe (% of one core)", "ObserveInline (% of one core)", "Observe (% of one core)");
         Array.Clear(_latencyCounts);
+        foreach (List<double> shares in _processShares)
+        {
+            shares.Clear();
+        }
     }
 
     [GlobalCleanup]
@@ -80,7 +85,10 @@ public unsafe class NotifiedChannelPairedBenchmarks
         for (int side = 0; side < Sides.Length; side++)
         {
             (double median, double p99) = NotifiedWorkload.Percentiles(_latencies[side].AsSpan(0, Math.Min(_latencyCounts[side], _latencies[side].Length)));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// {Sides[side]} at {Entries} entries: write-to-handler latency over {_latencyCounts[side]} measured changes: median {median:F1} us, p99 {p99:F1} us"));
+            List<double> process = _processShares[side];
+            process.Sort();
+            string processShare = process.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{process[process.Count / 2] * 100:F2}%");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// {Sides[side]} at {Entries} entries: write-to-handler latency over {_latencyCounts[side]} measured changes: median {median:F1} us, p99 {p99:F1} us; the whole process's CPU less the driving thread's, median {processShare} of one core"));
         }
 
         _channel.CompleteAsync().GetAwaiter().GetResult();
@@ -119,7 +127,7 @@ public unsafe class NotifiedChannelPairedBenchmarks
                 throw new InvalidOperationException($"The C baseline did not start: errno {Marshal.GetLastPInvokeError()}.");
             }
 
-            double share = NotifiedWorkload.Drive(_nativeChange, Entries, ref _nativeSeq).Watchers;
+            double share = Measure(0, NotifiedWorkload.Drive(_nativeChange, Entries, ref _nativeSeq));
             Thread.Sleep(10); // the last notices
             int recorded = (int)NotifiedNative.Stop(handle, out _, out _);
             if (_measured)
@@ -145,7 +153,7 @@ public unsafe class NotifiedChannelPairedBenchmarks
         SpinWait.SpinUntil(() => Interlocked.Read(ref _listed) >= _channel.Count, TimeSpan.FromSeconds(60));
         try
         {
-            return NotifiedWorkload.Drive(_change, Entries, ref _seq).Watchers;
+            return Measure(side, NotifiedWorkload.Drive(_change, Entries, ref _seq));
         }
         finally
         {
@@ -153,6 +161,17 @@ public unsafe class NotifiedChannelPairedBenchmarks
             subscription.Dispose();
             NotifiedWorkload.WaitForThreadsToEnd("bpfchannels obs"); // an Observe pump's thread, before the next second counts threads
         }
+    }
+
+    /// <summary>Keeps a measured second's process share; returns its watching threads' share, the target figure.</summary>
+    private double Measure(int side, (double Process, double Watchers, double Notices) shares)
+    {
+        if (_measured)
+        {
+            _processShares[side].Add(shares.Process);
+        }
+
+        return shares.Watchers;
     }
 
     private void OnObserved(MapChange<uint, Stamped> change) => OnChange(change.Kind, change.Value);
