@@ -66,6 +66,7 @@ internal enum BpfCommand
     ProgramAttachUsdt,
     ProgramAttachKprobeMulti,
     FeatureProbe,
+    Futex,
 }
 
 /// <summary>Names of <see cref="BpfCommand"/> values and the families the error advice is chosen by.</summary>
@@ -131,6 +132,7 @@ internal static class BpfCommandExtensions
         BpfCommand.ProgramAttachUsdt => "bpf_program__attach_usdt",
         BpfCommand.ProgramAttachKprobeMulti => "bpf_program__attach_kprobe_multi_opts",
         BpfCommand.FeatureProbe => "libbpf_probe_bpf",
+        BpfCommand.Futex => "futex",
         _ => command.ToString(),
     };
 

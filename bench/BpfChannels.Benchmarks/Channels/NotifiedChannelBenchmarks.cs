@@ -13,7 +13,7 @@ namespace BpfChannels.Benchmarks.Channels;
 /// Watching a big hash while a program changes 1,000 keys a second through the bpfchan_update wrapper: a notified
 /// channel, a polled channel at 1 s, and the C baseline (libbpf's ring_buffer__poll plus bpf_map_lookup_elem per
 /// notice) side by side, and the notified channel with an inline struct handler (Subscribe: no buffer, no
-/// thread hop). One operation is one second of that workload. What matters is printed when each benchmark
+/// thread hop), and with an inline observer (ObserveInline: the same, for Rx). One operation is one second of that workload. What matters is printed when each benchmark
 /// ends: the watching side's CPU (the process's CPU time minus the driving thread's, and the watching threads'
 /// own clocks, as a share of one core), the latency from the program's bpf_ktime_get_ns() stamp in the value to
 /// the handler's CLOCK_MONOTONIC reading (median, p99), the bytes the delivering thread allocated per change
@@ -25,8 +25,7 @@ namespace BpfChannels.Benchmarks.Channels;
 public unsafe class NotifiedChannelBenchmarks
 {
     /// <summary>The rate the program changes keys at.</summary>
-    internal const int ChangesPerSecond = 1000;
-    private static readonly TimeSpan RunLength = TimeSpan.FromSeconds(1);
+    internal const int ChangesPerSecond = NotifiedWorkload.ChangesPerSecond;
 
     private readonly long[] _latencies = new long[1 << 20];
     private readonly List<double> _cpuShares = [];
@@ -42,6 +41,7 @@ public unsafe class NotifiedChannelBenchmarks
     private volatile bool _stopPolling;
     private ulong _seq;
     private int _count;
+    private long _listed;
     private long _firstAllocated = -1;
     private long _lastAllocated;
     private int _allocatedChanges;
@@ -65,6 +65,14 @@ public unsafe class NotifiedChannelBenchmarks
         _method = nameof(Inline);
         OpenNotified();
         _subscription = _channel!.Subscribe(new LatencyHandler(this));
+    }
+
+    [GlobalSetup(Target = nameof(ObservedInline))]
+    public void SetupObservedInline()
+    {
+        _method = nameof(ObservedInline);
+        OpenNotified();
+        _subscription = _channel!.ObserveInline().Subscribe(OnObserved);
     }
 
     [GlobalSetup(Target = nameof(Polled))]
@@ -97,6 +105,9 @@ public unsafe class NotifiedChannelBenchmarks
 
     [Benchmark(Description = "notified channel, inline struct handler, 1,000 changes/s for 1 s")]
     public void Inline() => Drive();
+
+    [Benchmark(Description = "notified channel, ObserveInline, 1,000 changes/s for 1 s")]
+    public void ObservedInline() => Drive();
 
     [Benchmark(Description = "polled channel at 1 s, 1,000 changes/s for 1 s")]
     public void Polled() => Drive();
@@ -153,13 +164,9 @@ public unsafe class NotifiedChannelBenchmarks
 
     private void Open()
     {
-        _object = BpfObject.OpenResource(Assembly.GetExecutingAssembly(), "notified_bench.bpf.o");
-        _object.Load();
-        _map = _object.GetMap("bench_watched");
-        _change = _object.GetProgram("change");
-        var args = new BenchArgs { Entries = (uint)Entries };
-        _ = _object.GetProgram("fill").TestRun(ref args);
+        _object = NotifiedWorkload.Open(Entries, out _map, out _change);
         _count = 0;
+        _listed = 0;
         _firstAllocated = -1;
         _allocatedChanges = 0;
         _cpuShares.Clear();
@@ -167,14 +174,28 @@ public unsafe class NotifiedChannelBenchmarks
         _noticeShares.Clear();
     }
 
-    private void Subscribe() => _subscription = _channel!.Observe().Subscribe(change =>
+    /// <summary>Subscribes an observer and waits for its listing: changes queued behind a listing of 1,000,000 entries would wait for it, which is not the notices' latency.</summary>
+    private void Subscribe()
+    {
+        _subscription = _channel!.Observe().Subscribe(OnObserved);
+        if (!SpinWait.SpinUntil(() => Interlocked.Read(ref _listed) >= _channel.Count, TimeSpan.FromMinutes(1)))
+        {
+            throw new InvalidOperationException("The observer's listing did not arrive.");
+        }
+    }
+
+    private void OnObserved(MapChange<uint, Stamped> change)
     {
         long now = Stopwatch.GetTimestamp(); // CLOCK_MONOTONIC in nanoseconds on Linux, like bpf_ktime_get_ns
-        if (change.Kind == MapChangeKind.Updated && change.Value.Stamp != 0)
+        if (change.Kind == MapChangeKind.Added)
+        {
+            Interlocked.Increment(ref _listed);
+        }
+        else if (change.Kind == MapChangeKind.Updated && change.Value.Stamp != 0)
         {
             Record(now - (long)change.Value.Stamp);
         }
-    });
+    }
 
     private void Record(long latency)
     {
@@ -213,11 +234,11 @@ public unsafe class NotifiedChannelBenchmarks
         var cpu = new List<double>();
         for (int i = 0; i < 5; i++)
         {
-            long thread = ThreadCpu();
+            long thread = NotifiedWorkload.ThreadCpu();
             long start = Stopwatch.GetTimestamp();
             _ = channel.Poll();
             wall.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            cpu.Add((ThreadCpu() - thread) / 1e6);
+            cpu.Add((NotifiedWorkload.ThreadCpu() - thread) / 1e6);
         }
 
         wall.Sort();
@@ -228,96 +249,19 @@ public unsafe class NotifiedChannelBenchmarks
     /// <summary>One second of 1,000 changes a second, paced by the clock; records the watching side's CPU share.</summary>
     private void Drive()
     {
-        TimeSpan processStart = Process.GetCurrentProcess().TotalProcessorTime;
-        long watchersStart = WatcherCpu();
-        long noticesStart = WatcherCpu("bpfchannels not");
-        long threadStart = ThreadCpu();
-        long start = Stopwatch.GetTimestamp();
-        long done = 0;
-        var args = new BenchArgs { Entries = (uint)Entries };
-        while (true)
-        {
-            TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
-            if (elapsed >= RunLength)
-            {
-                break;
-            }
-
-            long due = (long)(elapsed.TotalSeconds * ChangesPerSecond) + 1;
-            if (due > done)
-            {
-                args.Count = (uint)(due - done);
-                args.Seq = _seq;
-                _ = _change.TestRun(ref args);
-                _seq += args.Count;
-                done = due;
-            }
-
-            Thread.Sleep(1);
-        }
-
-        double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        double driver = (ThreadCpu() - threadStart) / 1e9;
-        double process = (Process.GetCurrentProcess().TotalProcessorTime - processStart).TotalSeconds;
-        _cpuShares.Add((process - driver) / wall);
-        _watcherShares.Add((WatcherCpu() - watchersStart) / 1e9 / wall);
-        _noticeShares.Add((WatcherCpu("bpfchannels not") - noticesStart) / 1e9 / wall);
-    }
-
-    /// <summary>
-    /// The CPU time of the threads that do the watching, by name: the notifier's and the observer's
-    /// ("bpfchannels ..."), the polling thread, the C baseline's thread. Unlike the process's CPU time it leaves out
-    /// the runtime's own threads (JIT, GC, the harness), which a loaded machine makes noisy.
-    /// </summary>
-    private static long WatcherCpu(string? only = null)
-    {
-        long total = 0;
-        foreach (string task in Directory.GetDirectories("/proc/self/task"))
-        {
-            try
-            {
-                string comm = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd();
-                bool wanted = only is null
-                    ? comm.StartsWith("bpfchannels", StringComparison.Ordinal) || comm is "bench poller" or "bench notify c"
-                    : comm.StartsWith(only, StringComparison.Ordinal); // a thread's comm keeps its first 15 bytes
-                if (wanted)
-                {
-                    int tid = int.Parse(Path.GetFileName(task), System.Globalization.CultureInfo.InvariantCulture);
-                    Timespec ts;
-                    if (NotifiedNative.ClockGetTime((~tid << 3) | 6 /* MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED) */, &ts) == 0)
-                    {
-                        total += (ts.Seconds * 1_000_000_000L) + ts.Nanoseconds;
-                    }
-                }
-            }
-            catch (IOException)
-            {
-                // The thread ended while we looked.
-            }
-        }
-
-        return total;
+        (double process, double watchers, double notices) = NotifiedWorkload.Drive(_change, Entries, ref _seq);
+        _cpuShares.Add(process);
+        _watcherShares.Add(watchers);
+        _noticeShares.Add(notices);
     }
 
     private void CheckFinalState(MapChannel<uint, Stamped> channel)
     {
         // The notices still in flight land first; then the channel's state must be what a full read says.
         Thread.Sleep(200);
-        var full = new BpfMapSnapshot(sizeof(uint), sizeof(ulong) * 2);
-        _map.ReadSnapshot(full);
-        Dictionary<uint, Stamped> state = channel.ToDictionary();
-        int wrong = state.Count == full.Count ? 0 : Math.Abs(state.Count - full.Count);
-        for (int i = 0; i < full.Count; i++)
-        {
-            uint key = MemoryMarshal.Read<uint>(full.KeyAt(i));
-            if (!state.TryGetValue(key, out Stamped value) || !full.ValueAt(i).SequenceEqual(MemoryMarshal.AsBytes(new ReadOnlySpan<Stamped>(in value))))
-            {
-                wrong++;
-            }
-        }
-
+        int wrong = NotifiedWorkload.Differences(channel, _map);
         Console.WriteLine(wrong == 0
-            ? $"// final state: {full.Count} entries, identical to a full read ({channel.Notices} notices, {channel.ReconciledChanges} found by reconciliation)"
+            ? $"// final state: {channel.Count} entries, identical to a full read ({channel.Notices} notices, {channel.ReconciledChanges} found by reconciliation)"
             : $"// final state DIFFERS from a full read in {wrong} entries");
     }
 
@@ -358,39 +302,6 @@ public unsafe class NotifiedChannelBenchmarks
         Console.WriteLine($"// write-to-handler latency over {n} changes: median {sorted[n / 2] / 1000.0:F1} us, p99 {sorted[(int)(n * 0.99)] / 1000.0:F1} us, max {sorted[n - 1] / 1000.0:F1} us");
     }
 
-    private static long ThreadCpu()
-    {
-        Timespec ts;
-        _ = NotifiedNative.ClockGetTime(3 /* CLOCK_THREAD_CPUTIME_ID */, &ts);
-        return (ts.Seconds * 1_000_000_000L) + ts.Nanoseconds;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct BenchArgs
-    {
-        public uint Entries;
-        public uint Count;
-        public ulong Seq;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    internal struct Timespec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    /// <summary>The map's value: bpf_ktime_get_ns() at the write and the change's sequence number.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    public struct Stamped
-    {
-        /// <summary>The write's CLOCK_MONOTONIC time in nanoseconds.</summary>
-        public ulong Stamp;
-
-        /// <summary>The change's sequence number.</summary>
-        public ulong Seq;
-    }
-
     private sealed class Config : ManualConfig
     {
         public Config()
@@ -413,5 +324,5 @@ internal static unsafe partial class NotifiedNative
     internal static partial nuint Stop(nint handle, out ulong cpuNanoseconds, out ulong lookups);
 
     [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    internal static partial int ClockGetTime(int clock, NotifiedChannelBenchmarks.Timespec* time);
+    internal static partial int ClockGetTime(int clock, Timespec* time);
 }

@@ -28,9 +28,16 @@ internal static class PairedRatios
     /// <summary>Starts the ratios of a case afresh; <paramref name="names"/> say what each divides, in column order.</summary>
     internal static void Reset(string key, params string[] names) => ByCase[key] = (names, [.. names.Select(_ => new List<double>())]);
 
+    /// <summary>Adds one round's ratios, one for each name the case's <see cref="Reset"/> gave, in that order.</summary>
+    /// <exception cref="ArgumentException">The round has more or fewer ratios than the case has names.</exception>
     internal static void Add(string key, params ReadOnlySpan<double> ratios)
     {
-        List<double>[] lists = ByCase[key].Lists;
+        (string[] names, List<double>[] lists) = ByCase[key];
+        if (ratios.Length != lists.Length)
+        {
+            throw new ArgumentException($"A round of {key} gave {ratios.Length} ratios for its {names.Length} names ({string.Join(", ", names)}).", nameof(ratios));
+        }
+
         for (int i = 0; i < lists.Length; i++)
         {
             lists[i].Add(ratios[i]);

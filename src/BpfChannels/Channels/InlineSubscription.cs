@@ -6,6 +6,7 @@ namespace BpfChannels;
 internal abstract class InlineSubscription(MapChannel channel) : IChangeSubscriber, IDisposable
 {
     private volatile bool _closed;
+    private int _ended;
 
     public void List(BpfMapSnapshot state)
     {
@@ -23,7 +24,22 @@ internal abstract class InlineSubscription(MapChannel channel) : IChangeSubscrib
         }
     }
 
-    public void Complete(Exception? error) => _closed = true;
+    /// <summary>Ends the subscription; never throws, since the channel completes its other subscribers (or goes on delivering) after it.</summary>
+    public void Complete(Exception? error)
+    {
+        _closed = true;
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            try
+            {
+                OnCompleted(error);
+            }
+            catch (Exception)
+            {
+                // A completion that throws has nothing left to lose (Rx's default OnError rethrows); it goes nowhere.
+            }
+        }
+    }
 
     /// <summary>Nothing waits: every change was delivered during the call that found it.</summary>
     public void Flush()
@@ -34,10 +50,16 @@ internal abstract class InlineSubscription(MapChannel channel) : IChangeSubscrib
     public void Dispose()
     {
         _closed = true;
+        _ = Interlocked.Exchange(ref _ended, 1); // an unsubscribed handler hears nothing more, not even a completion
         channel.Unsubscribe(this);
     }
 
     protected abstract void Deliver(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous);
+
+    /// <summary>The stream ended (the channel completed, or the handler failed with <paramref name="error"/>); called once, never after <see cref="Dispose"/>.</summary>
+    protected virtual void OnCompleted(Exception? error)
+    {
+    }
 }
 
 /// <summary>A byte-level handler (<see cref="MapChannel.SubscribeBytes"/>), held by value so a struct is never boxed.</summary>
@@ -69,5 +91,46 @@ internal sealed class HandlerSubscription<TKey, TValue, THandler>(MapChannel cha
         TValue current = value.IsEmpty ? default : MemoryMarshal.Read<TValue>(value);
         TValue before = previous.IsEmpty ? default : MemoryMarshal.Read<TValue>(previous);
         _handler.OnChange(kind, in MemoryMarshal.AsRef<TKey>(key), in current, in before);
+    }
+}
+
+/// <summary>
+/// An observer called inline (<see cref="MapChannel{TKey, TValue}.ObserveInline(Func{TKey, bool}?)"/>): each change as a
+/// <see cref="MapChange{TKey, TValue}"/> passed by value, so a delivered change allocates nothing.
+/// </summary>
+internal sealed class ObserverSubscription<TKey, TValue>(MapChannel channel, IObserver<MapChange<TKey, TValue>> observer, Func<TKey, bool>? filter)
+    : InlineSubscription(channel)
+    where TKey : unmanaged
+    where TValue : unmanaged
+{
+    protected override void Deliver(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous)
+    {
+        TKey typedKey = MemoryMarshal.Read<TKey>(key);
+        if (filter is not null && !filter(typedKey))
+        {
+            return; // a filter that throws ends the stream with its exception as OnError, as Observe's does
+        }
+
+        var change = new MapChange<TKey, TValue>(
+            kind,
+            typedKey,
+            value.IsEmpty ? default : MemoryMarshal.Read<TValue>(value),
+            previous.IsEmpty ? default : MemoryMarshal.Read<TValue>(previous));
+
+        // An OnNext that throws: Rx's Create wraps the observer so that it disposes this subscription first (nothing more,
+        // not even its own exception as OnError), then the channel unsubscribes it and goes on.
+        observer.OnNext(change);
+    }
+
+    protected override void OnCompleted(Exception? error)
+    {
+        if (error is null)
+        {
+            observer.OnCompleted();
+        }
+        else
+        {
+            observer.OnError(error);
+        }
     }
 }

@@ -42,7 +42,7 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
     private readonly byte[] _lostValue = new byte[sizeof(ulong)];
     private readonly Lock _lock = new();
     private readonly Thread _thread;
-    private Dictionary<uint, INotifiedChannel[]> _byTag = [];
+    private TagRoutes _byTag = TagRoutes.None;
     private INotifiedChannel[] _channels = [];
     private long _notices;
     private long _unmatched;
@@ -193,7 +193,7 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
             }
         }
 
-        Volatile.Write(ref _byTag, byTag);
+        Volatile.Write(ref _byTag, new TagRoutes(byTag));
     }
 
     private void Run()
@@ -234,10 +234,7 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
                 recheckAt = long.MaxValue;
             }
 
-            if (_drainedBytes > 0 && recheckAt == long.MaxValue)
-            {
-                recheckAt = now + RecheckTicks;
-            }
+            recheckAt = RecheckAfterNotices(recheckAt, now);
 
             bool lostMore = false;
             if (readLost)
@@ -265,12 +262,15 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
             }
 
             // Notices drained just before a reconciliation count as any others: the lost counter is re-checked after them.
-            if (drained && _drainedBytes > 0 && recheckAt == long.MaxValue)
+            if (drained)
             {
-                recheckAt = Stopwatch.GetTimestamp() + RecheckTicks;
+                recheckAt = RecheckAfterNotices(recheckAt, Stopwatch.GetTimestamp());
             }
         }
     }
+
+    /// <summary>When the lost counter is read next: <see cref="RecheckTicks"/> after notices were drained, unless a re-check is already due.</summary>
+    private long RecheckAfterNotices(long recheckAt, long now) => _drainedBytes > 0 && recheckAt == long.MaxValue ? now + RecheckTicks : recheckAt;
 
     private void DrainNow(INotifiedChannel[] channels)
     {
@@ -317,7 +317,7 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
         }
 
         uint tag = BinaryPrimitives.ReadUInt32LittleEndian(record);
-        if (!Volatile.Read(ref _byTag).TryGetValue(tag, out INotifiedChannel[]? channels))
+        if (Volatile.Read(ref _byTag).Find(tag) is not { } channels)
         {
             Interlocked.Increment(ref _unmatched);
             return;
@@ -328,5 +328,34 @@ public sealed class MapChangeNotifier : IDisposable, INotifierLink
         {
             channel.OnNotice(record[4], key);
         }
+    }
+
+    /// <summary>
+    /// The channels of each tag, published whole. One ring usually serves one watched map, so a single tag is compared
+    /// directly: a notice then touches one object, not a dictionary's buckets and entries, which a thread that slept
+    /// since the last notice finds out of its caches.
+    /// </summary>
+    private sealed class TagRoutes
+    {
+        public static readonly TagRoutes None = new([]);
+
+        private readonly uint _tag;
+        private readonly INotifiedChannel[]? _channels;
+        private readonly Dictionary<uint, INotifiedChannel[]>? _byTag;
+
+        public TagRoutes(Dictionary<uint, INotifiedChannel[]> byTag)
+        {
+            if (byTag.Count == 1)
+            {
+                (_tag, _channels) = byTag.First();
+            }
+            else if (byTag.Count > 1)
+            {
+                _byTag = byTag;
+            }
+        }
+
+        public INotifiedChannel[]? Find(uint tag)
+            => _byTag is null ? (tag == _tag ? _channels : null) : _byTag.GetValueOrDefault(tag);
     }
 }

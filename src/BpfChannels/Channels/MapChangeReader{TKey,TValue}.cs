@@ -122,8 +122,11 @@ public sealed class MapChangeReader<TKey, TValue> : ChannelReader<MapChange<TKey
         }
     }
 
-    /// <summary>Called by the pump when it is done: releases the wake-up's descriptors.</summary>
+    /// <summary>Called by the pump when it is done: releases the wake-up (an event where there is no futex).</summary>
     internal void ReleaseWakeup() => _wakeup?.Dispose();
+
+    /// <summary>How often the pump was woken (0 for a reader nobody pumps).</summary>
+    internal long Wakeups => _wakeup?.Wakes ?? 0;
 
     /// <summary>After a whole delivery (a poll's diff, a batch of notices): wakes the pump if it waits.</summary>
     internal void Flush()

@@ -152,10 +152,9 @@ public abstract partial class MapChannel
                 int changes = SnapshotDiff.Compare(_current, _next, ref sink);
                 (_current, _next) = (_next, _current);
                 Interlocked.Increment(ref _polls);
-                Interlocked.Add(ref _changes, changes);
                 result = new MapPollResult(true, _current.Count, changes, _current.Strategy);
                 CountReconciled(result.Changes, _relistPending);
-                delivered = changes > 0 ? _subscribers : [];
+                delivered = Delivered(changes);
             }
 
             Flush(delivered);
@@ -176,6 +175,13 @@ public abstract partial class MapChannel
         }
 
         return result;
+    }
+
+    /// <summary>Counts a delivery's changes; returns the subscribers to flush after it (none when nothing changed). The caller holds <see cref="_gate"/>.</summary>
+    private IChangeSubscriber[] Delivered(int changes)
+    {
+        Interlocked.Add(ref _changes, changes);
+        return changes > 0 ? _subscribers : [];
     }
 
     /// <summary>Delivers one change to every subscriber; the caller holds <see cref="_gate"/>.</summary>

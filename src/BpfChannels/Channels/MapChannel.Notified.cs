@@ -88,12 +88,22 @@ public abstract partial class MapChannel : INotifiedChannel
             Volatile.Write(ref _options, options);
             previous = _notifier;
 
-            // Read by the notifier's thread: the box is published whole, never seen before its value.
-            Volatile.Write(ref _noticeTag, wanted is not null && HasMap ? new StrongBox<uint>(options.NoticeTag ?? NotifiedChannels.Tag(Map.Name)) : null);
+            uint? tag = wanted is not null && HasMap ? NoticeTagFor(options, Map) : null;
+            bool retag = tag != NoticeTag;
+            if (retag)
+            {
+                // Read by the notifier's thread: the box is published whole, never seen before its value.
+                Volatile.Write(ref _noticeTag, tag is { } value ? new StrongBox<uint>(value) : null);
+            }
+
             if (ReferenceEquals(previous, wanted))
             {
                 RestartReconcileTimer();
-                previous?.Retag();
+                if (retag)
+                {
+                    previous?.Retag();
+                }
+
                 return;
             }
 
@@ -137,10 +147,13 @@ public abstract partial class MapChannel : INotifiedChannel
             return;
         }
 
-        Volatile.Write(ref _noticeTag, new StrongBox<uint>(Options.NoticeTag ?? NotifiedChannels.Tag(map.Name)));
+        Volatile.Write(ref _noticeTag, new StrongBox<uint>(NoticeTagFor(Options, map)));
         _reconcileNow = true;
         notifier.Retag();
     }
+
+    /// <summary>The tag notices for <paramref name="map"/> carry under <paramref name="options"/>: the explicit one, else the map name's.</summary>
+    private static uint NoticeTagFor(MapChannelOptions options, BpfMap map) => options.NoticeTag ?? NotifiedChannels.Tag(map.Name);
 
     private void DetachNotifications()
     {
@@ -189,16 +202,21 @@ public abstract partial class MapChannel : INotifiedChannel
         }
 
         _reconcileNow = false;
+        bool read = false;
         try
         {
-            _ = PollCore(force: false);
+            read = PollCore(force: false).Polled;
         }
         finally
         {
-            // A failed read is retried after the interval, not in a loop; a skipped one (nobody listens) likewise.
-            lock (_pollLock)
+            // A full read restarted the timer itself; a failed read is retried after the interval, not in a loop, and a
+            // skipped one (nobody listens) likewise.
+            if (!read)
             {
-                RestartReconcileTimer();
+                lock (_pollLock)
+                {
+                    RestartReconcileTimer();
+                }
             }
         }
     }
@@ -263,8 +281,7 @@ public abstract partial class MapChannel : INotifiedChannel
                     changes += ApplyOne(keys.KeyAt(i), _found[i], values.ValueAt(i));
                 }
 
-                Interlocked.Add(ref _changes, changes);
-                delivered = changes > 0 ? _subscribers : [];
+                delivered = Delivered(changes);
             }
 
             Flush(delivered);

@@ -101,6 +101,9 @@ public abstract partial class MapChannel : IAsyncDisposable
     /// <summary>The number of current subscribers (observers, readers, async streams and inline handlers).</summary>
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
 
+    /// <summary>The subscribers now (a copy-on-write array: safe to enumerate without a lock).</summary>
+    private protected IChangeSubscriber[] Subscribers => Volatile.Read(ref _subscribers);
+
     /// <summary>Whether the next <see cref="Poll"/> would read the map (someone subscribes, or unobserved polling is on).</summary>
     public bool IsObserved => Volatile.Read(ref _options).PollWhenUnobserved || SubscriberCount > 0;
 

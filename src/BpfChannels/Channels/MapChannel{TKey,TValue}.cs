@@ -161,8 +161,8 @@ public sealed partial class MapChannel<TKey, TValue> : MapChannel
     /// thread. <c>OnNext</c> calls for one subscription never overlap and never run on the polling thread. A subscriber
     /// whose <c>OnNext</c> throws is unsubscribed (the exception goes nowhere else); the poller and the other subscribers
     /// go on. <c>OnCompleted</c> (or <c>OnError</c>) follows when the channel completes, and nothing after it. On Linux
-    /// each subscription's thread waits on an eventfd in an epoll instance of its own (two descriptors, closed when
-    /// the subscription ends), woken once per delivery (and every half buffer within a larger one) and only while it waits.
+    /// each subscription's thread sleeps in futex(2) on a word of its own (no descriptor), woken once per delivery that
+    /// holds a change for it (and every half buffer within a larger one), and only while it waits.
     /// </remarks>
     public IObservable<MapChange<TKey, TValue>> Observe(Func<TKey, bool>? keyFilter = null)
         => Observable.Create<MapChange<TKey, TValue>>(observer =>
@@ -182,6 +182,40 @@ public sealed partial class MapChannel<TKey, TValue> : MapChannel
                 throw;
             }
         });
+
+    /// <summary>
+    /// The changes as an observable whose observer is called inline, on the channel's own thread, with no buffer and no
+    /// thread hop: what <see cref="Subscribe{THandler}(THandler)"/> is to a handler, for Rx. Each subscription lists the
+    /// current entries as Added before <c>Subscribe</c> returns, then delivers every change from the thread that finds it
+    /// (a <see cref="MapChannel.Poll"/>'s caller, or the notifier's thread in <see cref="MapChannelMode.Notified"/> mode).
+    /// </summary>
+    /// <param name="keyFilter">Which keys to deliver, or <see langword="null"/> for all. Called on the channel's thread.</param>
+    /// <returns>A cold observable; each subscription is its own inline subscriber.</returns>
+    /// <exception cref="BpfException">From <c>Subscribe</c>: listing a map whose polls were skipped while nobody listened failed.</exception>
+    /// <remarks>
+    /// <para><c>OnNext</c> runs with the channel's state locked: it must be quick and must not wait for anything, since
+    /// the next change, every other subscriber and (in notified mode) every other channel of the same change ring wait for
+    /// it. Add <c>ObserveOn</c> for work that may be slow, or use <see cref="Observe(Func{TKey, bool}?)"/>, whose
+    /// subscriptions each have a buffer and a thread of their own. Calls never overlap, and a delivered change allocates
+    /// nothing. An observer whose <c>OnNext</c> throws is unsubscribed (the exception goes nowhere else); one that throws
+    /// during the listing is not subscribed, and the exception leaves <c>Subscribe</c>. A key filter that throws ends the
+    /// stream with its exception as <c>OnError</c>. <c>OnCompleted</c> (or <c>OnError</c>) follows when the channel
+    /// completes, on the thread that completes it, and nothing after it; an exception from either goes nowhere.</para>
+    /// <para>The delivering thread is also a writer's, for the channel's own writes in notified mode. <c>OnNext</c> must not
+    /// call back into the channel's delivery (<see cref="MapChannel.Poll"/>, a new subscription to this channel): it would
+    /// run inside the delivery in progress. Subscribed from within an Rx trampoline (<c>CurrentThreadScheduler</c>), the
+    /// listing runs when the trampoline gets to it rather than before <c>Subscribe</c> returns.</para>
+    /// </remarks>
+    public IObservable<MapChange<TKey, TValue>> ObserveInline(Func<TKey, bool>? keyFilter = null)
+        => Observable.Create<MapChange<TKey, TValue>>(observer => AddSubscriber(new ObserverSubscription<TKey, TValue>(this, observer, keyFilter)));
+
+    /// <summary>The changes of one key as an observable called inline (see <see cref="ObserveInline(Func{TKey, bool}?)"/>).</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>A cold observable.</returns>
+    public IObservable<MapChange<TKey, TValue>> ObserveInline(TKey key) => ObserveInline(KeyFilter(key));
+
+    /// <summary>How often the <see cref="Observe(Func{TKey, bool}?)"/> pumps subscribed now were woken, each pump's count in subscription order.</summary>
+    internal long[] PumpWakeups() => [.. Subscribers.OfType<MapChangeReader<TKey, TValue>>().Select(r => r.Wakeups)];
 
     /// <summary>The changes of one key as an observable (see <see cref="Observe(Func{TKey, bool}?)"/>).</summary>
     /// <param name="key">The key.</param>

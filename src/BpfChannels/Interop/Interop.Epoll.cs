@@ -31,7 +31,9 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "epoll_ctl", SetLastError = true)]
         private static unsafe partial int EpollCtlRaw(int epfd, int op, int fd, byte* ev);
 
-        [LibraryImport(Libraries.Libc, EntryPoint = "epoll_wait", SetLastError = true)]
+        // Not SetLastError, as bpf(2)'s stub: the event loop waits once per wake-up, and errno means something only after a
+        // -1, so EpollWait reads it then, straight after the call (the runtime preserves errno across the return).
+        [LibraryImport(Libraries.Libc, EntryPoint = "epoll_wait")]
         private static unsafe partial int EpollWaitRaw(int epfd, byte* events, int maxevents, int timeout);
 
         [LibraryImport(Libraries.Libc, EntryPoint = "eventfd", SetLastError = true)]
@@ -65,7 +67,7 @@ internal static partial class Interop
             fixed (byte* p = events)
             {
                 count = EpollWaitRaw(epfd, p, events.Length / EpollEventSize, timeoutMilliseconds);
-                return count < 0 ? Marshal.GetLastPInvokeError() : 0;
+                return count < 0 ? Marshal.GetLastSystemError() : 0;
             }
         }
 

@@ -15,11 +15,17 @@ namespace BpfChannels;
 /// </remarks>
 internal sealed partial class ByteKeySet
 {
+    // The fewest slots (64 KiB) an index is shrunk from when it is cleared for a sixteenth of them or fewer.
+    private const int ShrinkSlots = 8192;
+
     private ulong[] _slots = new ulong[16]; // (hash << 32) | (entry + 1); 0 is empty
     private int _shift = 28;                  // slot = hash >> _shift: the hash's high bits, the well-mixed ones
     private int _count;
 
     internal int Count => _count;
+
+    /// <summary>The number of slots (twice the keys it can hold before it grows).</summary>
+    internal int Slots => _slots.Length;
 
     internal void Clear(int expected)
     {
@@ -29,8 +35,10 @@ internal sealed partial class ByteKeySet
             capacity <<= 1;
         }
 
-        if (_slots.Length < capacity)
+        if (_slots.Length < capacity || (_slots.Length >= ShrinkSlots && _slots.Length / 16 >= capacity))
         {
+            // Too small, or grown by a burst (a drain of thousands of notices) far beyond what is indexed now: clearing
+            // every slot of it again and again would cost more than the keys themselves.
             SnapshotBufferPool.Return(_slots);
             _slots = RentCleared(capacity);
         }

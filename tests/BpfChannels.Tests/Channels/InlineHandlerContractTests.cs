@@ -195,7 +195,7 @@ public abstract class InlineHandlerContractTests
     }
 
     /// <summary>A channel that has read the map once, so a subscriber's listing is the map's contents.</summary>
-    private static MapChannel<uint, ulong> Polled(BpfMap<uint, ulong> map)
+    internal static MapChannel<uint, ulong> Polled(BpfMap<uint, ulong> map)
     {
         var channel = new MapChannel<uint, ulong>(map, new MapChannelOptions { PollWhenUnobserved = true });
         _ = channel.Poll();

@@ -32,6 +32,40 @@ public sealed partial class NotifiedMapChannelTests
     }
 
     [Fact]
+    public async Task ObserveInline_NotifiedChanges_DeliveredOnTheNoticeThreadAllocatingNothing()
+    {
+        using var bpf = new NotifiedObject();
+        MapChannel<uint, ulong> channel = bpf.Channel();
+        long[] allocated = new long[1000];
+        int seen = 0;
+        string? thread = null;
+        using IDisposable subscription = channel.ObserveInline().Subscribe(change =>
+        {
+            int i = seen;
+            if (i < allocated.Length)
+            {
+                allocated[i] = GC.GetAllocatedBytesForCurrentThread();
+            }
+
+            thread ??= Thread.CurrentThread.Name;
+            Volatile.Write(ref seen, i + 1);
+        });
+
+        for (uint i = 0; i < allocated.Length; i++)
+        {
+            Assert.Equal(1, bpf.Run("put", key: 1, count: 1, value: i + 1));
+            int expected = (int)i + 1;
+            await WaitUntil(() => Volatile.Read(ref seen) >= expected, $"change {expected}");
+        }
+
+        // As for a struct handler: a per-change allocation would add up to 20 KiB over 900 changes.
+        long total = allocated[^1] - allocated[99];
+        Assert.True(total < 2048, $"{total} bytes allocated over {allocated.Length - 100} notified changes");
+        Assert.StartsWith("bpfchannels notices", thread, StringComparison.Ordinal); // the notifier's thread, no hop
+        Assert.Equal(0, channel.ReconciledChanges);
+    }
+
+    [Fact]
     public async Task NoticeTag_ExplicitTagOnBothSides_RoutesTheNoticesToThatChannel()
     {
         using var bpf = new NotifiedObject();

@@ -2,7 +2,7 @@ using BpfChannels.Tests.Support;
 
 namespace BpfChannels.Tests.Channels;
 
-/// <summary>Observe's pumps are woken once per delivery through descriptors of their own, which close with the subscription.</summary>
+/// <summary>Observe's pumps are woken once per delivery that holds a change for them, and leave no descriptor behind.</summary>
 [Collection(FdSensitiveCollection.Name)]
 public sealed class ObserveWakeupTests
 {
@@ -54,6 +54,32 @@ public sealed class ObserveWakeupTests
         }
 
         Assert.Equal((long)value, Interlocked.Read(ref seen));
+        await channel.CompleteAsync();
+    }
+
+    [Fact]
+    public async Task Observe_PollsChangeOnlyAnotherObserversKey_ItsPumpIsNeverWoken()
+    {
+        using BpfMap<uint, ulong> map = BpfMapFactory.InMemory.CreateHash<uint, ulong>(16);
+        var channel = new MapChannel<uint, ulong>(map);
+        long seen = 0;
+        using IDisposable watched = channel.Observe(1u).Subscribe(_ => Interlocked.Increment(ref seen));
+        using IDisposable other = channel.Observe(2u).Subscribe(_ => throw new InvalidOperationException("key 2 never changes"));
+        const int Polls = 50;
+        for (int i = 1; i <= Polls; i++)
+        {
+            map.Update(1, (ulong)i);
+            Assert.Equal(1, channel.Poll().Changes);
+            WaitUntil(() => Interlocked.Read(ref seen) >= i, $"change {i} of key 1");
+        }
+
+        // The watched pump is woken at most once per poll (not at all when it had not gone back to waiting yet); the
+        // other one's filter took none of the changes, so a wake-up for it would be a thread woken for nothing.
+        long[] wakeups = channel.PumpWakeups();
+        Assert.Equal(2, wakeups.Length);
+        Assert.InRange(wakeups[0], 1, Polls);
+        Assert.Equal(0, wakeups[1]);
+        Assert.Equal(2, channel.SubscriberCount); // the other observer was never called, so it did not throw
         await channel.CompleteAsync();
     }
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace BpfChannels.Benchmarks.Bindings;
+namespace BpfChannels.Benchmarks.Paired;
 
 /// <summary>
 /// The calling thread's CPU time (user and system, so a syscall's kernel time counts) in nanoseconds, from
