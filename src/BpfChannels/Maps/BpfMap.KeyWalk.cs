@@ -85,7 +85,7 @@ public abstract partial class BpfMap
         {
             _map.ThrowIfDisposed();
             SafeHandle? handle = _map.WalkHandle; // the kernel map's descriptor; null for the twin
-            using (var lease = new HandleLease(handle))
+            using (HandleLease lease = Lease(handle))
             {
                 int fd = handle is null ? -1 : lease.FileDescriptor;
                 while (Next(fd) >= 0)
@@ -108,6 +108,33 @@ public abstract partial class BpfMap
         /// </summary>
         internal int NextKey() => Next(-1);
 
+        // A dispose that lands between the walk's own check and a lease (the walk's, or the one each backend call takes)
+        // makes the lease throw the handle's bare ObjectDisposedException (the twin throws its own); the walk throws the
+        // map's instead, which names the map, as it does for a dispose it sees at its check.
+        private readonly HandleLease Lease(SafeHandle? handle)
+        {
+            try
+            {
+                return new HandleLease(handle);
+            }
+            catch (ObjectDisposedException) when (_map.DisposeCalled)
+            {
+                throw _map.Disposed();
+            }
+        }
+
+        private readonly int BackendNextKey(ReadOnlySpan<byte> cursor, Span<byte> next)
+        {
+            try
+            {
+                return _map.GetNextKeyCore(cursor, next);
+            }
+            catch (ObjectDisposedException) when (_map.DisposeCalled)
+            {
+                throw _map.Disposed();
+            }
+        }
+
         /// <summary>
         /// Walks to the next key; returns its entry in the snapshot, or -1 at the end. <paramref name="fd"/> is the map's
         /// descriptor, leased by the caller, for raw calls; -1 goes through the backend (the twin, or a kernel map's
@@ -126,7 +153,7 @@ public abstract partial class BpfMap
                 _snapshot.EnsureCapacity(Count + 1);
                 Span<byte> slot = _snapshot.KeySlot(Count);
                 ReadOnlySpan<byte> cursor = _hasCursor ? _cursor : default;
-                int err = fd >= 0 && OperatingSystem.IsLinux() ? Interop.Bpf.MapGetNextKeyLeased(fd, cursor, slot) : _map.GetNextKeyCore(cursor, slot);
+                int err = fd >= 0 && OperatingSystem.IsLinux() ? Interop.Bpf.MapGetNextKeyLeased(fd, cursor, slot) : BackendNextKey(cursor, slot);
                 if (err == ENOENT)
                 {
                     return -1;
