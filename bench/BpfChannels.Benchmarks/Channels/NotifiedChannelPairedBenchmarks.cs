@@ -22,7 +22,7 @@ namespace BpfChannels.Benchmarks.Channels;
 public unsafe class NotifiedChannelPairedBenchmarks
 {
     private static readonly string[] Sides = ["C", "Subscribe", "ObserveInline", "Observe"];
-    private readonly int[][] _orders = PairedBlock.Rotations(Sides.Length);
+    private readonly int[][] _orders = PairedOrders.Rotations(Sides.Length);
     private readonly long[][] _latencies = [.. Sides.Select(_ => new long[1 << 20])];
     private readonly int[] _latencyCounts = new int[Sides.Length];
     private readonly double[] _shares = new double[Sides.Length];

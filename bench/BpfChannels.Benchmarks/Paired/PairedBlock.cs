@@ -36,9 +36,6 @@ internal readonly record struct PairedBlock(long? CpuNanoseconds, long WallTicks
     /// <summary>This block's wall-clock time over <paramref name="baseline"/>'s.</summary>
     internal double WallRatio(PairedBlock baseline) => (double)WallTicks / baseline.WallTicks;
 
-    /// <summary>The rotating orders of <paramref name="paths"/> paths (<see cref="PairedOrders.Rotations"/>), for a benchmark that runs its own rounds.</summary>
-    internal static int[][] Rotations(int paths) => PairedOrders.Rotations(paths);
-
     private static long Cpu(PairedBlock block) => block.CpuNanoseconds
         ?? throw new InvalidOperationException("A block timed by the wall clock alone (PairedRounds.WallClockOnly) has no CPU time to compare.");
 }

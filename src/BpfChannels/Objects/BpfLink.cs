@@ -7,8 +7,10 @@ namespace BpfChannels;
 /// <remarks>
 /// A link is independent of its <see cref="BpfObject"/>: it keeps the program attached after the object is disposed,
 /// until the link is disposed (or, once pinned, until the pin is removed). A link that is never disposed has no
-/// finalizer to detach it: the attachment then lasts until the process exits, as with libbpf. Thread-safe: concurrent
-/// <see cref="Dispose"/> calls detach once.
+/// finalizer to detach it: the attachment then lasts until the process exits, as with libbpf. The kernel detaches when
+/// the last reference to the link's descriptor goes: a child process forked at that moment (a <c>Process.Start</c> on
+/// another thread) holds a copy until it execs, so the program may run a little longer than <see cref="Dispose"/>.
+/// Thread-safe: concurrent <see cref="Dispose"/> calls detach once.
 /// </remarks>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed unsafe class BpfLink : IDisposable
