@@ -15,7 +15,7 @@ namespace BpfChannels;
 /// holds no lock the woken thread needs. A monitor-based event (what <see cref="ManualResetEventSlim"/> does) wakes
 /// its waiter while holding the monitor the waiter must take back, so on a machine where the waiter runs at once the
 /// two threads hand the lock back and forth, a context switch and a futex call each, for every change. Elsewhere (the
-/// in-memory twin on another system) it is a <see cref="ManualResetEventSlim"/>.</para>
+/// in-memory twin on another system) the same word is used and the thread blocks on a <see cref="ManualResetEventSlim"/>.</para>
 /// <para>The word is <see cref="Idle"/>, <see cref="Waiting"/> (the thread announced a wait and may sleep) or
 /// <see cref="Woken"/> (a <see cref="Wake"/> came while nobody waited: the next wait returns at once). It lives in
 /// the pinned object heap and holds no descriptor, so a waker that races the pump's end touches memory that is still
@@ -27,18 +27,13 @@ internal sealed unsafe class ReaderWakeup : IDisposable
     private const int Waiting = 1;
     private const int Woken = 2;
 
-    private readonly int[]? _word;
-    private readonly ManualResetEventSlim? _event;
-    private int _waiting; // where there is no futex: 1 while the thread announced a wait
+    private readonly int[] _word = GC.AllocateArray<int>(1, pinned: true);
+    private readonly ManualResetEventSlim? _event; // where there is no futex: what the waiting thread blocks on
     private long _wakes;
 
     public ReaderWakeup()
     {
-        if (OperatingSystem.IsLinux() && Interop.Futex.IsSupported)
-        {
-            _word = GC.AllocateArray<int>(1, pinned: true);
-        }
-        else
+        if (!UsesFutex)
         {
             _event = new ManualResetEventSlim(initialState: false, spinCount: 0);
         }
@@ -48,63 +43,41 @@ internal sealed unsafe class ReaderWakeup : IDisposable
     internal long Wakes => Interlocked.Read(ref _wakes);
 
     [System.Runtime.Versioning.SupportedOSPlatformGuard("linux")]
-    private bool UsesFutex => _word is not null;
+    private static bool UsesFutex => OperatingSystem.IsLinux() && Interop.Futex.IsSupported;
 
-    private int* Word => (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_word!));
+    private ref int Word => ref MemoryMarshal.GetArrayDataReference(_word);
 
     /// <summary>The waiting thread, before its last look at the buffer: from now on a publisher wakes it.</summary>
-    /// <remarks>A full fence, so that look sees every change whose publisher found no waiter.</remarks>
-    public void BeginWait()
-    {
-        if (UsesFutex)
-        {
-            // A wake-up left by Wake stays: the wait after this look returns at once.
-            _ = Interlocked.CompareExchange(ref *Word, Waiting, Idle);
-        }
-        else
-        {
-            Interlocked.Exchange(ref _waiting, 1);
-        }
-    }
+    /// <remarks>A full fence, so that look sees every change whose publisher found no waiter. A wake-up left by <see cref="Wake"/> stays: the wait after the look returns at once.</remarks>
+    public void BeginWait() => _ = Interlocked.CompareExchange(ref Word, Waiting, Idle);
 
     /// <summary>The waiting thread found something on its last look: nobody needs to wake it.</summary>
-    public void CancelWait()
-    {
-        if (UsesFutex)
-        {
-            _ = Interlocked.CompareExchange(ref *Word, Idle, Waiting);
-        }
-        else
-        {
-            Volatile.Write(ref _waiting, 0);
-        }
-    }
+    public void CancelWait() => _ = Interlocked.CompareExchange(ref Word, Idle, Waiting);
 
     /// <summary>Blocks until <see cref="WakeIfWaiting"/> or <see cref="Wake"/> (at once for a wake-up that came meanwhile).</summary>
     /// <exception cref="BpfException">futex(2) failed other than by a signal or a changed word; the caller ends the stream with it.</exception>
     public void Wait()
     {
-        if (UsesFutex)
+        // A spurious return (a signal, a wake-up meant for an earlier wait, an event left set) finds the word still
+        // Waiting and sleeps again.
+        while (Volatile.Read(ref Word) == Waiting)
         {
-            int* word = Word;
-
-            // A spurious return (a signal, a wake-up meant for an earlier wait) finds the word still Waiting and sleeps again.
-            while (Volatile.Read(ref *word) == Waiting)
+            if (UsesFutex)
             {
-                int errno = Interop.Futex.Wait(word, Waiting);
+                int errno = Interop.Futex.Wait((int*)Unsafe.AsPointer(ref Word), Waiting);
                 if (errno is not (0 or Interop.Errno.EAGAIN or Interop.Errno.EINTR))
                 {
                     throw BpfErrors.Create(errno, BpfCommand.Futex, null);
                 }
             }
-
-            Volatile.Write(ref *word, Idle);
-            return;
+            else
+            {
+                _event!.Wait();
+                _event.Reset();
+            }
         }
 
-        _event!.Wait();
-        _event.Reset();
-        Volatile.Write(ref _waiting, 0);
+        Volatile.Write(ref Word, Idle);
     }
 
     /// <summary>After publishing: wakes the thread if it announced a wait and nobody woke it yet.</summary>
@@ -114,31 +87,34 @@ internal sealed unsafe class ReaderWakeup : IDisposable
     /// </remarks>
     public void WakeIfWaiting()
     {
-        if (UsesFutex)
+        if (Interlocked.CompareExchange(ref Word, Idle, Waiting) == Waiting)
         {
-            if (Interlocked.CompareExchange(ref *Word, Idle, Waiting) == Waiting)
-            {
-                Interlocked.Increment(ref _wakes);
-                Interop.Futex.Wake(Word);
-            }
-        }
-        else if (Interlocked.Exchange(ref _waiting, 0) != 0)
-        {
-            Wake();
+            Signal();
         }
     }
 
     /// <summary>Wakes the thread whether or not it waits (the stream ended); a later wait returns at once.</summary>
     public void Wake()
     {
+        if (Interlocked.Exchange(ref Word, Woken) == Waiting)
+        {
+            Signal();
+        }
+        else
+        {
+            Interlocked.Increment(ref _wakes);
+        }
+    }
+
+    /// <summary>Releases the event where there is no futex; the futex word needs nothing (a later <see cref="Wake"/> is harmless).</summary>
+    public void Dispose() => _event?.Dispose();
+
+    private void Signal()
+    {
         Interlocked.Increment(ref _wakes);
         if (UsesFutex)
         {
-            if (Interlocked.Exchange(ref *Word, Woken) == Waiting)
-            {
-                Interop.Futex.Wake(Word);
-            }
-
+            Interop.Futex.Wake((int*)Unsafe.AsPointer(ref Word));
             return;
         }
 
@@ -151,7 +127,4 @@ internal sealed unsafe class ReaderWakeup : IDisposable
             // The pump ended and closed it.
         }
     }
-
-    /// <summary>Releases the event where there is no futex; the futex word needs nothing (a later <see cref="Wake"/> is harmless).</summary>
-    public void Dispose() => _event?.Dispose();
 }
