@@ -5,8 +5,7 @@ namespace BpfChannels;
 /// <summary>An inline subscription: a handler called on the channel's thread, with no buffer between them.</summary>
 internal abstract class InlineSubscription(MapChannel channel) : IChangeSubscriber, IDisposable
 {
-    private volatile bool _closed;
-    private int _ended;
+    private int _closed; // 1 once completed or disposed: nothing more is delivered, and the completion is called at most once
 
     public void List(BpfMapSnapshot state)
     {
@@ -18,7 +17,7 @@ internal abstract class InlineSubscription(MapChannel channel) : IChangeSubscrib
 
     public void OnChange(MapChangeKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> previous)
     {
-        if (!_closed)
+        if (Volatile.Read(ref _closed) == 0)
         {
             Deliver(kind, key, value, previous);
         }
@@ -27,8 +26,7 @@ internal abstract class InlineSubscription(MapChannel channel) : IChangeSubscrib
     /// <summary>Ends the subscription; never throws, since the channel completes its other subscribers (or goes on delivering) after it.</summary>
     public void Complete(Exception? error)
     {
-        _closed = true;
-        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
             try
             {
@@ -49,8 +47,7 @@ internal abstract class InlineSubscription(MapChannel channel) : IChangeSubscrib
     /// <summary>Unsubscribes; a change being delivered now is the last.</summary>
     public void Dispose()
     {
-        _closed = true;
-        _ = Interlocked.Exchange(ref _ended, 1); // an unsubscribed handler hears nothing more, not even a completion
+        _ = Interlocked.Exchange(ref _closed, 1); // an unsubscribed handler hears nothing more, not even a completion
         channel.Unsubscribe(this);
     }
 
