@@ -6,14 +6,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BpfChannels.Hosting.Tests;
 
 /// <summary>
-/// Run alone: a process-wide meter listener sees the <c>bpfchannels.events.*</c> instruments of every host that any
-/// concurrent test starts, so "one meter" can only be asserted with no other host running.
+/// Tests run alone because of process-wide meter listeners: a listener sees the <c>bpfchannels.events.*</c> instruments
+/// of every host and change ring that any concurrent test starts, so "one meter" can only be asserted with no other host
+/// running, and a test that starts change rings would show its instruments to another test's listener.
 /// </summary>
 [CollectionDefinition(DisableParallelization = true)]
-public sealed class HostedMeterCollection;
+public sealed class ProcessWideMeterCollection;
 
 /// <summary>A hosted ring buffer's records are counted on the host's own meter.</summary>
-[Collection(typeof(HostedMeterCollection))]
+[Collection(typeof(ProcessWideMeterCollection))]
 public sealed class HostedMeterTests
 {
     [Fact]

@@ -5,15 +5,9 @@ using Microsoft.Extensions.Options;
 
 namespace BpfChannels.Hosting.Tests;
 
-/// <summary>
-/// Run alone: their change rings' readers publish <c>bpfchannels.events.*</c> instruments that process-wide meter
-/// listeners of other tests would see.
-/// </summary>
-[CollectionDefinition(DisableParallelization = true)]
-public sealed class NotifiedHostingCollection;
-
 /// <summary>Notified map channels chosen by configuration: the program's change notices arrive without any poll.</summary>
-[Collection(typeof(NotifiedHostingCollection))]
+/// <remarks>Run alone (<see cref="ProcessWideMeterCollection"/>): their change rings' readers publish instruments.</remarks>
+[Collection(typeof(ProcessWideMeterCollection))]
 public sealed class NotifiedHostingTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BpfChannels.Hosting.Tests;
 
 /// <summary>A notified channel over an object whose change ring and lost counter are pinned, so a reload reuses them.</summary>
-[Collection(typeof(NotifiedHostingCollection))]
+[Collection(typeof(ProcessWideMeterCollection))]
 public sealed class PinnedChangeRingReloadTests
 {
     [Fact]
