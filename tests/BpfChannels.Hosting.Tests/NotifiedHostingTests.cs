@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using BpfChannels.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,6 +78,7 @@ public sealed class NotifiedHostingTests
         Assert.True(channel.TryGet(7, out ulong value));
         Assert.Equal(70ul, value);
         Assert.Equal(1, channel.ReconciledChanges);
+        Assert.Equal(1, ReconciledChangesMetric(fixture, "counts")); // what a dashboard sees: the writes the notices missed
         await Task.Delay(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);
         Assert.Equal(polls + 1, channel.Polls);
     }
@@ -115,5 +117,33 @@ public sealed class NotifiedHostingTests
         Assert.Contains("Maps:counts:ReconcileInterval must be positive", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("Maps:counts:Channel", e.Message, StringComparison.Ordinal);
         Assert.Contains("Maps:counts is Notified, so ChangeRing", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The <c>bpfchannels.reconciled.changes</c> counter of the host's meter for one map, read now.</summary>
+    private static long ReconciledChangesMetric(HostFixture fixture, string map)
+    {
+        Meter meter = fixture.Services.GetRequiredService<BpfChannelsMetrics>().Meter;
+        long total = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == meter && instrument.Name == "bpfchannels.reconciled.changes")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, measurement, tags, _) =>
+        {
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                if (tag.Key == "bpf.map.name" && Equals(tag.Value, map))
+                {
+                    total += measurement;
+                }
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return total;
     }
 }
