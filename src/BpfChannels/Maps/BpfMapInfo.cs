@@ -80,7 +80,17 @@ public sealed record BpfMapInfo
     /// <see cref="MemoryLockedBytes"/> are read again at every call. Thread-safe.
     /// </remarks>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    public static BpfMapInfo FromHandle(BpfHandle handle)
+    public static BpfMapInfo FromHandle(BpfHandle handle) => Read(handle, keep: true);
+
+    /// <summary>The map's id: what is kept for <paramref name="handle"/> when it was read before (no fdinfo read), else <see cref="FromHandle"/>'s.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    internal static uint IdOf(BpfHandle handle) => Immutable.TryGetValue(handle, out BpfMapInfo? known) ? known.Id : FromHandle(handle).Id;
+
+    /// <summary><see cref="FromHandle"/>.</summary>
+    /// <param name="handle">The descriptor.</param>
+    /// <param name="keep">Whether to keep what cannot change for the handle's next read; a listing's handles close at once.</param>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static BpfMapInfo Read(BpfHandle handle, bool keep)
     {
         ArgumentNullException.ThrowIfNull(handle);
         ObjectDisposedException.ThrowIf(handle.IsClosed, handle);
@@ -124,7 +134,7 @@ public sealed record BpfMapInfo
         };
 
         // An offloaded map's ifindex becomes 0 when its device goes away, so only maps on the host are kept.
-        if (read.InterfaceIndex == 0)
+        if (keep && read.InterfaceIndex == 0)
         {
             _ = Immutable.TryAdd(handle, read);
         }
@@ -149,6 +159,6 @@ public sealed record BpfMapInfo
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static IReadOnlyList<BpfMapInfo> GetAll()
     {
-        return ObjectIds.ReadAll(GetAllIds(), static (uint id, out BpfHandle? handle) => Interop.Bpf.MapGetFdById(id, 0, out handle), BpfCommand.MapGetFdById, FromHandle);
+        return ObjectIds.ReadAll(GetAllIds(), static (uint id, out BpfHandle? handle) => Interop.Bpf.MapGetFdById(id, 0, out handle), BpfCommand.MapGetFdById, static handle => Read(handle, keep: false));
     }
 }

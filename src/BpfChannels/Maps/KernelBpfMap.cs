@@ -36,7 +36,7 @@ internal sealed unsafe partial class KernelBpfMap : BpfMap
         get
         {
             ThrowIfDisposed();
-            return BpfFdInfo.Read(_handle).GetValue("frozen") == "1";
+            return BpfFdInfo.Read(_handle).TryGetNumber("frozen", out long frozen) && frozen == 1;
         }
     }
 
@@ -101,7 +101,11 @@ internal sealed unsafe partial class KernelBpfMap : BpfMap
         return Interop.Bpf.MapDeleteBatch(_handle, keys, ref count, elemFlags);
     }
 
-    internal override uint GetId() => GetInfoCore().Id;
+    internal override uint GetId()
+    {
+        ThrowIfDisposed();
+        return BpfMapInfo.IdOf(_handle);
+    }
 
     internal override BpfMapInfo GetInfoCore()
     {
@@ -127,7 +131,7 @@ internal sealed unsafe partial class KernelBpfMap : BpfMap
         BpfFdInfo fdinfo = BpfFdInfo.Read(_handle);
         string? flags = fdinfo.GetValue("flags");
         int mode = flags is null ? 2 : Convert.ToInt32(flags, 8) & 3;
-        return new MapAccessState(fdinfo.GetValue("frozen") == "1", mode == 0, mode == 1);
+        return new MapAccessState(fdinfo.TryGetNumber("frozen", out long frozen) && frozen == 1, mode == 0, mode == 1);
     }
 
     protected override void Dispose(bool disposing)
