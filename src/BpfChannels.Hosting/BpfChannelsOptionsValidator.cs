@@ -81,7 +81,7 @@ internal sealed class BpfChannelsOptionsValidator(IEnumerable<MapChannelRegistra
 
             if (channel.IsNotified && (string.IsNullOrWhiteSpace(channel.ChangeRing) || string.IsNullOrWhiteSpace(channel.ChangeLostCounter)))
             {
-                failures.Add($"Maps:{map} is Notified, so ChangeRing and ChangeLostCounter must name the object's change ring and lost counter (by default bpfchan_changes and bpfchan_lost).");
+                failures.Add($"Maps:{map} is Notified, so ChangeRing and ChangeLostCounter must name the object's change ring and lost counter (by default {BpfMapChannelOptions.DefaultChangeRing} and {BpfMapChannelOptions.DefaultChangeLostCounter}).");
             }
         }
 

@@ -36,11 +36,15 @@ public sealed class BpfMapChannelOptions
     /// </summary>
     public MapChannelMode? Mode { get; set; }
 
+    // MapChangeNotifier is Linux-only, but its names are constants: copied in at compile time, they run nothing there.
+#pragma warning disable CA1416
+
     /// <summary>The name <c>BPFCHAN_CHANGES</c> gives the change ring: <see cref="ChangeRing"/> by default.</summary>
-    public const string DefaultChangeRing = "bpfchan_changes";
+    public const string DefaultChangeRing = MapChangeNotifier.RingName;
 
     /// <summary>The name <c>BPFCHAN_CHANGES</c> gives the lost-notice counter: <see cref="ChangeLostCounter"/> by default.</summary>
-    public const string DefaultChangeLostCounter = "bpfchan_lost";
+    public const string DefaultChangeLostCounter = MapChangeNotifier.LostCounterName;
+#pragma warning restore CA1416
 
     /// <summary>
     /// The name of the change ring a notified channel reads. Default <see cref="DefaultChangeRing"/> (what

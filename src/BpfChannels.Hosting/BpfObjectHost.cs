@@ -75,7 +75,7 @@ public sealed class BpfObjectHost : IDisposable
         return _objects.Reopen(
             name,
             (old, loaded) => Raise(Reloaded, reloaded = new BpfObjectReloadedEventArgs(name, old, loaded)),
-            (old, loaded) => Raise(Replaced, reloaded ?? new BpfObjectReloadedEventArgs(name, old, loaded)));
+            (_, _) => Raise(Replaced, reloaded!)); // the same arguments: Reopen always runs the first step before the second
     }
 
     /// <summary>

@@ -162,10 +162,7 @@ public sealed class BpfProgramLinks : IDisposable
             _attached = moved;
         }
 
-        if (failures.Count > 0)
-        {
-            throw failures.Count == 1 ? failures[0] : new AggregateException($"Attaching the programs of reloaded BPF object '{e.Name}' failed.", failures);
-        }
+        HostedFailures.ThrowIfAny(failures.Count > 0 ? failures : null, $"Attaching the programs of reloaded BPF object '{e.Name}' failed.");
     }
 
     private BpfAttachedProgram AttachOne(string objectName, BpfProgramAttachment attachment, BpfObject? reloaded = null)

@@ -43,18 +43,13 @@ internal sealed class MapLocator(IServiceProvider services, IEnumerable<BpfMapSo
 
         if (pinPath is not null)
         {
-            if (!File.Exists(pinPath))
-            {
-                return MapLookup.NotFound($"pin {pinPath} does not exist");
-            }
-
             try
             {
                 return new MapLookup(BpfMap.OpenPinned(pinPath), pinPath, Owned: true, Missing: null);
             }
             catch (BpfException e) when (e.Error == BpfError.NotFound)
             {
-                return MapLookup.NotFound($"pin {pinPath} does not exist"); // unpinned between the check and the open
+                return MapLookup.NotFound($"pin {pinPath} does not exist");
             }
         }
 
