@@ -51,75 +51,40 @@ internal static partial class Interop
         /// <summary>BPF_MAP_LOOKUP_ELEM: copies the value of <paramref name="key"/> into <paramref name="value"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static int MapLookupElem(SafeHandle map, ReadOnlySpan<byte> key, Span<byte> value, ulong flags)
-        {
-            using var lease = new HandleLease(map);
-            return MapLookupElemLeased(lease.FileDescriptor, key, value, flags);
-        }
+            => Elem(BpfCommand.MapLookupElem, map, key, value, flags);
 
         /// <summary>BPF_MAP_UPDATE_ELEM with BPF_ANY, BPF_NOEXIST or BPF_EXIST, optionally with BPF_F_LOCK.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static unsafe int MapUpdateElem(SafeHandle map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags)
-        {
-            fixed (byte* k = key)
-            fixed (byte* v = value)
-            {
-                return Elem(BpfCommand.MapUpdateElem, map, k, v, flags);
-            }
-        }
+        internal static int MapUpdateElem(SafeHandle map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags)
+            => Elem(BpfCommand.MapUpdateElem, map, key, value, flags);
 
         /// <summary>BPF_MAP_DELETE_ELEM.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static unsafe int MapDeleteElem(SafeHandle map, ReadOnlySpan<byte> key)
-        {
-            fixed (byte* k = key)
-            {
-                return Elem(BpfCommand.MapDeleteElem, map, k, null, 0);
-            }
-        }
+        internal static int MapDeleteElem(SafeHandle map, ReadOnlySpan<byte> key)
+            => Elem(BpfCommand.MapDeleteElem, map, key, default, 0);
 
         /// <summary>BPF_MAP_LOOKUP_AND_DELETE_ELEM (an empty key pops a queue or stack).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static unsafe int MapLookupAndDeleteElem(SafeHandle map, ReadOnlySpan<byte> key, Span<byte> value, ulong flags)
-        {
-            fixed (byte* k = key)
-            fixed (byte* v = value)
-            {
-                return Elem(BpfCommand.MapLookupAndDeleteElem, map, k, v, flags);
-            }
-        }
+        internal static int MapLookupAndDeleteElem(SafeHandle map, ReadOnlySpan<byte> key, Span<byte> value, ulong flags)
+            => Elem(BpfCommand.MapLookupAndDeleteElem, map, key, value, flags);
 
         /// <summary>BPF_MAP_GET_NEXT_KEY; an empty <paramref name="key"/> asks for the first key.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static int MapGetNextKey(SafeHandle map, ReadOnlySpan<byte> key, Span<byte> nextKey)
-        {
-            using var lease = new HandleLease(map);
-            return MapGetNextKeyLeased(lease.FileDescriptor, key, nextKey);
-        }
+            => Elem(BpfCommand.MapGetNextKey, map, key, nextKey, 0);
 
         /// <summary>
         /// BPF_MAP_LOOKUP_ELEM on a raw descriptor, for a run of calls under one lease the caller holds for the whole run
         /// (a get_next_key walk): no reference counting per call.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static unsafe int MapLookupElemLeased(int mapFd, ReadOnlySpan<byte> key, Span<byte> value, ulong flags)
-        {
-            fixed (byte* k = key)
-            fixed (byte* v = value)
-            {
-                return ElemLeased(BpfCommand.MapLookupElem, mapFd, k, v, flags);
-            }
-        }
+        internal static int MapLookupElemLeased(int mapFd, ReadOnlySpan<byte> key, Span<byte> value, ulong flags)
+            => ElemLeased(BpfCommand.MapLookupElem, mapFd, key, value, flags);
 
         /// <summary>BPF_MAP_GET_NEXT_KEY on a raw descriptor the caller holds a lease on (see <see cref="MapLookupElemLeased"/>); an empty <paramref name="key"/> asks for the first key.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static unsafe int MapGetNextKeyLeased(int mapFd, ReadOnlySpan<byte> key, Span<byte> nextKey)
-        {
-            fixed (byte* k = key)
-            fixed (byte* n = nextKey)
-            {
-                return ElemLeased(BpfCommand.MapGetNextKey, mapFd, key.IsEmpty ? null : k, n, 0);
-            }
-        }
+        internal static int MapGetNextKeyLeased(int mapFd, ReadOnlySpan<byte> key, Span<byte> nextKey)
+            => ElemLeased(BpfCommand.MapGetNextKey, mapFd, key, nextKey, 0);
 
         /// <summary>BPF_MAP_FREEZE (5.2).</summary>
         internal static int MapFreeze(SafeHandle map)
@@ -165,22 +130,28 @@ internal static partial class Interop
             }
         }
 
+        /// <summary>An element command under a lease on <paramref name="map"/> for the call.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static unsafe int Elem(BpfCommand command, SafeHandle map, byte* key, byte* value, ulong flags)
+        private static int Elem(BpfCommand command, SafeHandle map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags)
         {
             using var lease = new HandleLease(map);
             return ElemLeased(command, lease.FileDescriptor, key, value, flags);
         }
 
+        /// <summary>An element command on a descriptor the caller holds; an empty key or value is passed as NULL (a pinned empty span is a null pointer).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static unsafe int ElemLeased(BpfCommand command, int mapFd, byte* key, byte* value, ulong flags)
+        private static unsafe int ElemLeased(BpfCommand command, int mapFd, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags)
         {
-            bpf_attr_map_elem attr = default;
-            attr.map_fd = (uint)mapFd;
-            attr.key = (ulong)key;
-            attr.value = (ulong)value;
-            attr.flags = flags;
-            return Call(command, ref attr);
+            fixed (byte* k = key)
+            fixed (byte* v = value)
+            {
+                bpf_attr_map_elem attr = default;
+                attr.map_fd = (uint)mapFd;
+                attr.key = (ulong)k;
+                attr.value = (ulong)v;
+                attr.flags = flags;
+                return Call(command, ref attr);
+            }
         }
 
         private static unsafe int Batch(BpfCommand command, SafeHandle map, byte* inBatch, byte* outBatch, byte* keys, byte* values, ref int count, ulong elemFlags)
