@@ -55,11 +55,14 @@ internal sealed partial class ByteKeySet
     internal int IndexOf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> keys) => IndexOf(key, keys, Hash(key));
 
     /// <summary>Finds <paramref name="key"/>, whose <see cref="Hash"/> is <paramref name="hash"/>; returns its entry or -1.</summary>
-    internal int IndexOf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> keys, uint hash)
+    internal int IndexOf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> keys, uint hash) => Find(key, keys, hash, out _);
+
+    /// <summary>The probe: the entry of <paramref name="key"/> or -1, and the slot it stopped at (the key's, or the empty one where it would go).</summary>
+    private int Find(ReadOnlySpan<byte> key, ReadOnlySpan<byte> keys, uint hash, out int slot)
     {
         int size = key.Length;
         int mask = _slots.Length - 1;
-        int slot = (int)(hash >> _shift);
+        slot = (int)(hash >> _shift);
         while (true)
         {
             ulong stored = _slots[slot];
@@ -124,28 +127,14 @@ internal sealed partial class ByteKeySet
     internal int BuildUnique(Span<byte> keys, int keySize, Span<byte> values, int valueSize, int count)
     {
         Clear(count);
-        int mask = _slots.Length - 1;
         int kept = 0;
         for (int i = 0; i < count; i++)
         {
             ReadOnlySpan<byte> key = keys.Slice(i * keySize, keySize);
             uint hash = Hash(key);
-            int slot = (int)(hash >> _shift);
-            bool seen = false;
-            while (_slots[slot] is ulong stored && stored != 0)
+            if (Find(key, keys, hash, out int slot) >= 0)
             {
-                if ((uint)(stored >> 32) == hash && keys.Slice(((int)(uint)stored - 1) * keySize, keySize).SequenceEqual(key))
-                {
-                    seen = true;
-                    break;
-                }
-
-                slot = (slot + 1) & mask;
-            }
-
-            if (seen)
-            {
-                continue;
+                continue; // an earlier entry has this key (only entries kept so far are indexed)
             }
 
             if (kept != i)
