@@ -21,13 +21,6 @@ public abstract partial class BpfMap
 
     internal abstract int FreezeCore();
 
-    /// <summary>
-    /// The descriptor a get_next_key walk leases once for the whole walk, making its per-key calls on the raw number
-    /// (no reference count and no virtual call per key), or <see langword="null"/> for a backend without one (the
-    /// twin), whose walk goes through <see cref="GetNextKeyCore"/> and <see cref="LookupCore"/>.
-    /// </summary>
-    internal abstract SafeHandle? WalkHandle { get; }
-
     internal abstract int LookupBatchCore(bool delete, ReadOnlySpan<byte> inBatch, Span<byte> outBatch, Span<byte> keys, Span<byte> values, ref int count, ulong elemFlags);
 
     internal abstract int UpdateBatchCore(ReadOnlySpan<byte> keys, ReadOnlySpan<byte> values, ref int count, ulong elemFlags);

@@ -84,7 +84,9 @@ public abstract partial class BpfMap
         internal int ReadAll()
         {
             _map.ThrowIfDisposed();
-            SafeHandle? handle = _map.WalkHandle; // the kernel map's descriptor; null for the twin
+            // A kernel map's descriptor, leased once for the whole walk, so the per-key calls are raw ones (no reference
+            // count, no virtual call per key); the twin has none and goes through GetNextKeyCore and LookupCore.
+            SafeHandle? handle = _map.IsInMemory ? null : _map.Handle;
             using (HandleLease lease = Lease(handle))
             {
                 int fd = handle is null ? -1 : lease.FileDescriptor;

@@ -75,8 +75,6 @@ internal sealed unsafe partial class KernelBpfMap : BpfMap
         return Interop.Bpf.MapGetNextKey(_handle, key, nextKey);
     }
 
-    internal override SafeHandle? WalkHandle => _handle;
-
     internal override int FreezeCore()
     {
         ThrowIfClosed();

@@ -37,8 +37,6 @@ internal sealed unsafe partial class InMemoryBpfMap
 
     internal override BpfMap? OpenInner(uint id) => FromId(id);
 
-    // No descriptor: a walk over the twin goes through GetNextKeyCore and LookupCore, which take the twin's lock per call.
-    internal override SafeHandle? WalkHandle => null;
 
     internal override MapAccessState GetAccessState() =>
         new(IsFrozen, (Flags & BpfMapFlags.ReadOnly) != 0, (Flags & BpfMapFlags.WriteOnly) != 0);
