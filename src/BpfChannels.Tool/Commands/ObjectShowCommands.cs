@@ -146,7 +146,7 @@ internal static class ObjectShowCommands
         BpfProgramInfo info = BpfProgramInfo.FromHandle(handle);
         string name = FullName(info);
         string? type = KernelNames.ProgramType((long)info.Type);
-        long? memlock = BpfFdInfo.Read(handle).TryGetNumber("memlock", out long locked) ? locked : null;
+        long? memlock = info.MemoryLockedBytes;
         List<string>? paths = pins is null || pins.Count == 0 ? null : pins.GetValueOrDefault(info.Id) ?? [];
         long loadedAt = LoadedAt(info.LoadTime);
         if (json is not null)

@@ -56,6 +56,9 @@ public sealed record BpfProgramInfo
     /// <summary>The interface it is offloaded to, or 0.</summary>
     public int InterfaceIndex { get; init; }
 
+    /// <summary>The memory the kernel charges to the program, in bytes (fdinfo <c>memlock</c>, as bpftool shows it), or null where it is not shown.</summary>
+    public long? MemoryLockedBytes { get; init; }
+
     /// <summary>The ids of every loaded program (BPF_PROG_GET_NEXT_ID).</summary>
     /// <returns>The ids in increasing order.</returns>
     /// <exception cref="BpfException">EPERM: enumerating needs CAP_SYS_ADMIN.</exception>
@@ -82,7 +85,8 @@ public sealed record BpfProgramInfo
     public static unsafe BpfProgramInfo FromHandle(BpfHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        if (BpfFdInfo.Read(handle).GetValue("prog_type") is null)
+        BpfFdInfo fdinfo = BpfFdInfo.Read(handle); // one read: the kind of descriptor, and memlock for the info
+        if (fdinfo.GetValue("prog_type") is null)
         {
             throw BpfErrors.Create(Interop.Errno.EINVAL, BpfCommand.ObjGetInfoByFd, $"fd {handle.FileDescriptor} (not a BPF program)");
         }
@@ -106,6 +110,7 @@ public sealed record BpfProgramInfo
             RunCount = info.run_cnt,
             RecursionMisses = info.recursion_misses,
             InterfaceIndex = (int)info.ifindex,
+            MemoryLockedBytes = fdinfo.TryGetNumber("memlock", out long memlock) ? memlock : null,
         };
     }
 

@@ -24,6 +24,7 @@ public sealed class BpftoolObjectParityTests
             if (info.Name is "tool_raw" or "emit" || info.Name.StartsWith("tool_program_wi", StringComparison.Ordinal))
             {
                 programIds.Add(id.ToString(CultureInfo.InvariantCulture));
+                Assert.True(info.MemoryLockedBytes > 0, $"program {info.Name} has no memlock in its info"); // bpftool's bytes_memlock below
             }
         }
 
