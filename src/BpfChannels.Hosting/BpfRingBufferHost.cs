@@ -36,7 +36,6 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     // is either opened before the reload looks at the streams (and follows it) or finds the new object's ring.
     private readonly Lock _gate = new();
     private readonly Dictionary<BpfObjectReloadedEventArgs, List<(BpfRingBufferStream Stream, string Map)>> _following = [];
-    private bool _opened;
 
     internal BpfRingBufferHost(IEnumerable<BpfRingBufferRegistration> registrations, MapLocator locator, IMeterFactory? meters, BpfObjectHost? objects = null)
     {
@@ -171,9 +170,7 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     {
         lock (_gate)
         {
-            BpfRingBufferStream[] streams = _streams.Open();
-            Volatile.Write(ref _opened, true);
-            return streams;
+            return _streams.Open();
         }
     }
 
@@ -232,11 +229,7 @@ public sealed class BpfRingBufferHost : IHostedService, IDisposable
     private BpfRingBufferStream<T> Stream<T>(string name)
         where T : unmanaged
     {
-        if (!Volatile.Read(ref _opened))
-        {
-            _ = Open();
-        }
-
+        _ = Open(); // under the gate, as a reload's look at the opened streams is (after the first time it only returns them)
         BpfRingBufferStream stream = _streams.Get(name);
         return stream as BpfRingBufferStream<T>
             ?? throw new InvalidCastException($"Ring buffer '{name}' carries {_streams.GetRegistration(name).RecordType.Name} records, not {typeof(T).Name}.");
