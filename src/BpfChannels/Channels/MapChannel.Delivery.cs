@@ -69,26 +69,33 @@ public abstract partial class MapChannel
     private protected T AddSubscriber<T>(T subscriber)
         where T : IChangeSubscriber
     {
-        // A map that went away is not read: the listing is its last state, and whoever reopens it re-lists.
-        if (Volatile.Read(ref _stale) && !Volatile.Read(ref _completed) && HasMap && !Map.IsDisposed)
+        // Under the poll lock, so no poll or batch of notices runs between the look at the state's freshness and the
+        // subscriber joining: one that ran there would find nobody listening, mark the state stale after this look, and
+        // its changes would reach neither the listing nor the subscriber (a notified channel might not read again for
+        // a whole reconcile interval).
+        lock (_pollLock)
         {
-            // Polls were skipped while nobody listened: list what the map holds now, not what it held then.
-            _ = PollCore(force: true);
-        }
-
-        lock (_gate)
-        {
-            subscriber.List(_current);
-            if (_completed)
+            // A map that went away is not read: the listing is its last state, and whoever reopens it re-lists.
+            if (Volatile.Read(ref _stale) && !Volatile.Read(ref _completed) && HasMap && !Map.IsDisposed)
             {
-                subscriber.Complete(_completion);
-            }
-            else
-            {
-                _subscribers = [.. _subscribers, subscriber];
+                // Polls were skipped while nobody listened: list what the map holds now, not what it held then.
+                _ = PollCore(force: true);
             }
 
-            return subscriber;
+            lock (_gate)
+            {
+                subscriber.List(_current);
+                if (_completed)
+                {
+                    subscriber.Complete(_completion);
+                }
+                else
+                {
+                    _subscribers = [.. _subscribers, subscriber];
+                }
+
+                return subscriber;
+            }
         }
     }
 

@@ -139,6 +139,44 @@ public sealed partial class NotifiedMapChannelTests
     }
 
     [Fact]
+    public async Task OpenReader_RightAfterAProgramWriteWhileNobodyListened_SeesTheWriteInTheListingOrAsAChange()
+    {
+        using var bpf = new NotifiedObject();
+        MapChannel<uint, ulong> channel = bpf.Channel(new MapChannelOptions { ReconcileInterval = TimeSpan.FromHours(1) });
+        using (channel.OpenReader())
+        {
+            // Listed once; from now on nobody listens, so notices only mark the state stale.
+        }
+
+        // Each write races the reader that subscribes after it: the notice is handled before the subscriber joins (and
+        // the listing reads the map again) or after (and the change is delivered). A notice handled between the
+        // subscriber's look at the state and its joining would be lost for a whole reconcile interval.
+        // The subscriptions come 0 to 80 us after the writes, so some of them meet the notifier's thread handling the
+        // notice (it wakes some tens of microseconds after the write).
+        for (uint key = 1; key <= 600; key++)
+        {
+            Assert.Equal(1, bpf.Run("put", key: key, count: 1, value: key * 10));
+            long until = System.Diagnostics.Stopwatch.GetTimestamp() + (System.Diagnostics.Stopwatch.Frequency * (key % 41) * 2 / 1_000_000);
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+            {
+                Thread.SpinWait(10);
+            }
+
+            using MapChangeReader<uint, ulong> reader = channel.OpenReader();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            MapChange<uint, ulong> change;
+            do
+            {
+                change = await reader.ReadAsync(timeout.Token);
+            }
+            while (change.Key != key);
+
+            Assert.Equal(key * 10, change.Value);
+        }
+    }
+
+    [Fact]
     public async Task Notices_ManyKeysChangedAndRemoved_StateKeepsItsIndex()
     {
         using var bpf = new NotifiedObject();
